@@ -1,0 +1,1 @@
+"""The trigger-point catalogue as pure domain values: muscles, trigger points, zones, conditions."""

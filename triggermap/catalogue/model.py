@@ -1,0 +1,199 @@
+"""Domain values of the catalogue. Frozen dataclasses with typed ids; lengths in millimetres."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, NewType
+
+MuscleId = NewType("MuscleId", str)
+ZoneId = NewType("ZoneId", str)
+TriggerPointId = NewType("TriggerPointId", str)
+ConditionId = NewType("ConditionId", str)
+SourceId = NewType("SourceId", str)
+
+Prevalence = Literal["very_common", "common", "occasional", "rare"]
+#: Prevalence grades as weights for ranking candidates: a higher weight is found more often.
+PREVALENCE_WEIGHT: dict[str, int] = {"very_common": 4, "common": 3, "occasional": 2, "rare": 1}
+HAZARD_KINDS = ("pneumothorax", "neurovascular", "organ", "other")
+SEVERITIES = ("absolute", "relative", "precaution")
+VIEWS = ("anterior", "posterior", "lateral", "head", "hand", "foot")
+REGIONS = (
+    "head_and_face",
+    "neck_and_shoulder",
+    "upper_arm",
+    "forearm_and_hand",
+    "trunk",
+    "hip_and_pelvis",
+    "thigh",
+    "leg_and_foot",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A published work that catalogue records cite."""
+
+    id: SourceId
+    citation: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A skin-surface zone; `sides` is "both" (left and right) or "midline"."""
+
+    id: ZoneId
+    name: str
+    view: str
+    sides: Literal["both", "midline"]
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """Something a needle could injure near a trigger point or muscle.
+
+    `max_depth_mm` is the deepest safe insertion for an average build, or None where the
+    hazard is avoided by direction rather than depth.
+    """
+
+    kind: str
+    structure: str
+    max_depth_mm: float | None
+    technique: str
+    note: str
+    source: SourceId
+
+
+@dataclass(frozen=True)
+class NeedleChoice:
+    """A suggested needle for one body build: length and gauge (diameter) in millimetres."""
+
+    build: str
+    length_mm: float
+    gauge_mm: float
+
+
+@dataclass(frozen=True)
+class Needling:
+    """How to needle a trigger point: position, approach, palpation and depth range (mm)."""
+
+    position: str
+    approach: str
+    palpation: str
+    depth_min_mm: float
+    depth_max_mm: float
+    needles: tuple[NeedleChoice, ...]
+    source: SourceId
+
+
+@dataclass(frozen=True)
+class TriggerPoint:
+    """A trigger point: where it lies (body units of `view`, patient's right side) and where
+    its pain refers (essential and spillover zones)."""
+
+    id: TriggerPointId
+    muscle_id: MuscleId
+    label: str
+    view: str
+    x: float
+    y: float
+    prevalence: Prevalence
+    location: str
+    essential: tuple[ZoneId, ...]
+    spillover: tuple[ZoneId, ...]
+    symptoms: tuple[str, ...]
+    perpetuating_factors: tuple[str, ...]
+    needling: Needling | None
+    hazards: tuple[Hazard, ...]
+    source: SourceId
+
+    @property
+    def prevalence_weight(self) -> int:
+        return PREVALENCE_WEIGHT[self.prevalence]
+
+
+@dataclass(frozen=True)
+class Muscle:
+    """A muscle with its anatomy and trigger points; hazards here apply to all its points."""
+
+    id: MuscleId
+    name: str
+    latin_name: str
+    synonyms: tuple[str, ...]
+    region: str
+    origin: str
+    insertion: str
+    action: str
+    innervation: str
+    source: SourceId
+    hazards: tuple[Hazard, ...] = ()
+    trigger_points: tuple[TriggerPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition with its ICD-10-CM code and the muscles commonly implicated, most first."""
+
+    id: ConditionId
+    name: str
+    icd10: str
+    synonyms: tuple[str, ...]
+    description: str
+    muscles: tuple[MuscleId, ...]
+    source: SourceId
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    """A reason not to needle, or to needle with care: absolute, relative or precaution."""
+
+    id: str
+    name: str
+    severity: str
+    note: str
+    source: SourceId
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    """An expected adverse event of dry needling with its published rate in words."""
+
+    id: str
+    name: str
+    seriousness: str
+    rate: str
+    note: str
+    source: SourceId
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """A statement the program shows beside referral maps (e.g. individual variation)."""
+
+    id: str
+    text: str
+    source: SourceId
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The whole catalogue, each kind of record by id, in source order."""
+
+    sources: dict[SourceId, Source] = field(default_factory=dict)
+    zones: dict[ZoneId, Zone] = field(default_factory=dict)
+    muscles: dict[MuscleId, Muscle] = field(default_factory=dict)
+    conditions: dict[ConditionId, Condition] = field(default_factory=dict)
+    contraindications: dict[str, Contraindication] = field(default_factory=dict)
+    adverse_events: dict[str, AdverseEvent] = field(default_factory=dict)
+    caveats: dict[str, Caveat] = field(default_factory=dict)
+
+    def trigger_points(self) -> list[TriggerPoint]:
+        """Every trigger point, muscle by muscle in source order."""
+        return [point for muscle in self.muscles.values() for point in muscle.trigger_points]
+
+    def trigger_point(self, point_id: TriggerPointId) -> TriggerPoint:
+        muscle_id = MuscleId(point_id.split(".", 1)[0])
+        muscle = self.muscles.get(muscle_id)
+        for point in muscle.trigger_points if muscle else ():
+            if point.id == point_id:
+                return point
+        raise KeyError(f"no trigger point {point_id!r}")

@@ -1,0 +1,242 @@
+"""Command line: `triggermap` opens the application; subcommands work headlessly."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from triggermap import __version__, resources
+from triggermap.catalogue.toml_sources import CatalogueSourceError, read_catalogue_sources
+from triggermap.geometry.errors import AtlasError
+from triggermap.services.atlas_views import build_atlas, load_body_views
+from triggermap.services.catalogue_build import build_catalogue
+from triggermap.services.catalogue_check import check_catalogue, coverage_stats
+from triggermap.services.context import AppContext
+from triggermap.storage.catalogue_reader import CatalogueUnavailable
+
+#: Atlas renders committed for reviewers (docs/atlas/<view>.png, and the deep layer).
+DOCS_ATLAS = Path("docs") / "atlas"
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(__version__, prog_name="triggermap")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """triggermap: an interactive map of myofascial trigger points.
+
+    Run without a command to open the application.
+    """
+    if ctx.invoked_subcommand is None:
+        from triggermap.ui.app import run_gui
+
+        try:
+            context = AppContext.default()
+            context.atlas  # noqa: B018 - load before the window opens, to report problems plainly
+            context.catalogue  # noqa: B018
+        except (AtlasError, CatalogueUnavailable) as error:
+            raise click.ClickException(str(error)) from error
+        ctx.exit(run_gui(context))
+
+
+@main.command()
+@click.option(
+    "--view",
+    "view_name",
+    type=click.Choice(resources.VIEW_NAMES),
+    required=True,
+    help="Body view to draw.",
+)
+@click.option(
+    "--layer",
+    type=click.Choice(["superficial", "deep"]),
+    default="superficial",
+    show_default=True,
+    help="Muscle layer on top.",
+)
+@click.option(
+    "--highlight",
+    multiple=True,
+    metavar="MUSCLE",
+    help="Muscle to highlight (muscle id, optionally with .left/.right); repeatable.",
+)
+@click.option(
+    "--zone",
+    "zones",
+    multiple=True,
+    metavar="ZONE",
+    help="Skin zone to shade (zone id, optionally with .left/.right); repeatable.",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(100, 10000),
+    default=1200,
+    show_default=True,
+    help="PNG height in pixels.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file: .png, .svg or .pdf.",
+)
+def render(
+    view_name: str,
+    layer: str,
+    highlight: tuple[str, ...],
+    zones: tuple[str, ...],
+    height: int,
+    output: Path,
+) -> None:
+    """Render a body view headlessly to PNG, SVG or PDF."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from triggermap.ui.render import RenderRequest, regions_named, render_to_file
+
+    svg_path = resources.svg_dir() / f"{view_name}.svg"
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    try:
+        highlighted = regions_named(svg_path, highlight, "muscle")
+        shaded = regions_named(svg_path, zones, "zone")
+        request = RenderRequest(
+            svg_path, deep=layer == "deep", highlight=highlighted, show_zones=shaded
+        )
+        written = render_to_file(request, output, height)
+    except (AtlasError, ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    del app
+    click.echo(f"wrote {written}")
+
+
+@main.group()
+def atlas() -> None:
+    """Build and inspect the body views (SVG atlas)."""
+
+
+@atlas.command("build")
+@click.option(
+    "--view",
+    "views",
+    multiple=True,
+    type=click.Choice(resources.VIEW_NAMES),
+    help="Build only this view (repeatable); default all.",
+)
+def atlas_build(views: tuple[str, ...]) -> None:
+    """Build assets/svg/<view>.svg from the drawn sources in atlas/src/."""
+    try:
+        result = build_atlas(
+            resources.atlas_sources_dir(), resources.svg_dir(), views or resources.VIEW_NAMES
+        )
+    except AtlasError as error:
+        raise click.ClickException(str(error)) from error
+    for path, view in zip(result.written, result.views, strict=True):
+        click.echo(
+            f"wrote {path} (zones drawn over {100 * view.drawn_zone_area / max(view.silhouette_area, 1) * (2 if 'data-mirror-axis' in view.svg_text else 1):.1f}% of the drawn side)"
+        )
+
+
+@atlas.command("render-docs")
+@click.option("--height", type=click.IntRange(100, 10000), default=1200, show_default=True)
+def atlas_render_docs(height: int) -> None:
+    """Render every view (superficial and deep) to docs/atlas/ for reviewers."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from triggermap.ui.render import RenderRequest, render_to_file
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    for view_name in resources.VIEW_NAMES:
+        svg_path = resources.svg_dir() / f"{view_name}.svg"
+        for deep in (False, True):
+            output = DOCS_ATLAS / f"{view_name}{'-deep' if deep else ''}.png"
+            render_to_file(RenderRequest(svg_path, deep=deep), output, height)
+            click.echo(f"wrote {output}")
+    del app
+
+
+@main.group()
+def catalogue() -> None:
+    """Build, check and count the trigger-point catalogue."""
+
+
+def _atlas_for_checks():
+    try:
+        return load_body_views(resources.svg_dir(), None)
+    except AtlasError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@catalogue.command("build")
+def catalogue_build() -> None:
+    """Build data/points.db from data/catalogue/ (refuses if the check finds problems)."""
+    try:
+        result = build_catalogue(
+            resources.catalogue_sources_dir(), _atlas_for_checks(), resources.catalogue_db()
+        )
+    except CatalogueSourceError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if result.written is None:
+        raise click.ClickException(
+            f"{len(result.problems)} problem(s); data/points.db left unchanged"
+        )
+    click.echo(f"wrote {result.written}")
+
+
+@catalogue.command("check")
+def catalogue_check() -> None:
+    """Validate the catalogue sources against each other and the atlas."""
+    try:
+        sources, index = read_catalogue_sources(resources.catalogue_sources_dir())
+    except CatalogueSourceError as error:
+        raise click.ClickException(str(error)) from error
+    problems = check_catalogue(sources, index, _atlas_for_checks())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo("catalogue OK")
+
+
+@catalogue.command("stats")
+def catalogue_stats() -> None:
+    """Print coverage counts of the catalogue sources."""
+    try:
+        sources, _ = read_catalogue_sources(resources.catalogue_sources_dir())
+    except CatalogueSourceError as error:
+        raise click.ClickException(str(error)) from error
+    for name, count in coverage_stats(sources).counts.items():
+        click.echo(f"{count:6d}  {name}")
+
+
+@main.command()
+@click.option(
+    "--view",
+    "view_name",
+    type=click.Choice(resources.VIEW_NAMES),
+    default="posterior",
+    show_default=True,
+)
+@click.option(
+    "--select",
+    "selected",
+    default="upper_trapezius.right",
+    show_default=True,
+    help="Region to select (muscle id with side).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def screenshot(view_name: str, selected: str, output: Path) -> None:
+    """Save a screenshot of the main window (for the README)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from triggermap.ui.screenshot import save_main_window_screenshot
+
+    try:
+        save_main_window_screenshot(AppContext.default(), view_name, selected, output)
+    except (AtlasError, CatalogueUnavailable, ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {output}")

@@ -1,0 +1,1 @@
+"""The clinical domain: patients, visits, planned needles and safety rules (pure values)."""

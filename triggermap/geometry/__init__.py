@@ -1,0 +1,1 @@
+"""SVG body views as geometry: parsing, hit-testing, overlap ranking (shapely, svgelements)."""

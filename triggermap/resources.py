@@ -1,0 +1,40 @@
+"""Where the program's own files are: the body views (SVG) and the built catalogue.
+
+In a source checkout they sit at the repository's top level; in an installed package they are
+shipped under triggermap/_shipped/ (setup.py copies them there when the wheel is built).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT = PACKAGE_DIR.parent
+_SHIPPED = PACKAGE_DIR / "_shipped"
+
+#: The body views every installation has, in the order the program offers them.
+VIEW_NAMES = ("anterior", "posterior", "lateral", "head", "hand", "foot")
+
+
+def _in_checkout() -> bool:
+    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "assets" / "svg").is_dir()
+
+
+def svg_dir() -> Path:
+    """The folder holding <view>.svg for every body view."""
+    return (_CHECKOUT if _in_checkout() else _SHIPPED) / "assets" / "svg"
+
+
+def catalogue_db() -> Path:
+    """The built catalogue, data/points.db (read-only at run time)."""
+    return (_CHECKOUT if _in_checkout() else _SHIPPED) / "data" / "points.db"
+
+
+def catalogue_sources_dir() -> Path:
+    """The human-edited catalogue sources (only in a source checkout)."""
+    return _CHECKOUT / "data" / "catalogue"
+
+
+def atlas_sources_dir() -> Path:
+    """The hand-drawn atlas sources (only in a source checkout)."""
+    return _CHECKOUT / "atlas" / "src"

@@ -1,0 +1,43 @@
+"""The application context: where things are, passed into constructors (no global state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from triggermap import resources
+from triggermap.catalogue.model import Catalogue
+from triggermap.geometry.atlas import Atlas
+from triggermap.services.atlas_views import load_body_views
+from triggermap.storage.catalogue_reader import read_catalogue
+
+
+@dataclass
+class AppContext:
+    """Paths the program uses, and the atlas and catalogue loaded on first use."""
+
+    svg_dir: Path
+    catalogue_path: Path
+    cache_dir: Path | None
+    _atlas: Atlas | None = field(default=None, repr=False)
+    _catalogue: Catalogue | None = field(default=None, repr=False)
+
+    @classmethod
+    def default(cls) -> AppContext:
+        """The installed (or checked-out) program's own files, with a per-user geometry cache."""
+        cache = Path(platformdirs.user_cache_dir("triggermap", appauthor=False)) / "geometry"
+        return cls(resources.svg_dir(), resources.catalogue_db(), cache)
+
+    @property
+    def atlas(self) -> Atlas:
+        if self._atlas is None:
+            self._atlas = load_body_views(self.svg_dir, self.cache_dir)
+        return self._atlas
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = read_catalogue(self.catalogue_path)
+        return self._catalogue

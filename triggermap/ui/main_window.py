@@ -1,0 +1,118 @@
+"""The main window: body map with view switcher and layer toggle, status of what is hovered."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMainWindow, QToolBar
+
+from triggermap.geometry.regions import RegionId
+from triggermap.resources import VIEW_NAMES
+from triggermap.services.context import AppContext
+from triggermap.ui.map_view import BodyMapView
+
+VIEW_TITLES = {
+    "anterior": "Front",
+    "posterior": "Back",
+    "lateral": "Right side",
+    "head": "Head and neck",
+    "hand": "Hands",
+    "foot": "Feet",
+}
+
+
+class MainWindow(QMainWindow):
+    """Explore the atlas: choose a view, show the deep layer, point at a muscle."""
+
+    def __init__(self, context: AppContext, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self._context = context
+        self._settings = settings
+        self.setWindowTitle("triggermap")
+        self.map_view = BodyMapView(self)
+        self.setCentralWidget(self.map_view)
+
+        toolbar = QToolBar("Map", self)
+        toolbar.setObjectName("map-toolbar")
+        self.addToolBar(toolbar)
+        self.view_choice = QComboBox(self)
+        self.view_choice.setAccessibleName("Body view")
+        for name in VIEW_NAMES:
+            self.view_choice.addItem(VIEW_TITLES[name], name)
+        toolbar.addWidget(QLabel(" View: ", self))
+        toolbar.addWidget(self.view_choice)
+        self.deep_toggle = QCheckBox("Deep muscles", self)
+        self.deep_toggle.setShortcut(QKeySequence("Ctrl+D"))
+        toolbar.addWidget(self.deep_toggle)
+        fit = QAction("Fit to window", self)
+        fit.setShortcut(QKeySequence("Ctrl+0"))
+        fit.triggered.connect(self.map_view.fit)
+        toolbar.addAction(fit)
+        for text, keys, factor in (
+            ("Zoom in", QKeySequence.StandardKey.ZoomIn, 1.25),
+            ("Zoom out", QKeySequence.StandardKey.ZoomOut, 0.8),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(keys)
+            action.triggered.connect(lambda _=False, f=factor: self.map_view.zoom(f))
+            toolbar.addAction(action)
+
+        self.hover_label = QLabel(self)
+        self.statusBar().addWidget(self.hover_label)
+        self.selection_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.selection_label)
+
+        self.view_choice.currentIndexChanged.connect(self._show_chosen_view)
+        self.deep_toggle.toggled.connect(self.map_view.set_deep_visible)
+        self.map_view.hovered.connect(
+            lambda region: self.hover_label.setText(self.describe(region))
+        )
+        self.map_view.selected.connect(
+            lambda region: self.selection_label.setText(
+                f"Selected: {self.describe(region)}" if region else ""
+            )
+        )
+        self.resize(1100, 900)
+        last = settings.value("map/view", "anterior") if settings else "anterior"
+        index = self.view_choice.findData(last)
+        self.view_choice.setCurrentIndex(max(index, 0))
+        self._show_chosen_view()
+
+    def show_view(self, name: str) -> None:
+        """Switch the map to a named body view."""
+        self.view_choice.setCurrentIndex(self.view_choice.findData(name))
+
+    def describe(self, region: RegionId | None) -> str:
+        """A region's name and the patient's side, in the clinic's words."""
+        if region is None:
+            return ""
+        if region.kind == "muscle":
+            muscle = self._context.catalogue.muscles.get(region.name)
+            name = muscle.name if muscle else region.name.replace("_", " ")
+        else:
+            zone = self._context.catalogue.zones.get(region.name)
+            name = zone.name if zone else region.name.replace("_", " ")
+        side = "midline" if region.side == "midline" else f"{region.side} side"
+        return f"{name} ({side})"
+
+    def _show_chosen_view(self) -> None:
+        name = self.view_choice.currentData()
+        if name is None:
+            return
+        self.map_view.show_body_view(
+            self._context.atlas.view(name), self._context.svg_dir / f"{name}.svg"
+        )
+        self.map_view.set_deep_visible(self.deep_toggle.isChecked())
+        if self._settings is not None:
+            self._settings.setValue("map/view", name)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.map_view.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.map_view.fit()
+
+
+__all__ = ["MainWindow", "Qt"]

@@ -1,0 +1,184 @@
+"""The body map: a QGraphicsView whose scene coordinates are the atlas's body units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtSvgWidgets import QGraphicsSvgItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from triggermap.geometry.atlas import BodyView, Layer
+from triggermap.geometry.regions import RegionId
+from triggermap.ui.render import PATIENT_RIGHT_ON
+from triggermap.ui.shapes import painter_path
+
+HOVER_FILL = QColor(255, 236, 179, 150)
+SELECTED_FILL = QColor(242, 177, 52, 200)
+
+
+class BodyMapView(QGraphicsView):
+    """Shows one body view; reports the muscle under the mouse and the one clicked.
+
+    Static layers are QGraphicsSvgItems drawing the view's own Bézier paths, cached as
+    pixmaps; hover and selection are path items over them, built from the atlas geometry.
+    """
+
+    hovered = Signal(object)  # RegionId | None
+    selected = Signal(object)  # RegionId | None
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setMouseTracking(True)
+        self.setBackgroundBrush(QBrush(QColor("white")))
+        self._body: BodyView | None = None
+        self._renderer: QSvgRenderer | None = None
+        self._layers: dict[str, QGraphicsSvgItem] = {}
+        self._deep_visible = False
+        self._hover_item = self._overlay(HOVER_FILL, 10)
+        self._selected_item = self._overlay(SELECTED_FILL, 11)
+        self._hovered: RegionId | None = None
+        self.selection: RegionId | None = None
+
+    # -- content ------------------------------------------------------------------------------
+
+    def show_body_view(self, body: BodyView, svg_path: Path) -> None:
+        """Replace the scene's content with another body view."""
+        scene = self.scene()
+        for item in list(scene.items()):
+            if item not in (self._hover_item, self._selected_item):
+                scene.removeItem(item)
+        self._body = body
+        self._renderer = QSvgRenderer(str(svg_path), self)
+        self._layers = {}
+        for z, element in enumerate(
+            ("outline", "muscles.superficial", "details", "muscles.deep", "captions")
+        ):
+            if not self._renderer.elementExists(element):
+                continue
+            item = QGraphicsSvgItem()
+            item.setSharedRenderer(self._renderer)
+            item.setElementId(element)
+            item.setPos(self._renderer.boundsOnElement(element).topLeft())
+            item.setZValue(z)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            item.setAcceptHoverEvents(False)
+            scene.addItem(item)
+            self._layers[element] = item
+        self._add_side_labels(body)
+        x, y, width, height = body.view_box
+        scene.setSceneRect(x, y, width, height)
+        self.set_deep_visible(self._deep_visible)
+        self._set_overlay(self._hover_item, None)
+        self._set_overlay(self._selected_item, self.selection)
+        self.fit()
+
+    def set_deep_visible(self, visible: bool) -> None:
+        """Show the deep muscles over a faded superficial layer (and hit-test them first)."""
+        self._deep_visible = visible
+        if "muscles.deep" in self._layers:
+            self._layers["muscles.deep"].setVisible(visible)
+        if "muscles.superficial" in self._layers:
+            self._layers["muscles.superficial"].setOpacity(0.3 if visible else 1.0)
+
+    def visible_layers(self) -> tuple[Layer, ...]:
+        return ("deep", "superficial") if self._deep_visible else ("superficial",)
+
+    def select(self, region_id: RegionId | None) -> None:
+        """Select a region (None clears) and announce it."""
+        self.selection = region_id
+        self._set_overlay(self._selected_item, region_id)
+        self.selected.emit(region_id)
+
+    def fit(self) -> None:
+        """Fit the whole view into the window."""
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def zoom(self, factor: float) -> None:
+        self.scale(factor, factor)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        region = self.region_at_view_point(event.position())
+        if region != self._hovered:
+            self._hovered = region
+            self._set_overlay(self._hover_item, region)
+            self.hovered.emit(region)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.select(self.region_at_view_point(event.position()))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom(1.15**steps)
+
+    def region_at_view_point(self, point: QPointF) -> RegionId | None:
+        """The region under a point in widget pixels."""
+        if self._body is None:
+            return None
+        scene_point = self.mapToScene(point.toPoint())
+        return self._body.region_at(scene_point.x(), scene_point.y(), self.visible_layers())
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _overlay(self, fill: QColor, z: int) -> QGraphicsPathItem:
+        item = QGraphicsPathItem()
+        item.setBrush(QBrush(fill))
+        item.setPen(QPen(QColor(122, 75, 0), 1.2))
+        item.setZValue(z)
+        self.scene().addItem(item)
+        return item
+
+    def _set_overlay(self, item: QGraphicsPathItem, region_id: RegionId | None) -> None:
+        region = self._body.region(region_id) if (self._body and region_id) else None
+        item.setPath(painter_path(region.area) if region else QPainterPath())
+        item.setVisible(region is not None)
+
+    def _add_side_labels(self, body: BodyView) -> None:
+        where = PATIENT_RIGHT_ON.get(body.name)
+        if not where:
+            return
+        x, y, width, _ = body.view_box
+        font = QFont()
+        font.setPointSizeF(20)
+        texts = (
+            ("Patient's right", "Patient's left")
+            if where == "left"
+            else ("Patient's left", "Patient's right")
+        )
+        for text, left in zip(texts, (True, False), strict=True):
+            label = QGraphicsSimpleTextItem(text)
+            label.setFont(font)
+            label.setBrush(QBrush(QColor("#333333")))
+            bounds = label.boundingRect()
+            label.setPos(x + 15 if left else x + width - 15 - bounds.width(), y + 10)
+            label.setZValue(20)
+            self.scene().addItem(label)

@@ -1,0 +1,164 @@
+"""Headless rendering of a body view to PNG, SVG or PDF (documentation, handouts, tests)."""
+
+from __future__ import annotations
+
+import copy
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgRenderer
+
+from triggermap.geometry.atlas import load_view
+from triggermap.geometry.regions import RegionId
+
+SVG = "http://www.w3.org/2000/svg"
+ElementTree.register_namespace("", SVG)
+
+HIGHLIGHT_FILL = "#f2b134"
+HIGHLIGHT_STROKE = "#7a4b00"
+
+#: Which side of the picture shows the patient's right, per view ("left" = the viewer's left).
+#: Views with their own captions (hand, foot, head) or one side only (lateral) label themselves.
+PATIENT_RIGHT_ON = {"anterior": "left", "posterior": "right"}
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """What to draw: a view file, whether the deep layer is on, regions to highlight."""
+
+    svg_path: Path
+    deep: bool = False
+    highlight: tuple[RegionId, ...] = ()
+    show_zones: tuple[RegionId, ...] = ()
+    side_labels: bool = True
+
+
+def styled_svg(request: RenderRequest) -> bytes:
+    """The view's SVG with layers switched and highlights added, ready for any renderer.
+
+    The file is validated through the geometry layer first, so a damaged view gives our own
+    clear error (AtlasError) before Qt sees it.
+    """
+    view = load_view(request.svg_path)
+    tree = ElementTree.fromstring(request.svg_path.read_bytes())  # noqa: S314 - load_view vetted it
+    paths = {p.get("id"): p for p in tree.iter(f"{{{SVG}}}path")}
+    groups = {g.get("id"): g for g in tree.iter(f"{{{SVG}}}g")}
+    superficial, deep = groups.get("muscles.superficial"), groups.get("muscles.deep")
+    if deep is not None and not request.deep:
+        tree.remove(deep)
+    elif deep is not None and superficial is not None:
+        # deep muscles are drawn over a faded superficial layer so both stay legible
+        superficial.set("opacity", "0.3")
+        tree.remove(deep)
+        tree.insert(list(tree).index(superficial) + 1, deep)
+    overlay = ElementTree.SubElement(tree, f"{{{SVG}}}g", {"id": "highlights"})
+    for region_id in request.show_zones:
+        path = paths.get(str(region_id))
+        if path is not None:
+            shown = copy.deepcopy(path)
+            shown.attrib.update(
+                {
+                    "fill": "#d7263d",
+                    "fill-opacity": "0.55",
+                    "stroke": "#8c1020",
+                    "stroke-width": "0.8",
+                }
+            )
+            overlay.append(shown)
+    for region_id in request.highlight:
+        path = paths.get(str(region_id))
+        if path is not None:
+            shown = copy.deepcopy(path)
+            shown.attrib.update(
+                {"fill": HIGHLIGHT_FILL, "stroke": HIGHLIGHT_STROKE, "stroke-width": "1.4"}
+            )
+            overlay.append(shown)
+    where = PATIENT_RIGHT_ON.get(view.name)
+    if request.side_labels and where:
+        x0, y0, width, _ = view.view_box
+        labels = ElementTree.SubElement(
+            tree,
+            f"{{{SVG}}}g",
+            {
+                "id": "side-labels",
+                "font-family": "sans-serif",
+                "font-size": "30",
+                "fill": "#333333",
+            },
+        )
+        left, right = (
+            ("Patient's right", "Patient's left")
+            if where == "left"
+            else ("Patient's left", "Patient's right")
+        )
+        ElementTree.SubElement(
+            labels, f"{{{SVG}}}text", {"x": f"{x0 + 20:g}", "y": f"{y0 + 45:g}"}
+        ).text = left
+        ElementTree.SubElement(
+            labels,
+            f"{{{SVG}}}text",
+            {"x": f"{x0 + width - 20:g}", "y": f"{y0 + 45:g}", "text-anchor": "end"},
+        ).text = right
+    return ElementTree.tostring(tree, encoding="utf-8", xml_declaration=True)
+
+
+def regions_named(svg_path: Path, names: Iterable[str], kind: str) -> tuple[RegionId, ...]:
+    """Regions of one kind ("muscle" or "zone") in a view, for names given as `id`, `id.side`
+    or a full region id. Raises ValueError naming any name the view does not show."""
+    view = load_view(svg_path)
+    wanted: list[RegionId] = []
+    for name in names:
+        found = [
+            region_id
+            for region_id in view.region_ids()
+            if region_id.kind == kind
+            and name in (str(region_id), f"{region_id.name}.{region_id.side}", region_id.name)
+        ]
+        if not found:
+            raise ValueError(f"the {view.name} view shows no {kind} named {name!r}")
+        wanted.extend(found)
+    return tuple(wanted)
+
+
+def render_to_file(request: RenderRequest, output: Path, height_px: int = 1200) -> Path:
+    """Render to `output`; the suffix chooses the format: .png, .svg or .pdf."""
+    svg = styled_svg(request)
+    suffix = output.suffix.lower()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".svg":
+        output.write_bytes(svg)
+        return output
+    renderer = QSvgRenderer(QByteArray(svg))
+    if not renderer.isValid():
+        raise ValueError(f"Qt could not draw {request.svg_path}")
+    box = renderer.viewBoxF()
+    if suffix == ".png":
+        width_px = max(1, round(height_px * box.width() / box.height()))
+        image = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, QRectF(0, 0, width_px, height_px))
+        painter.end()
+        if not image.save(str(output), "PNG"):
+            raise OSError(f"could not write {output}")
+        return output
+    if suffix == ".pdf":
+        writer = QPdfWriter(str(output))
+        writer.setResolution(300)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(10, 10, 10, 10))
+        painter = QPainter(writer)
+        page = QRectF(painter.viewport())
+        scale = min(page.width() / box.width(), page.height() / box.height())
+        target = QSizeF(box.width() * scale, box.height() * scale)
+        renderer.render(
+            painter, QRectF((page.width() - target.width()) / 2, 0, target.width(), target.height())
+        )
+        painter.end()
+        return output
+    raise ValueError(f"cannot render to {output.name}: use .png, .svg or .pdf")

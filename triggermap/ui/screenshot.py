@@ -1,0 +1,33 @@
+"""A screenshot of the main window, rendered offscreen (for the README and docs)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from triggermap.geometry.regions import parse_region_id
+from triggermap.services.context import AppContext
+from triggermap.ui.main_window import MainWindow
+
+
+def save_main_window_screenshot(
+    context: AppContext, view: str, selected: str, output: Path
+) -> Path:
+    """Open the main window on a view with a region selected, and save it as PNG."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(context)
+    window.resize(1280, 900)
+    window.show_view(view)
+    region = parse_region_id(selected if selected.count(".") == 2 else f"muscle.{selected}")
+    window.show()
+    app.processEvents()
+    window.map_view.fit()
+    window.map_view.select(region)
+    app.processEvents()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(output), "PNG"):
+        raise OSError(f"could not write {output}")
+    window.close()
+    return output
