@@ -32,13 +32,17 @@ def main(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         from triggermap.ui.app import run_gui
 
-        try:
+        def load_context() -> AppContext:
+            # load before the window opens, so a damaged file is reported plainly
             context = AppContext.default()
-            context.atlas  # noqa: B018 - load before the window opens, to report problems plainly
-            context.catalogue  # noqa: B018
-        except (AtlasError, CatalogueUnavailable) as error:
-            raise click.ClickException(str(error)) from error
-        ctx.exit(run_gui(context))
+            try:
+                context.atlas  # noqa: B018
+                context.catalogue  # noqa: B018
+            except (AtlasError, CatalogueUnavailable) as error:
+                raise click.ClickException(str(error)) from error
+            return context
+
+        ctx.exit(run_gui(load_context))
 
 
 @main.command()

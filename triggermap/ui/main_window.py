@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMainWindow, QToolBar
 
@@ -37,8 +37,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.view_choice = QComboBox(self)
         self.view_choice.setAccessibleName("Body view")
-        for name in VIEW_NAMES:
-            self.view_choice.addItem(VIEW_TITLES[name], name)
+        available = context.atlas.views
+        for name in [*[n for n in VIEW_NAMES if n in available], *[n for n in available if n not in VIEW_NAMES]]:
+            self.view_choice.addItem(VIEW_TITLES.get(name, name.title()), name)
         toolbar.addWidget(QLabel(" View: ", self))
         toolbar.addWidget(self.view_choice)
         self.deep_toggle = QCheckBox("Deep muscles", self)
@@ -114,5 +115,3 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         self.map_view.fit()
 
-
-__all__ = ["MainWindow", "Qt"]

@@ -1,0 +1,60 @@
+"""The body map with real widgets: hover and click select the muscle under the mouse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from triggermap.geometry.regions import RegionId
+from triggermap.ui.main_window import MainWindow
+
+DELTOID_R = RegionId("muscle", "deltoid", "right")
+PEC_MINOR_R = RegionId("muscle", "pectoralis_minor", "right")
+
+
+def widget_point(window: MainWindow, x: float, y: float) -> QPoint:
+    return window.map_view.mapFromScene(x, y)
+
+
+def test_click_inside_a_muscle_selects_it(qtbot, mini_context):
+    window = MainWindow(mini_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    x, y = mini_context.atlas.view("mini").inside_point(DELTOID_R)
+    with qtbot.waitSignal(window.map_view.selected) as blocker:
+        qtbot.mouseClick(
+            window.map_view.viewport(), Qt.MouseButton.LeftButton, pos=widget_point(window, x, y)
+        )
+    assert blocker.args == [DELTOID_R]
+    assert "deltoid" in window.selection_label.text().lower()
+    assert "right side" in window.selection_label.text()
+
+
+def test_deep_layer_toggle_changes_what_a_click_finds(qtbot, mini_context):
+    window = MainWindow(mini_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    x, y = mini_context.atlas.view("mini").inside_point(PEC_MINOR_R)
+    point = widget_point(window, x, y)
+    qtbot.mouseClick(window.map_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.map_view.selection == RegionId("muscle", "pectoralis_major", "right")
+    window.deep_toggle.setChecked(True)
+    qtbot.mouseClick(window.map_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.map_view.selection == PEC_MINOR_R
+
+
+def test_selection_is_painted(qtbot, mini_context):
+    window = MainWindow(mini_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    x, y = mini_context.atlas.view("mini").inside_point(DELTOID_R)
+    point = widget_point(window, x, y)
+    before = window.map_view.viewport().grab().toImage().pixelColor(point)
+    window.map_view.select(DELTOID_R)
+    qtbot.wait(10)
+    after = window.map_view.viewport().grab().toImage().pixelColor(point)
+    assert after != before
+    # the selection colour is a warm amber: much more red than blue
+    assert after.red() > after.blue() + 60
