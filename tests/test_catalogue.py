@@ -41,7 +41,8 @@ def test_fixture_catalogue_is_clean(sources: Path, mini_atlas: Atlas):
 def test_build_and_read_back(sources: Path, mini_atlas: Atlas, tmp_path: Path):
     target = tmp_path / "points.db"
     result = build_catalogue(sources, mini_atlas, target)
-    assert result.written == target and not result.problems
+    assert result.written == target
+    assert not result.problems
     catalogue = read_catalogue(target)
     original, _ = read_catalogue_sources(sources)
     assert catalogue == original
@@ -134,7 +135,8 @@ def test_a_catalogue_with_problems_is_not_built(sources: Path, mini_atlas: Atlas
     path = sources / "conditions.toml"
     path.write_text(path.read_text().replace('"deltoid"', '"not_a_muscle"'))
     result = build_catalogue(sources, mini_atlas, tmp_path / "points.db")
-    assert result.written is None and result.problems
+    assert result.written is None
+    assert result.problems
     assert not (tmp_path / "points.db").exists()
 
 

@@ -27,8 +27,8 @@ COMMANDS = all_commands(main)
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
 def test_every_command_has_help_and_is_in_the_readme(path: str, command: click.Command):
-    assert command.help and command.help.strip(), f"{path} has no help text"
-    args = path.split()[1:] + ["--help"]
+    assert (command.help or "").strip(), f"{path} has no help text"
+    args = [*path.split()[1:], "--help"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert f"`{path}" in (ROOT / "README.md").read_text(), f"{path} is not documented in README.md"

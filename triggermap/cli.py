@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -97,12 +96,15 @@ def render(
 ) -> None:
     """Render a body view headlessly to PNG, SVG or PDF."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
-    from triggermap.ui.render import RenderRequest, regions_named, render_to_file
+    from triggermap.ui.render import (
+        RenderRequest,
+        headless_application,
+        regions_named,
+        render_to_file,
+    )
 
     svg_path = resources.svg_dir() / f"{view_name}.svg"
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    app = headless_application()
     try:
         highlighted = regions_named(svg_path, highlight, "muscle")
         shaded = regions_named(svg_path, zones, "zone")
@@ -148,11 +150,9 @@ def atlas_build(views: tuple[str, ...]) -> None:
 def atlas_render_docs(height: int) -> None:
     """Render every view (superficial and deep) to docs/atlas/ for reviewers."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
+    from triggermap.ui.render import RenderRequest, headless_application, render_to_file
 
-    from triggermap.ui.render import RenderRequest, render_to_file
-
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    app = headless_application()
     for view_name in resources.VIEW_NAMES:
         svg_path = resources.svg_dir() / f"{view_name}.svg"
         for deep in (False, True):

@@ -90,5 +90,5 @@ def test_a_damaged_view_file_gives_our_error(qapp, tmp_path: Path):
     broken.write_bytes(
         b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><g id='outline'><path d='M 0,0 L"
     )
-    with pytest.raises(AtlasError, match="broken.svg"):
+    with pytest.raises(AtlasError, match=r"broken\.svg"):
         render_to_file(RenderRequest(broken), tmp_path / "x.png")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
 
 from triggermap.geometry.atlas import load_view
 from triggermap.geometry.regions import RegionId
@@ -24,6 +26,15 @@ HIGHLIGHT_STROKE = "#7a4b00"
 #: Which side of the picture shows the patient's right, per view ("left" = the viewer's left).
 #: Views with their own captions (hand, foot, head) or one side only (lateral) label themselves.
 PATIENT_RIGHT_ON = {"anterior": "left", "posterior": "right"}
+
+
+def headless_application() -> QApplication:
+    """The running Qt application, or a new one (a widgets application, so that windows can
+    still be made later in the same process, e.g. for screenshots or in tests)."""
+    instance = QApplication.instance()
+    if isinstance(instance, QApplication):
+        return instance
+    return QApplication(sys.argv[:1])
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication
 
 from triggermap.geometry.regions import parse_region_id
 from triggermap.services.context import AppContext
 from triggermap.ui.main_window import MainWindow
+from triggermap.ui.render import headless_application
 
 
 def save_main_window_screenshot(
     context: AppContext, view: str, selected: str, output: Path
 ) -> Path:
     """Open the main window on a view with a region selected, and save it as PNG."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = headless_application()
     window = MainWindow(context)
     window.resize(1280, 900)
     window.show_view(view)
