@@ -26,6 +26,7 @@ from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 from triggermap.geometry.atlas_build import build_view_file  # noqa: E402
 from triggermap.geometry.regions import parse_region_id  # noqa: E402
 from triggermap.geometry.svg_import import parse_svg  # noqa: E402
+from triggermap.ui.render import RenderRequest, render_to_file  # noqa: E402
 
 
 def main() -> int:
@@ -48,16 +49,13 @@ def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication([])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    svg = built.svg_text
-    if args.deep:
-        svg = svg.replace(
-            '<g id="muscles.superficial" ', '<g id="muscles.superficial" opacity="0.25" '
-        )
-    if args.zones:
-        svg = colour_zones(svg)
     suffix = ("-zones" if args.zones else "") + ("-deep" if args.deep else "")
     png = out / f"{args.view}{suffix}.png"
-    render(svg, png, args.height)
+    if args.zones:
+        render(colour_zones(built.svg_text), png, args.height)
+    else:
+        # the same drawing the program makes: deep layer hidden unless asked for
+        render_to_file(RenderRequest(target, deep=args.deep), png, args.height)
     print(f"wrote {png}")
     del app
     return 0

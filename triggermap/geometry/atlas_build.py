@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,9 @@ from triggermap.geometry.svg_import import (
 
 #: Gaps smaller than this (square body units) are slivers from rounding, not real gaps.
 SLIVER_AREA = 0.5
+
+#: A detached piece of a zone smaller than this (square body units) joins its neighbour.
+MIN_PIECE_AREA = 25.0
 
 #: Decimal places kept for computed zone outlines (body units).
 ZONE_DECIMALS = 1
@@ -100,8 +102,18 @@ def build_view(raw: bytes, source: str) -> BuiltView:
     parts.extend(_mirrored_paths(groups["details"], axis))
     parts.append("  </g>")
     parts.append(f'  <g id="zones" {LAYER_STYLE["zones"]}>')
-    for region_id, area in _mirrored_zones(zones, axis):
-        parts.append(f'    <path id="{region_id}" d="{_polygon_path_data(area)}"/>')
+    for region, area in zones:
+        rings = _rings(area)
+        if axis is None:
+            parts.append(f'    <path id="{region}" d="{_rings_path_data(rings)}"/>')
+        elif region.side == "midline":
+            both = _rings(_clean(shapely.union(_rings_area(rings), _mirror(_rings_area(rings), axis))))
+            parts.append(f'    <path id="{region}" d="{_rings_path_data(both)}"/>')
+        else:
+            # the left outline is written as the exact reflection of the right one's numbers
+            mirrored = [[(2 * axis - x, y) for x, y in ring] for ring in rings]
+            parts.append(f'    <path id="{region}" d="{_rings_path_data(rings)}"/>')
+            parts.append(f'    <path id="{region.other_side()}" d="{_rings_path_data(mirrored)}"/>')
     parts.append("  </g>")
     parts.extend(_captions(raw))
 
@@ -189,6 +201,15 @@ def _tile_zones(
         taken = shapely.union(taken, area)
         tiled.append((region, area))
     drawn_area = float(taken.area)
+    # A zone's small detached crumbs (left where a later zone cut through an earlier one) are
+    # not real skin areas: hand them, like gaps, to the neighbour they border most.
+    crumbs: list[Polygon] = []
+    for index, (region, area) in enumerate(tiled):
+        parts = sorted(_polygons(area), key=lambda p: -p.area)
+        keep = [p for i, p in enumerate(parts) if i == 0 or p.area >= MIN_PIECE_AREA]
+        crumbs.extend(p for i, p in enumerate(parts) if i > 0 and p.area < MIN_PIECE_AREA)
+        tiled[index] = (region, shapely.union_all(keep) if keep else Polygon())
+    taken = shapely.union_all([area for _, area in tiled])
     gaps = shapely.difference(territory, taken)
     gap_total = 0.0
     for gap in sorted(getattr(gaps, "geoms", [gaps]), key=lambda g: (-g.area, g.bounds)):
@@ -253,33 +274,42 @@ def _mirrored_paths(shapes: list[SvgShape], axis: float | None) -> list[str]:
     return lines
 
 
-def _mirrored_zones(
-    zones: list[tuple[RegionId, Polygon | MultiPolygon]], axis: float | None
-) -> Iterable[tuple[RegionId, Polygon | MultiPolygon]]:
-    for region, area in zones:
-        if axis is None:
-            yield region, area
-        elif region.side == "midline":
-            yield region, _clean(shapely.union(area, _mirror(area, axis)))
-        else:
-            yield region, area
-            yield region.other_side(), _clean(_mirror(area, axis))
+def _polygons(area: shapely.Geometry) -> list[Polygon]:
+    if isinstance(area, Polygon):
+        return [] if area.is_empty else [area]
+    found: list[Polygon] = []
+    for part in getattr(area, "geoms", []):
+        found.extend(_polygons(part))
+    return found
+
+
+def _rings(area: shapely.Geometry) -> list[list[tuple[float, float]]]:
+    """The rings of a polygonal area, simplified and rounded as they will be written."""
+    rings = []
+    for polygon in _polygons(area):
+        simplified = polygon.simplify(0.05, preserve_topology=True)
+        for ring in [simplified.exterior, *simplified.interiors]:
+            coords = [(round(x, ZONE_DECIMALS), round(y, ZONE_DECIMALS)) for x, y in ring.coords[:-1]]
+            if len(coords) >= 3:
+                rings.append(coords)
+    return rings
+
+
+def _rings_area(rings: list[list[tuple[float, float]]]) -> shapely.Geometry:
+    area: shapely.Geometry = Polygon()
+    for ring in rings:
+        area = shapely.symmetric_difference(area, shapely.make_valid(Polygon(ring)))
+    return area
+
+
+def _rings_path_data(rings: list[list[tuple[float, float]]]) -> str:
+    """SVG path data for rings of straight segments (even-odd fill makes holes)."""
+    return "".join("M" + " ".join(f"{_num(x)},{_num(y)}" for x, y in ring) + "Z" for ring in rings)
 
 
 def _polygon_path_data(area: shapely.Geometry) -> str:
-    """SVG path data for a polygonal area; rings as straight segments, even-odd holes."""
-    commands: list[str] = []
-    for polygon in getattr(area, "geoms", [area]):
-        if not isinstance(polygon, Polygon) or polygon.is_empty:
-            continue
-        simplified = polygon.simplify(0.05, preserve_topology=True)
-        for ring in [simplified.exterior, *simplified.interiors]:
-            coords = list(ring.coords)[:-1]
-            if len(coords) < 3:
-                continue
-            points = " ".join(f"{_num(x)},{_num(y)}" for x, y in coords)
-            commands.append(f"M{points}Z")
-    return "".join(commands)
+    """SVG path data for a polygonal area."""
+    return _rings_path_data(_rings(area))
 
 
 def _num(value: float) -> str:
