@@ -51,6 +51,88 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def bench_view(name: str, path: Path, repeat: int) -> list[dict]:
+    """Parse, cached load, draw and hit-test figures for one view."""
+    rows: list[dict] = []
+    raw = path.read_bytes()
+    baseline = statistics.median(timings(lambda: ElementTree.fromstring(raw), repeat))
+    cold = statistics.median(timings(lambda: load_view(path), repeat))
+    with tempfile.TemporaryDirectory() as cache:
+        load_view(path, Path(cache))
+        warm = statistics.median(timings(lambda: load_view(path, Path(cache)), repeat))
+    rows.append(
+        {
+            "figure": f"parse {name} (no cache)",
+            "seconds": cold,
+            "baseline": "XML parse of the same file",
+            "ratio": cold / baseline,
+            "target": "informative",
+        }
+    )
+    rows.append(
+        {
+            "figure": f"load {name} (geometry cache)",
+            "seconds": warm,
+            "baseline": "XML parse of the same file",
+            "ratio": warm / baseline,
+            "target": "≤ 20× (cache must make startup cheap)",
+            "met": warm / baseline <= 20,
+        }
+    )
+
+    renderer = QSvgRenderer(QByteArray(raw))
+    empty = QSvgRenderer(
+        QByteArray(
+            b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#fff"/></svg>'
+        )
+    )
+    image = QImage(1920, 1080, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def draw(svg: QSvgRenderer) -> None:
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        svg.render(painter, QRectF(0, 0, 1920, 1080))
+        painter.end()
+
+    draw_base = statistics.median(timings(lambda: draw(empty), repeat))
+    draw_view = statistics.median(timings(lambda: draw(renderer), repeat))
+    rows.append(
+        {
+            "figure": f"draw {name} at 1920×1080, all layers",
+            "seconds": draw_view,
+            "baseline": "draw an empty SVG at the same size",
+            "ratio": draw_view / draw_base,
+            "target": "informative (the app caches static layers as pixmaps)",
+        }
+    )
+
+    view = load_view(path)
+    x0, y0, width, height = view.view_box
+    generator = random.Random(7)
+    points = [
+        (x0 + generator.random() * width, y0 + generator.random() * height) for _ in range(2000)
+    ]
+    per_call = []
+    for x, y in points:
+        start = time.perf_counter()
+        view.region_at(x, y, ("deep", "superficial"))
+        per_call.append(time.perf_counter() - start)
+    p99 = percentile(per_call, 0.99)
+    rows.append(
+        {
+            "figure": f"hit-test {name} per mouse move",
+            "seconds": statistics.median(per_call),
+            "p95": percentile(per_call, 0.95),
+            "p99": p99,
+            "target": "p99 < 0.2 ms",
+            "met": p99 < 0.0002,
+        }
+    )
+
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -61,59 +143,28 @@ def main() -> int:
     svg_dir = resources.svg_dir()
 
     for name in resources.VIEW_NAMES:
-        path = svg_dir / f"{name}.svg"
-        raw = path.read_bytes()
-        baseline = statistics.median(timings(lambda: ElementTree.fromstring(raw), repeat))  # noqa: S314
-        cold = statistics.median(timings(lambda: load_view(path), repeat))
-        with tempfile.TemporaryDirectory() as cache:
-            load_view(path, Path(cache))
-            warm = statistics.median(timings(lambda: load_view(path, Path(cache)), repeat))
-        rows.append({"figure": f"parse {name} (no cache)", "seconds": cold, "baseline": "XML parse of the same file",
-                     "ratio": cold / baseline, "target": "informative"})
-        rows.append({"figure": f"load {name} (geometry cache)", "seconds": warm, "baseline": "XML parse of the same file",
-                     "ratio": warm / baseline, "target": "≤ 20× (cache must make startup cheap)", "met": warm / baseline <= 20})
-
-        renderer = QSvgRenderer(QByteArray(raw))
-        empty = QSvgRenderer(QByteArray(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#fff"/></svg>'))
-        image = QImage(1920, 1080, QImage.Format.Format_ARGB32_Premultiplied)
-
-        def draw(svg: QSvgRenderer) -> None:
-            image.fill(QColor("white"))
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            svg.render(painter, QRectF(0, 0, 1920, 1080))
-            painter.end()
-
-        draw_base = statistics.median(timings(lambda: draw(empty), repeat))
-        draw_view = statistics.median(timings(lambda: draw(renderer), repeat))
-        rows.append({"figure": f"draw {name} at 1920×1080, all layers", "seconds": draw_view,
-                     "baseline": "draw an empty SVG at the same size", "ratio": draw_view / draw_base,
-                     "target": "informative (the app caches static layers as pixmaps)"})
-
-        view = load_view(path)
-        x0, y0, width, height = view.view_box
-        generator = random.Random(7)
-        points = [(x0 + generator.random() * width, y0 + generator.random() * height) for _ in range(2000)]
-        per_call = []
-        for x, y in points:
-            start = time.perf_counter()
-            view.region_at(x, y, ("deep", "superficial"))
-            per_call.append(time.perf_counter() - start)
-        p99 = percentile(per_call, 0.99)
-        rows.append({"figure": f"hit-test {name} per mouse move", "seconds": statistics.median(per_call),
-                     "p95": percentile(per_call, 0.95), "p99": p99, "target": "p99 < 0.2 ms", "met": p99 < 0.0002})
+        rows.extend(bench_view(name, svg_dir / f"{name}.svg", repeat))
 
     for row in rows:
         met = row.get("met")
         verdict = "" if met is None else ("met" if met else "NOT MET")
         ratio = f"{row['ratio']:.1f}×" if "ratio" in row else ""
-        extra = f" p95 {row['p95'] * 1e3:.3f} ms p99 {row['p99'] * 1e3:.3f} ms" if "p99" in row else ""
-        print(f"{row['figure']:<48} {row['seconds'] * 1e3:9.3f} ms {ratio:>8}{extra}  target {row['target']} {verdict}")
+        extra = (
+            f" p95 {row['p95'] * 1e3:.3f} ms p99 {row['p99'] * 1e3:.3f} ms" if "p99" in row else ""
+        )
+        print(
+            f"{row['figure']:<48} {row['seconds'] * 1e3:9.3f} ms {ratio:>8}{extra}  target {row['target']} {verdict}"
+        )
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     output = results / f"atlas-{stamp}.json"
-    output.write_text(json.dumps({"machine": platform.platform(), "python": sys.version.split()[0], "rows": rows}, indent=2))
+    output.write_text(
+        json.dumps(
+            {"machine": platform.platform(), "python": sys.version.split()[0], "rows": rows},
+            indent=2,
+        )
+    )
     print(f"wrote {output}")
     del app
     return 0
