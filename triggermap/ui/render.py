@@ -65,7 +65,9 @@ def styled_svg(request: RenderRequest) -> bytes:
         # deep muscles are drawn over a faded superficial layer so both stay legible
         superficial.set("opacity", "0.3")
         tree.remove(deep)
-        tree.insert(list(tree).index(superficial) + 1, deep)
+        # above the decoration too, so tendons and fibre strokes do not hide deep muscles
+        below = groups.get("details", superficial)
+        tree.insert(list(tree).index(below) + 1, deep)
     overlay = ElementTree.SubElement(tree, f"{{{SVG}}}g", {"id": "highlights"})
     for region_id in request.show_zones:
         path = paths.get(str(region_id))
