@@ -9,7 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
+from PySide6.QtCore import (
+    QByteArray,
+    QMarginsF,
+    QMessageLogContext,
+    QRectF,
+    QSizeF,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
@@ -34,7 +42,16 @@ def headless_application() -> QApplication:
     instance = QApplication.instance()
     if isinstance(instance, QApplication):
         return instance
+    qInstallMessageHandler(_quiet_offscreen_notices)
     return QApplication(sys.argv[:1])
+
+
+def _quiet_offscreen_notices(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Pass Qt's messages on to stderr, except the offscreen platform's notice about size
+    hints, which says nothing a user can act on."""
+    if "does not support propagateSizeHints" in message:
+        return
+    sys.stderr.write(message + "\n")
 
 
 @dataclass(frozen=True)
