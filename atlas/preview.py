@@ -19,14 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QByteArray, QRectF  # noqa: E402
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtGui import QColor  # noqa: E402
 
 from triggermap.geometry.atlas_build import build_view_file  # noqa: E402
 from triggermap.geometry.regions import parse_region_id  # noqa: E402
 from triggermap.geometry.svg_import import parse_svg  # noqa: E402
-from triggermap.ui.render import RenderRequest, render_to_file  # noqa: E402
+from triggermap.ui.render import RenderRequest, headless_application, render_to_file, svg_to_png  # noqa: E402
 
 
 def main() -> int:
@@ -46,13 +44,13 @@ def main() -> int:
     print(f"built {target}")
     report(built.svg_text.encode(), built)
 
-    app = QGuiApplication.instance() or QGuiApplication([])
+    app = headless_application()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     suffix = ("-zones" if args.zones else "") + ("-deep" if args.deep else "")
     png = out / f"{args.view}{suffix}.png"
     if args.zones:
-        render(colour_zones(built.svg_text), png, args.height)
+        svg_to_png(colour_zones(built.svg_text).encode(), png, args.height)
     else:
         # the same drawing the program makes: deep layer hidden unless asked for
         render_to_file(RenderRequest(target, deep=args.deep), png, args.height)
@@ -136,19 +134,6 @@ def colour_zones(svg: str) -> str:
     return svg.replace(
         "</svg>", zones_block.group(0) + '<g id="labels">' + "".join(labels) + "</g></svg>"
     )
-
-
-def render(svg: str, png: Path, height: int) -> None:
-    renderer = QSvgRenderer(QByteArray(svg.encode()))
-    box = renderer.viewBoxF()
-    width = round(height * box.width() / box.height())
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, width, height))
-    painter.end()
-    image.save(str(png))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from triggermap.geometry.regions import RegionId
@@ -15,11 +16,16 @@ def widget_point(window: MainWindow, x: float, y: float) -> QPoint:
     return window.map_view.mapFromScene(x, y)
 
 
-def test_click_inside_a_muscle_selects_it(qtbot, mini_context):
-    window = MainWindow(mini_context)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+@pytest.fixture
+def window(qtbot, mini_context) -> MainWindow:
+    shown = MainWindow(mini_context)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def test_click_inside_a_muscle_selects_it(qtbot, window, mini_context):
     x, y = mini_context.atlas.view("mini").inside_point(DELTOID_R)
     with qtbot.waitSignal(window.map_view.selected) as blocker:
         qtbot.mouseClick(
@@ -30,11 +36,7 @@ def test_click_inside_a_muscle_selects_it(qtbot, mini_context):
     assert "right side" in window.selection_label.text()
 
 
-def test_deep_layer_toggle_changes_what_a_click_finds(qtbot, mini_context):
-    window = MainWindow(mini_context)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_deep_layer_toggle_changes_what_a_click_finds(qtbot, window, mini_context):
     x, y = mini_context.atlas.view("mini").inside_point(PEC_MINOR_R)
     point = widget_point(window, x, y)
     qtbot.mouseClick(window.map_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
@@ -44,11 +46,7 @@ def test_deep_layer_toggle_changes_what_a_click_finds(qtbot, mini_context):
     assert window.map_view.selection == PEC_MINOR_R
 
 
-def test_selection_is_painted(qtbot, mini_context):
-    window = MainWindow(mini_context)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_selection_is_painted(qtbot, window, mini_context):
     x, y = mini_context.atlas.view("mini").inside_point(DELTOID_R)
     point = widget_point(window, x, y)
     before = window.map_view.viewport().grab().toImage().pixelColor(point)

@@ -107,7 +107,9 @@ def build_view(raw: bytes, source: str) -> BuiltView:
         if axis is None:
             parts.append(f'    <path id="{region}" d="{_rings_path_data(rings)}"/>')
         elif region.side == "midline":
-            both = _rings(_clean(shapely.union(_rings_area(rings), _mirror(_rings_area(rings), axis))))
+            both = _rings(
+                _clean(shapely.union(_rings_area(rings), _mirror(_rings_area(rings), axis)))
+            )
             parts.append(f'    <path id="{region}" d="{_rings_path_data(both)}"/>')
         else:
             # the left outline is written as the exact reflection of the right one's numbers
@@ -289,7 +291,9 @@ def _rings(area: shapely.Geometry) -> list[list[tuple[float, float]]]:
     for polygon in _polygons(area):
         simplified = polygon.simplify(0.05, preserve_topology=True)
         for ring in [simplified.exterior, *simplified.interiors]:
-            coords = [(round(x, ZONE_DECIMALS), round(y, ZONE_DECIMALS)) for x, y in ring.coords[:-1]]
+            coords = [
+                (round(x, ZONE_DECIMALS), round(y, ZONE_DECIMALS)) for x, y in ring.coords[:-1]
+            ]
             if len(coords) >= 3:
                 rings.append(coords)
     return rings

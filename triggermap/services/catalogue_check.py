@@ -264,32 +264,20 @@ def _check_against_atlas(catalogue: Catalogue, index: SourceIndex, atlas: Atlas)
                             f"{region_id} in the {view.name} view does not match zone sides {catalogue.zones[region_id.name].sides!r}",
                         )
                     )
-    for muscle_id in sorted(atlas_muscles - set(catalogue.muscles)):
-        problems.append(
-            Problem(
-                Location("assets/svg", 0),
-                f"muscle {muscle_id} is drawn in the atlas but missing from the catalogue",
-            )
-        )
-    for muscle_id in catalogue.muscles:
-        if muscle_id not in atlas_muscles:
+    for kind, drawn, catalogued, file in (
+        ("muscle", atlas_muscles, set(catalogue.muscles), "the catalogue"),
+        ("zone", atlas_zones, set(catalogue.zones), "zones.toml"),
+    ):
+        for name in sorted(drawn - catalogued):
             problems.append(
                 Problem(
-                    index.of("muscle", muscle_id),
-                    f"muscle {muscle_id} is not drawn in any atlas view",
+                    Location("assets/svg", 0),
+                    f"{kind} {name} is drawn in the atlas but missing from {file}",
                 )
             )
-    for zone_id in sorted(atlas_zones - set(catalogue.zones)):
-        problems.append(
-            Problem(
-                Location("assets/svg", 0),
-                f"zone {zone_id} is drawn in the atlas but missing from zones.toml",
-            )
-        )
-    for zone_id in catalogue.zones:
-        if zone_id not in atlas_zones:
+        for name in sorted(catalogued - drawn):
             problems.append(
-                Problem(index.of("zone", zone_id), f"zone {zone_id} is not drawn in any atlas view")
+                Problem(index.of(kind, name), f"{kind} {name} is not drawn in any atlas view")
             )
     return problems
 

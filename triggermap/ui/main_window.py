@@ -38,7 +38,10 @@ class MainWindow(QMainWindow):
         self.view_choice = QComboBox(self)
         self.view_choice.setAccessibleName("Body view")
         available = context.atlas.views
-        for name in [*[n for n in VIEW_NAMES if n in available], *[n for n in available if n not in VIEW_NAMES]]:
+        for name in [
+            *[n for n in VIEW_NAMES if n in available],
+            *[n for n in available if n not in VIEW_NAMES],
+        ]:
             self.view_choice.addItem(VIEW_TITLES.get(name, name.title()), name)
         toolbar.addWidget(QLabel(" View: ", self))
         toolbar.addWidget(self.view_choice)
@@ -114,4 +117,3 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.map_view.fit()
-

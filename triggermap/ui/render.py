@@ -154,41 +154,53 @@ def regions_named(svg_path: Path, names: Iterable[str], kind: str) -> tuple[Regi
     return tuple(wanted)
 
 
+def _renderer(svg: bytes, name: str) -> QSvgRenderer:
+    renderer = QSvgRenderer(QByteArray(svg))
+    if not renderer.isValid():
+        raise ValueError(f"Qt could not draw {name}")
+    return renderer
+
+
+def svg_to_png(svg: bytes, output: Path, height_px: int, name: str = "the view") -> Path:
+    """Draw SVG text on a white PNG `height_px` pixels high, keeping its aspect ratio."""
+    renderer = _renderer(svg, name)
+    box = renderer.viewBoxF()
+    width_px = max(1, round(height_px * box.width() / box.height()))
+    image = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, width_px, height_px))
+    painter.end()
+    if not image.save(str(output), "PNG"):
+        raise OSError(f"could not write {output}")
+    return output
+
+
 def render_to_file(request: RenderRequest, output: Path, height_px: int = 1200) -> Path:
     """Render to `output`; the suffix chooses the format: .png, .svg or .pdf."""
     svg = styled_svg(request)
     suffix = output.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise ValueError(f"cannot render to {output.name}: use .png, .svg or .pdf")
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".svg":
         output.write_bytes(svg)
         return output
-    renderer = QSvgRenderer(QByteArray(svg))
-    if not renderer.isValid():
-        raise ValueError(f"Qt could not draw {request.svg_path}")
-    box = renderer.viewBoxF()
     if suffix == ".png":
-        width_px = max(1, round(height_px * box.width() / box.height()))
-        image = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter, QRectF(0, 0, width_px, height_px))
-        painter.end()
-        if not image.save(str(output), "PNG"):
-            raise OSError(f"could not write {output}")
-        return output
-    if suffix == ".pdf":
-        writer = QPdfWriter(str(output))
-        writer.setResolution(300)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(10, 10, 10, 10))
-        painter = QPainter(writer)
-        page = QRectF(painter.viewport())
-        scale = min(page.width() / box.width(), page.height() / box.height())
-        target = QSizeF(box.width() * scale, box.height() * scale)
-        renderer.render(
-            painter, QRectF((page.width() - target.width()) / 2, 0, target.width(), target.height())
-        )
-        painter.end()
-        return output
-    raise ValueError(f"cannot render to {output.name}: use .png, .svg or .pdf")
+        return svg_to_png(svg, output, height_px, str(request.svg_path))
+    renderer = _renderer(svg, str(request.svg_path))
+    box = renderer.viewBoxF()
+    writer = QPdfWriter(str(output))
+    writer.setResolution(300)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(10, 10, 10, 10))
+    painter = QPainter(writer)
+    page = QRectF(painter.viewport())
+    scale = min(page.width() / box.width(), page.height() / box.height())
+    target = QSizeF(box.width() * scale, box.height() * scale)
+    renderer.render(
+        painter, QRectF((page.width() - target.width()) / 2, 0, target.width(), target.height())
+    )
+    painter.end()
+    return output
