@@ -239,6 +239,12 @@ def _check_point_position(atlas: Atlas, point, report) -> None:
             f"trigger point {point.id}: the {point.view} view does not show muscle.{point.muscle_id}.right",
         )
         return
+    if view.silhouette.distance(Point(point.x, point.y)) > POINT_TOLERANCE:
+        report(
+            "trigger_point",
+            point.id,
+            f"trigger point {point.id} at ({point.x:g}, {point.y:g}) lies outside the body outline of the {point.view} view",
+        )
     distance = region.area.distance(Point(point.x, point.y))
     if distance > POINT_TOLERANCE:
         report(
