@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from triggermap.geometry.atlas import BodyView, view_from_document
 from triggermap.geometry.atlas_build import BuiltView, build_view_file
 from triggermap.geometry.svg_import import parse_svg
+
+# Qt tests run offscreen unless the caller chose a platform (e.g. xcb under Xvfb)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
