@@ -9,6 +9,7 @@ from triggermap.geometry.atlas import BodyView
 from triggermap.geometry.atlas_build import BuiltView, build_view
 from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
+from triggermap.geometry.svg_import import parse_svg
 
 from .conftest import FIXTURES
 
@@ -67,3 +68,12 @@ def test_bad_ids_are_refused_with_the_element_named():
 def test_captions_pass_through_unmirrored(mini_built: BuiltView):
     assert '<text x="20" y="30">Right</text>' in mini_built.svg_text
     assert mini_built.svg_text.count("<text") == 2
+
+
+def test_decoration_ids_and_odd_classes_cannot_break_the_built_file():
+    raw = (FIXTURES / "mini_source.svg").read_bytes().replace(
+        b'<path class="fibre"', b"<path id=\"Not A Region\" class='fibre&quot; onload=&quot;x'"
+    )
+    built = build_view(raw, "src.svg")
+    assert "Not A Region" not in built.svg_text
+    assert parse_svg(built.svg_text.encode(), "built").shapes

@@ -99,7 +99,7 @@ def build_view(raw: bytes, source: str) -> BuiltView:
         parts.extend(_mirrored_paths(groups[layer], axis))
         parts.append("  </g>")
     parts.append(f'  <g id="details" {LAYER_STYLE["details"]}>')
-    parts.extend(_mirrored_paths(groups["details"], axis))
+    parts.extend(_mirrored_paths(groups["details"], axis, keep_ids=False))
     parts.append("  </g>")
     parts.append(f'  <g id="zones" {LAYER_STYLE["zones"]}>')
     for region, area in zones:
@@ -257,22 +257,25 @@ def _mirror(area: shapely.Geometry, axis: float) -> shapely.Geometry:
     return affinity.scale(area, xfact=-1.0, yfact=1.0, origin=(axis, 0.0))
 
 
-def _mirrored_paths(shapes: list[SvgShape], axis: float | None) -> list[str]:
+def _mirrored_paths(shapes: list[SvgShape], axis: float | None, keep_ids: bool = True) -> list[str]:
+    """Each path as written plus, in a two-sided view, its reflection named for the other side.
+
+    Decoration (`keep_ids=False`) loses any id it had: only regions are addressable.
+    """
     lines: list[str] = []
     for shape in shapes:
         css = ""
         if shape.css_class:
-            css = f' class="{shape.css_class}"'
+            css = f' class="{_escape(shape.css_class)}"'
             if shape.css_class in DETAIL_STYLE:
                 css += " " + DETAIL_STYLE[shape.css_class]
-        element_id = f' id="{shape.element_id}"' if shape.element_id else ""
-        lines.append(f'    <path{element_id}{css} d="{_squash(shape.path_data)}"/>')
+        region = parse_region_id(shape.element_id) if keep_ids and shape.element_id else None
+        element_id = f' id="{region}"' if region else ""
+        lines.append(f'    <path{element_id}{css} d="{_escape(_squash(shape.path_data))}"/>')
         if axis is not None:
-            mirror_id = ""
-            if shape.element_id:
-                mirror_id = f' id="{parse_region_id(shape.element_id).other_side()}"'
+            mirror_id = f' id="{region.other_side()}"' if region else ""
             mirrored = mirrored_path_data(shape.path_data, axis)
-            lines.append(f'    <path{mirror_id}{css} d="{mirrored}"/>')
+            lines.append(f'    <path{mirror_id}{css} d="{_escape(mirrored)}"/>')
     return lines
 
 
