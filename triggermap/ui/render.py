@@ -22,8 +22,10 @@ from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from triggermap.geometry.atlas import load_view
+from triggermap.geometry.atlas import load_view, view_from_document
+from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
+from triggermap.geometry.svg_import import parse_svg
 
 SVG = "http://www.w3.org/2000/svg"
 ElementTree.register_namespace("", SVG)
@@ -71,8 +73,15 @@ def styled_svg(request: RenderRequest) -> bytes:
     The file is validated through the geometry layer first, so a damaged view gives our own
     clear error (AtlasError) before Qt sees it.
     """
-    view = load_view(request.svg_path)
-    tree = ElementTree.fromstring(request.svg_path.read_bytes())  # noqa: S314 - load_view vetted it
+    try:
+        raw = request.svg_path.read_bytes()
+    except OSError as error:
+        raise AtlasError(
+            str(request.svg_path), None, f"cannot be read ({error.strerror or error})"
+        ) from error
+    # one read, validated by the geometry layer before the XML is touched here
+    view = view_from_document(request.svg_path.stem, parse_svg(raw, str(request.svg_path)))
+    tree = ElementTree.fromstring(raw)  # noqa: S314 - parse_svg refused DTDs and entities
     paths = {p.get("id"): p for p in tree.iter(f"{{{SVG}}}path")}
     groups = {g.get("id"): g for g in tree.iter(f"{{{SVG}}}g")}
     superficial, deep = groups.get("muscles.superficial"), groups.get("muscles.deep")
