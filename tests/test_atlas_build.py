@@ -71,8 +71,12 @@ def test_captions_pass_through_unmirrored(mini_built: BuiltView):
 
 
 def test_decoration_ids_and_odd_classes_cannot_break_the_built_file():
-    raw = (FIXTURES / "mini_source.svg").read_bytes().replace(
-        b'<path class="fibre"', b"<path id=\"Not A Region\" class='fibre&quot; onload=&quot;x'"
+    raw = (
+        (FIXTURES / "mini_source.svg")
+        .read_bytes()
+        .replace(
+            b'<path class="fibre"', b"<path id=\"Not A Region\" class='fibre&quot; onload=&quot;x'"
+        )
     )
     built = build_view(raw, "src.svg")
     assert "Not A Region" not in built.svg_text

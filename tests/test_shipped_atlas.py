@@ -68,7 +68,9 @@ def test_regions_are_valid_and_inside_the_outline(atlas: Atlas, name: str):
     for region in view.regions:
         assert region.area.is_valid, region.region_id
         outside = shapely.difference(region.area, allowance).area
-        assert outside <= 0.01 * region.area.area, f"{region.region_id}: {100 * outside / region.area.area:.1f}% outside the outline"
+        assert outside <= 0.01 * region.area.area, (
+            f"{region.region_id}: {100 * outside / region.area.area:.1f}% outside the outline"
+        )
 
 
 @pytest.mark.parametrize("name", [n for n in resources.VIEW_NAMES if n != "lateral"])
@@ -96,23 +98,38 @@ def test_zones_tile_the_silhouette(atlas: Atlas, name: str):
 
 def test_every_atlas_muscle_is_drawn_on_both_sides(atlas: Atlas):
     for name in ATLAS_MUSCLES:
-        sides = {side for view in atlas.views.values() for side in ("left", "right")
-                 if view.region(RegionId("muscle", name, side))}
+        sides = {
+            side
+            for view in atlas.views.values()
+            for side in ("left", "right")
+            if view.region(RegionId("muscle", name, side))
+        }
         assert sides == {"left", "right"}, f"{name} is drawn on sides {sorted(sides)}"
 
 
 def test_deep_muscles_are_in_the_deep_layer(atlas: Atlas):
     for name in DEEP_MUSCLES:
-        layers = {region.layer for view in atlas.views.values() for region in view.regions
-                  if region.region_id == RegionId("muscle", name, "right")}
+        layers = {
+            region.layer
+            for view in atlas.views.values()
+            for region in view.regions
+            if region.region_id == RegionId("muscle", name, "right")
+        }
         assert "deep" in layers, f"{name} is not drawn in any deep layer ({layers})"
 
 
 def test_zones_match_the_catalogue_and_there_are_enough(atlas: Atlas):
     zones = tomllib.loads((ROOT / "data" / "catalogue" / "zones.toml").read_text())
     drawn = {r.name for view in atlas.views.values() for r in view.region_ids("zones")}
-    assert drawn == set(zones), f"undrawn: {sorted(set(zones) - drawn)}; unknown: {sorted(drawn - set(zones))}"
-    sided = {r.name for view in atlas.views.values() for r in view.region_ids("zones") if r.side == "left"}
+    assert drawn == set(zones), (
+        f"undrawn: {sorted(set(zones) - drawn)}; unknown: {sorted(drawn - set(zones))}"
+    )
+    sided = {
+        r.name
+        for view in atlas.views.values()
+        for r in view.region_ids("zones")
+        if r.side == "left"
+    }
     assert len(sided) >= 120
 
 
@@ -133,10 +150,23 @@ def test_sides_are_anatomically_correct(atlas: Atlas):
 
 def test_muscles_lie_in_their_body_order(atlas: Atlas):
     front, back, side = atlas.view("anterior"), atlas.view("posterior"), atlas.view("lateral")
-    top_to_bottom = ["sternocleidomastoid", "pectoralis_major", "rectus_abdominis", "rectus_femoris", "tibialis_anterior"]
+    top_to_bottom = [
+        "sternocleidomastoid",
+        "pectoralis_major",
+        "rectus_abdominis",
+        "rectus_femoris",
+        "tibialis_anterior",
+    ]
     heights = [centre(muscle(front, name))[1] for name in top_to_bottom]
     assert heights == sorted(heights), dict(zip(top_to_bottom, heights, strict=True))
-    top_to_bottom = ["upper_trapezius", "infraspinatus", "latissimus_dorsi", "gluteus_maximus", "biceps_femoris", "gastrocnemius"]
+    top_to_bottom = [
+        "upper_trapezius",
+        "infraspinatus",
+        "latissimus_dorsi",
+        "gluteus_maximus",
+        "biceps_femoris",
+        "gastrocnemius",
+    ]
     heights = [centre(muscle(back, name))[1] for name in top_to_bottom]
     assert heights == sorted(heights), dict(zip(top_to_bottom, heights, strict=True))
     # from the right side the patient faces +x: front-of-body muscles lie ahead of back muscles

@@ -57,14 +57,18 @@ def essential_zones(catalogue: Catalogue, muscle: str) -> set[str]:
 
 
 def all_zones(catalogue: Catalogue, muscle: str) -> set[str]:
-    return {z for p in catalogue.muscles[muscle].trigger_points for z in (*p.essential, *p.spillover)}
+    return {
+        z for p in catalogue.muscles[muscle].trigger_points for z in (*p.essential, *p.spillover)
+    }
 
 
 def test_well_known_referral_patterns(catalogue: Catalogue):
     assert {"temple", "posterolateral_neck"} <= essential_zones(catalogue, "upper_trapezius")
     assert "anterior_shoulder" in essential_zones(catalogue, "infraspinatus")
     assert {"lateral_thigh", "posterior_thigh"} & essential_zones(catalogue, "gluteus_minimus")
-    assert {"lateral_leg", "calf", "lower_calf", "lateral_malleolus"} & all_zones(catalogue, "gluteus_minimus")
+    assert {"lateral_leg", "calf", "lower_calf", "lateral_malleolus"} & all_zones(
+        catalogue, "gluteus_minimus"
+    )
     assert "heel" in essential_zones(catalogue, "soleus")
     assert "lateral_epicondyle" in essential_zones(catalogue, "extensor_carpi_radialis_brevis")
 
@@ -72,7 +76,9 @@ def test_well_known_referral_patterns(catalogue: Catalogue):
 def hazard_text(catalogue: Catalogue, muscle: str, kind: str) -> str:
     entry = catalogue.muscles[muscle]
     hazards = [*entry.hazards, *(h for p in entry.trigger_points for h in p.hazards)]
-    return " ".join(f"{h.structure} {h.note} {h.technique}" for h in hazards if h.kind == kind).lower()
+    return " ".join(
+        f"{h.structure} {h.note} {h.technique}" for h in hazards if h.kind == kind
+    ).lower()
 
 
 @pytest.mark.parametrize(
@@ -94,27 +100,65 @@ def test_neurovascular_hazards_are_named(catalogue: Catalogue, muscle: str, stru
 
 
 def test_every_point_over_the_lung_has_a_depth_limit(catalogue: Catalogue):
-    for muscle in ("upper_trapezius", "rhomboid_major", "serratus_anterior", "anterior_scalene",
-                   "pectoralis_major", "pectoralis_minor", "iliocostalis_thoracis", "supraspinatus", "infraspinatus"):
+    for muscle in (
+        "upper_trapezius",
+        "rhomboid_major",
+        "serratus_anterior",
+        "anterior_scalene",
+        "pectoralis_major",
+        "pectoralis_minor",
+        "iliocostalis_thoracis",
+        "supraspinatus",
+        "infraspinatus",
+    ):
         entry = catalogue.muscles[muscle]
         for point in entry.trigger_points:
-            limits = [h.max_depth_mm for h in (*entry.hazards, *point.hazards) if h.kind == "pneumothorax"]
+            limits = [
+                h.max_depth_mm for h in (*entry.hazards, *point.hazards) if h.kind == "pneumothorax"
+            ]
             assert limits, f"{point.id} has no pneumothorax hazard"
             assert point.needling.depth_max_mm <= min(limits)
 
 
 def test_icd10_codes_are_current_billable_codes(catalogue: Catalogue):
     for condition in catalogue.conditions.values():
-        assert icd.is_valid_item(condition.icd10), f"{condition.id}: {condition.icd10} is not in ICD-10-CM"
-        assert icd.is_leaf(condition.icd10), f"{condition.id}: {condition.icd10} is a category, not a billable code"
+        assert icd.is_valid_item(condition.icd10), (
+            f"{condition.id}: {condition.icd10} is not in ICD-10-CM"
+        )
+        assert icd.is_leaf(condition.icd10), (
+            f"{condition.id}: {condition.icd10} is a category, not a billable code"
+        )
 
 
 @pytest.mark.parametrize(
     "words",
-    ["myofascial pain", "chronic pain", "sport", "strain", "neck pain", "low back pain", "tension-type headache",
-     "cervicogenic headache", "shoulder pain", "frozen shoulder", "tennis elbow", "golfer", "hip pain",
-     "knee pain", "plantar fasciitis", "calf", "shin splints", "repetitive", "spasm", "temporomandibular",
-     "whiplash", "piriformis syndrome", "wrinkle", "bruxism", "facial"],
+    [
+        "myofascial pain",
+        "chronic pain",
+        "sport",
+        "strain",
+        "neck pain",
+        "low back pain",
+        "tension-type headache",
+        "cervicogenic headache",
+        "shoulder pain",
+        "frozen shoulder",
+        "tennis elbow",
+        "golfer",
+        "hip pain",
+        "knee pain",
+        "plantar fasciitis",
+        "calf",
+        "shin splints",
+        "repetitive",
+        "spasm",
+        "temporomandibular",
+        "whiplash",
+        "piriformis syndrome",
+        "wrinkle",
+        "bruxism",
+        "facial",
+    ],
 )
 def test_the_named_conditions_are_present(catalogue: Catalogue, words: str):
     text = [f"{c.name} {' '.join(c.synonyms)}".lower() for c in catalogue.conditions.values()]
@@ -137,5 +181,7 @@ def test_caveats_the_program_must_show(catalogue: Catalogue):
 
 def test_synonyms_are_searchable():
     with sqlite3.connect(f"{resources.catalogue_db().as_uri()}?mode=ro", uri=True) as connection:
-        hits = connection.execute("select id from muscles where rowid in (select rowid from muscles_fts where muscles_fts match 'peroneus')").fetchall()
+        hits = connection.execute(
+            "select id from muscles where rowid in (select rowid from muscles_fts where muscles_fts match 'peroneus')"
+        ).fetchall()
     assert ("fibularis_longus",) in hits

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from triggermap.catalogue.model import Catalogue
+from triggermap.catalogue.toml_sources import read_catalogue_sources
 from triggermap.geometry.atlas import Atlas, BodyView
 from triggermap.services.context import AppContext
+
+from ..conftest import FIXTURES
 
 
 @pytest.fixture
@@ -19,5 +21,5 @@ def mini_context(mini_built, mini_view: BodyView, tmp_path: Path) -> AppContext:
         catalogue_path=tmp_path / "points.db",
         cache_dir=None,
         _atlas=Atlas({"mini": mini_view}),
-        _catalogue=Catalogue(),
+        _catalogue=read_catalogue_sources(FIXTURES / "catalogue")[0],
     )

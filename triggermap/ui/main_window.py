@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMainWindow, QToolBar
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDockWidget, QLabel, QMainWindow, QToolBar
 
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.context import AppContext
+from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.ui.map_view import BodyMapView
+from triggermap.ui.muscle_details import MuscleDetailsPanel
 
 VIEW_TITLES = {
     "anterior": "Front",
@@ -61,6 +63,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, f=factor: self.map_view.zoom(f))
             toolbar.addAction(action)
 
+        self.details = MuscleDetailsPanel(context.catalogue, self)
+        dock = QDockWidget("Details", self)
+        dock.setObjectName("details-dock")
+        dock.setWidget(self.details)
+        dock.setMinimumWidth(360)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.chosen_point: str | None = None
+
         self.hover_label = QLabel(self)
         self.statusBar().addWidget(self.hover_label)
         self.selection_label = QLabel(self)
@@ -71,11 +81,8 @@ class MainWindow(QMainWindow):
         self.map_view.hovered.connect(
             lambda region: self.hover_label.setText(self.describe(region))
         )
-        self.map_view.selected.connect(
-            lambda region: self.selection_label.setText(
-                f"Selected: {self.describe(region)}" if region else ""
-            )
-        )
+        self.map_view.selected.connect(self._selection_changed)
+        self.details.trigger_point_chosen.connect(self.choose_trigger_point)
         self.resize(1100, 900)
         last = settings.value("map/view", "anterior") if settings else "anterior"
         index = self.view_choice.findData(last)
@@ -99,6 +106,34 @@ class MainWindow(QMainWindow):
         side = "midline" if region.side == "midline" else f"{region.side} side"
         return f"{name} ({side})"
 
+    def choose_trigger_point(self, point_id: str | None) -> None:
+        """Show a trigger point's referral pattern over the current view (None clears it)."""
+        self.chosen_point = point_id
+        region = self.map_view.selection
+        body = self._context.atlas.view(self.view_choice.currentData())
+        if point_id is None or region is None or region.kind != "muscle":
+            self.map_view.show_referral(None, None)
+            return
+        zones = referral_regions(self._context.catalogue, point_id, region.side)
+        self.map_view.show_referral(body.union_of(zones.essential), body.union_of(zones.spillover))
+
+    def _selection_changed(self, region: RegionId | None) -> None:
+        self.selection_label.setText(f"Selected: {self.describe(region)}" if region else "")
+        self.chosen_point = None
+        self.details.show_region(region)
+        self._show_selection_marks()
+        self.map_view.show_referral(None, None)
+
+    def _show_selection_marks(self) -> None:
+        region = self.map_view.selection
+        if region is None or region.kind != "muscle":
+            self.map_view.show_trigger_points([])
+            return
+        body = self._context.atlas.view(self.view_choice.currentData())
+        self.map_view.show_trigger_points(
+            trigger_point_marks(self._context.catalogue, body, region)
+        )
+
     def _show_chosen_view(self) -> None:
         name = self.view_choice.currentData()
         if name is None:
@@ -107,6 +142,8 @@ class MainWindow(QMainWindow):
             self._context.atlas.view(name), self._context.svg_dir / f"{name}.svg"
         )
         self.map_view.set_deep_visible(self.deep_toggle.isChecked())
+        self._show_selection_marks()
+        self.choose_trigger_point(self.chosen_point)
         if self._settings is not None:
             self._settings.setValue("map/view", name)
 

@@ -25,13 +25,17 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
-from triggermap.geometry.atlas import BodyView, Layer
+from triggermap.geometry.atlas import Area, BodyView, Layer
 from triggermap.geometry.regions import RegionId
+from triggermap.services.explore import TriggerPointMark
 from triggermap.ui.render import PATIENT_RIGHT_ON
 from triggermap.ui.shapes import painter_path
 
 HOVER_FILL = QColor(255, 236, 179, 150)
 SELECTED_FILL = QColor(242, 177, 52, 200)
+REFERRAL_RED = QColor(200, 16, 46)
+#: Half the size of a trigger point's X mark, in body units.
+MARK_HALF_SIZE = 7.0
 
 
 class BodyMapView(QGraphicsView):
@@ -60,8 +64,20 @@ class BodyMapView(QGraphicsView):
         self._deep_visible = False
         self._hover_item = self._overlay(HOVER_FILL, 10)
         self._selected_item = self._overlay(SELECTED_FILL, 11)
+        self._essential_item = self._overlay(QColor(REFERRAL_RED.red(), 16, 46, 170), 12)
+        self._spillover_item = self._overlay(REFERRAL_RED, 12)
+        self._spillover_item.setBrush(QBrush(REFERRAL_RED, Qt.BrushStyle.Dense5Pattern))
+        for item in (self._essential_item, self._spillover_item):
+            item.setPen(QPen(REFERRAL_RED, 0))
+        self._marks_item = QGraphicsPathItem()
+        marks_pen = QPen(QColor(20, 20, 20), 3)
+        marks_pen.setCosmetic(True)  # the X stays crisp and visible at every zoom
+        self._marks_item.setPen(marks_pen)
+        self._marks_item.setZValue(13)
+        self.scene().addItem(self._marks_item)
         self._hovered: RegionId | None = None
         self.selection: RegionId | None = None
+        self.trigger_point_marks: list[TriggerPointMark] = []
 
     # -- content ------------------------------------------------------------------------------
 
@@ -69,7 +85,7 @@ class BodyMapView(QGraphicsView):
         """Replace the scene's content with another body view."""
         scene = self.scene()
         for item in list(scene.items()):
-            if item not in (self._hover_item, self._selected_item):
+            if item not in self._overlays():
                 scene.removeItem(item)
         self._body = body
         self._renderer = QSvgRenderer(str(svg_path), self)
@@ -147,7 +163,37 @@ class BodyMapView(QGraphicsView):
         scene_point = self.mapToScene(point.toPoint())
         return self._body.region_at(scene_point.x(), scene_point.y(), self.visible_layers())
 
+    def show_trigger_points(self, marks: list[TriggerPointMark]) -> None:
+        """Draw an X at each trigger point (body units); an empty list clears them."""
+        path = QPainterPath()
+        for mark in marks:
+            half = MARK_HALF_SIZE
+            path.moveTo(mark.x - half, mark.y - half)
+            path.lineTo(mark.x + half, mark.y + half)
+            path.moveTo(mark.x - half, mark.y + half)
+            path.lineTo(mark.x + half, mark.y - half)
+        self._marks_item.setPath(path)
+        self._marks_item.setVisible(bool(marks))
+        self.trigger_point_marks = list(marks)
+
+    def show_referral(self, essential: Area | None, spillover: Area | None) -> None:
+        """Paint a referral pattern: essential zone solid red, spillover stippled red."""
+        for item, area in ((self._essential_item, essential), (self._spillover_item, spillover)):
+            item.setPath(
+                painter_path(area) if area is not None and not area.is_empty else QPainterPath()
+            )
+            item.setVisible(area is not None and not area.is_empty)
+
     # -- helpers ------------------------------------------------------------------------------
+
+    def _overlays(self) -> tuple[QGraphicsPathItem, ...]:
+        return (
+            self._hover_item,
+            self._selected_item,
+            self._essential_item,
+            self._spillover_item,
+            self._marks_item,
+        )
 
     def _overlay(self, fill: QColor, z: int) -> QGraphicsPathItem:
         item = QGraphicsPathItem()

@@ -11,7 +11,7 @@ from triggermap.ui.render import headless_application
 
 
 def save_main_window_screenshot(
-    context: AppContext, view: str, selected: str, output: Path
+    context: AppContext, view: str, selected: str, output: Path, point: str | None = None
 ) -> Path:
     """Open the main window on a view with a region selected, and save it as PNG."""
     app = headless_application()
@@ -23,6 +23,9 @@ def save_main_window_screenshot(
     app.processEvents()
     window.map_view.fit()
     window.map_view.select(region)
+    if point:
+        window.details.show_region(region, point)
+        window.choose_trigger_point(point)
     app.processEvents()
     output.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(output), "PNG"):

@@ -1,0 +1,64 @@
+"""Selecting a muscle shows its trigger points and details; choosing one paints its zones."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QUrl
+
+from triggermap.geometry.regions import RegionId
+from triggermap.ui.main_window import MainWindow
+
+PEC_MAJOR_L = RegionId("muscle", "pectoralis_major", "left")
+DELTOID_R = RegionId("muscle", "deltoid", "right")
+
+
+@pytest.fixture
+def window(qtbot, mini_context) -> MainWindow:
+    shown = MainWindow(mini_context)
+    qtbot.addWidget(shown)
+    shown.resize(1200, 900)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def test_selection_shows_details_with_hazards_and_marks(window: MainWindow):
+    window.map_view.select(PEC_MAJOR_L)
+    text = window.details.toPlainText()
+    assert "Pectoralis major (left side)" in text
+    assert "Pneumothorax risk" in text
+    assert "Referral maps vary between people" in text
+    assert "A test reference, 2020." in text  # the source is cited
+    marks = window.map_view.trigger_point_marks
+    assert len(marks) == 1
+    # catalogue coordinates are for the right side; the left mark is their mirror
+    view = window._context.atlas.view("mini")
+    assert (marks[0].x, marks[0].y) == pytest.approx(view.mirror_point(175.0, 150.0))
+    assert view.region_at(marks[0].x, marks[0].y, ("superficial",)) == PEC_MAJOR_L
+
+
+def test_choosing_a_trigger_point_paints_essential_and_spillover_zones(qtbot, window: MainWindow):
+    window.map_view.select(DELTOID_R)
+    view = window._context.atlas.view("mini")
+    essential = view.inside_point(RegionId("zone", "lateral_shoulder", "right"))
+    untouched = view.inside_point(RegionId("zone", "flank", "right"))
+    image_before = window.map_view.viewport().grab().toImage()
+    with qtbot.waitSignal(window.details.trigger_point_chosen):
+        window.details.anchorClicked.emit(QUrl("trp:deltoid.trp1"))
+    qtbot.wait(10)
+    image_after = window.map_view.viewport().grab().toImage()
+    point = window.map_view.mapFromScene(*essential)
+    colour = image_after.pixelColor(point)
+    assert colour.red() > colour.green() + 80, colour.name()
+    assert colour.name() != image_before.pixelColor(point).name()
+    other = window.map_view.mapFromScene(*untouched)
+    assert image_after.pixelColor(other).name() == image_before.pixelColor(other).name()
+    assert window.chosen_point == "deltoid.trp1"
+
+
+def test_a_new_selection_clears_the_referral(window: MainWindow):
+    window.map_view.select(DELTOID_R)
+    window.choose_trigger_point("deltoid.trp1")
+    window.map_view.select(PEC_MAJOR_L)
+    assert window.chosen_point is None
+    assert not window.map_view._essential_item.isVisible()

@@ -1,0 +1,82 @@
+"""Use cases of the map explorer: a muscle's trigger points, their marks and referral zones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triggermap.catalogue.model import Catalogue, Condition, TriggerPoint, TriggerPointId
+from triggermap.geometry.atlas import BodyView
+from triggermap.geometry.regions import RegionId
+
+
+@dataclass(frozen=True)
+class TriggerPointMark:
+    """Where to draw a trigger point's X in a view: body units, on the patient's `side`."""
+
+    point_id: TriggerPointId
+    label: str
+    x: float
+    y: float
+    side: str
+
+
+@dataclass(frozen=True)
+class ReferralRegions:
+    """The zones a trigger point refers pain to, on the side of the trigger point."""
+
+    essential: tuple[RegionId, ...]
+    spillover: tuple[RegionId, ...]
+
+
+def trigger_points_by_prevalence(catalogue: Catalogue, muscle_id: str) -> list[TriggerPoint]:
+    """A muscle's trigger points, most often found first (source order breaks ties)."""
+    muscle = catalogue.muscles.get(muscle_id)
+    if muscle is None:
+        return []
+    points = list(muscle.trigger_points)
+    return sorted(points, key=lambda p: -p.prevalence_weight)
+
+
+def trigger_point_marks(
+    catalogue: Catalogue, view: BodyView, muscle: RegionId
+) -> list[TriggerPointMark]:
+    """X marks of a muscle's trigger points in one view, on the muscle's side.
+
+    Catalogue coordinates are for the patient's right side; the left side's marks are their
+    mirror. A one-sided view (lateral) shows the right side only.
+    """
+    marks = []
+    for point in trigger_points_by_prevalence(catalogue, muscle.name):
+        if point.view != view.name:
+            continue
+        x, y = point.x, point.y
+        if muscle.side == "left":
+            if view.region(muscle) is None:
+                continue
+            x, y = view.mirror_point(x, y)
+        marks.append(TriggerPointMark(point.id, point.label, x, y, muscle.side))
+    return marks
+
+
+def referral_regions(catalogue: Catalogue, point_id: TriggerPointId, side: str) -> ReferralRegions:
+    """The essential and spillover zones of a trigger point on the patient's `side`.
+
+    Referred pain of myofascial trigger points is felt on the same side as the trigger point;
+    midline zones are shared by both sides.
+    """
+    point = catalogue.trigger_point(point_id)
+
+    def region(zone_id: str) -> RegionId:
+        zone = catalogue.zones.get(zone_id)
+        sided = zone is None or zone.sides == "both"
+        return RegionId("zone", zone_id, side if sided else "midline")  # type: ignore[arg-type]
+
+    return ReferralRegions(
+        tuple(region(z) for z in point.essential), tuple(region(z) for z in point.spillover)
+    )
+
+
+def conditions_of_muscle(catalogue: Catalogue, muscle_id: str) -> list[Condition]:
+    """Conditions in which the muscle is commonly implicated, most strongly implicated first."""
+    found = [c for c in catalogue.conditions.values() if muscle_id in c.muscles]
+    return sorted(found, key=lambda c: (c.muscles.index(muscle_id), c.name))

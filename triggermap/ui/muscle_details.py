@@ -1,0 +1,162 @@
+"""The detail panel: anatomy, trigger points, needling, hazards, conditions and sources."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QTextBrowser
+
+from triggermap.catalogue.model import Catalogue, Hazard, TriggerPoint
+from triggermap.geometry.regions import RegionId
+from triggermap.services.explore import conditions_of_muscle, trigger_points_by_prevalence
+
+PREVALENCE_WORDS = {
+    "very_common": "very common",
+    "common": "common",
+    "occasional": "occasional",
+    "rare": "rare",
+}
+HAZARD_TITLES = {
+    "pneumothorax": "Pneumothorax risk",
+    "neurovascular": "Nerves and vessels",
+    "organ": "Organ nearby",
+    "other": "Take care",
+}
+
+
+def muscle_details_html(catalogue: Catalogue, region: RegionId, chosen: str | None = None) -> str:
+    """The panel's HTML for a selected muscle (and, if given, the chosen trigger point id)."""
+    muscle = catalogue.muscles.get(region.name)
+    if muscle is None:
+        return f"<p>No catalogue entry for {escape(region.name)}.</p>"
+    side = f"{region.side} side"
+    cited: list[str] = []
+
+    def cite(source_id: str) -> str:
+        if source_id and source_id not in cited:
+            cited.append(source_id)
+        return f"<sup>[{cited.index(source_id) + 1}]</sup>" if source_id else ""
+
+    parts = [
+        f"<h2>{escape(muscle.name)} <small>({escape(side)})</small></h2>",
+        f"<p><i>{escape(muscle.latin_name)}</i>"
+        + (f"; also called {escape(', '.join(muscle.synonyms))}" if muscle.synonyms else "")
+        + "</p>",
+        _hazard_boxes(muscle.hazards, cite),
+        "<h3>Anatomy</h3><table>",
+        *(
+            f"<tr><td><b>{label}</b></td><td>{escape(text)}</td></tr>"
+            for label, text in (
+                ("Origin", muscle.origin),
+                ("Insertion", muscle.insertion),
+                ("Action", muscle.action),
+                ("Innervation", muscle.innervation),
+            )
+        ),
+        f"</table><p>{cite(muscle.source)}</p>",
+        "<h3>Trigger points</h3><p>Most often found first. Choose one to show its referral "
+        "pattern: essential zone solid red, spillover stippled.</p>",
+    ]
+    for point in trigger_points_by_prevalence(catalogue, muscle.id):
+        parts.append(_trigger_point_html(catalogue, point, point.id == chosen, cite))
+    conditions = conditions_of_muscle(catalogue, muscle.id)
+    if conditions:
+        parts.append("<h3>Linked conditions</h3><ul>")
+        parts.extend(
+            f"<li>{escape(c.name)} <small>(ICD-10-CM {escape(c.icd10)})</small>{cite(c.source)}</li>"
+            for c in conditions
+        )
+        parts.append("</ul>")
+    for caveat_id in ("referral_variation", "diagnosis_by_examination"):
+        caveat = catalogue.caveats.get(caveat_id)
+        if caveat:
+            parts.append(f"<p><i>{escape(caveat.text)}</i>{cite(caveat.source)}</p>")
+    parts.append("<h3>Sources</h3><ol>")
+    for source_id in cited:
+        source = catalogue.sources.get(source_id)
+        parts.append(f"<li>{escape(source.citation if source else source_id)}</li>")
+    parts.append("</ol>")
+    return "\n".join(parts)
+
+
+def _trigger_point_html(catalogue: Catalogue, point: TriggerPoint, chosen: bool, cite) -> str:
+    zone_names = catalogue.zones
+    essential = ", ".join(zone_names[z].name if z in zone_names else z for z in point.essential)
+    spillover = ", ".join(zone_names[z].name if z in zone_names else z for z in point.spillover)
+    title = f"{escape(point.label)} — {PREVALENCE_WORDS[point.prevalence]}"
+    link = f'<a href="trp:{escape(point.id)}">{title}</a>'
+    html = [
+        f'<div style="margin-left:4px;{"background:#fff3e0;" if chosen else ""}">',
+        f"<h4>{link}</h4>",
+        f"<p>{escape(point.location)}{cite(point.source)}</p>",
+        f"<p><b>Refers to:</b> {escape(essential)}"
+        + (f"; <b>sometimes</b> {escape(spillover)}" if spillover else "")
+        + "</p>",
+    ]
+    if point.symptoms:
+        html.append(f"<p><b>Symptoms:</b> {escape('; '.join(point.symptoms))}</p>")
+    if point.perpetuating_factors:
+        html.append(
+            f"<p><b>Perpetuating factors:</b> {escape('; '.join(point.perpetuating_factors))}</p>"
+        )
+    if point.needling:
+        needling = point.needling
+        needles = ", ".join(
+            f"{n.build}: {n.length_mm:g} mm × {n.gauge_mm:g} mm" for n in needling.needles
+        )
+        html.append(
+            f"<p><b>Needling:</b> {escape(needling.position)}; {escape(needling.approach)}; "
+            f"{escape(needling.palpation)} palpation; depth {needling.depth_min_mm:g}–"
+            f"{needling.depth_max_mm:g} mm. Needle ({escape(needles)}){cite(needling.source)}</p>"
+        )
+    html.append(_hazard_boxes(point.hazards, cite))
+    html.append("</div>")
+    return "\n".join(html)
+
+
+def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
+    boxes = []
+    for hazard in hazards:
+        depth = (
+            f" Do not go deeper than {hazard.max_depth_mm:g} mm in an average build; less in a lean one."
+            if hazard.max_depth_mm is not None
+            else ""
+        )
+        boxes.append(
+            '<table width="100%" cellpadding="6" style="border:2px solid #b00020; '
+            'background:#fdecea; margin:4px 0"><tr><td>'
+            f'<b style="color:#b00020">⚠ {HAZARD_TITLES.get(hazard.kind, "Take care")}: '
+            f"{escape(hazard.structure)}.</b>{escape(depth)} {escape(hazard.technique)} "
+            f"{escape(hazard.note)}{cite(hazard.source)}</td></tr></table>"
+        )
+    return "\n".join(boxes)
+
+
+class MuscleDetailsPanel(QTextBrowser):
+    """Shows the selected muscle; clicking a trigger point announces it."""
+
+    trigger_point_chosen = Signal(str)
+
+    def __init__(self, catalogue: Catalogue, parent=None) -> None:
+        super().__init__(parent)
+        self._catalogue = catalogue
+        self._region: RegionId | None = None
+        self.setOpenLinks(False)
+        self.setAccessibleName("Muscle details")
+        self.anchorClicked.connect(self._follow)
+        self.show_region(None)
+
+    def show_region(self, region: RegionId | None, chosen: str | None = None) -> None:
+        """Show a muscle (a zone or nothing shows a short hint)."""
+        self._region = region
+        if region is None or region.kind != "muscle":
+            self.setHtml("<p>Click a muscle on the map to see its trigger points.</p>")
+            return
+        self.setHtml(muscle_details_html(self._catalogue, region, chosen))
+
+    def _follow(self, url: QUrl) -> None:
+        if url.scheme() == "trp":
+            point_id = url.path()
+            self.show_region(self._region, point_id)
+            self.trigger_point_chosen.emit(point_id)
