@@ -233,8 +233,12 @@ def catalogue_stats() -> None:
     show_default=True,
     help="Region to select (muscle id with side).",
 )
-@click.option("--point", default="upper_trapezius.trp1", show_default=True,
-              help="Trigger point whose referral pattern to show ('' for none).")
+@click.option(
+    "--point",
+    default="upper_trapezius.trp1",
+    show_default=True,
+    help="Trigger point whose referral pattern to show ('' for none).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def screenshot(view_name: str, selected: str, point: str, output: Path) -> None:
     """Save a screenshot of the main window (for the README)."""
@@ -242,7 +246,9 @@ def screenshot(view_name: str, selected: str, point: str, output: Path) -> None:
     from triggermap.ui.screenshot import save_main_window_screenshot
 
     try:
-        save_main_window_screenshot(AppContext.default(), view_name, selected, output, point or None)
+        save_main_window_screenshot(
+            AppContext.default(), view_name, selected, output, point or None
+        )
     except (AtlasError, CatalogueUnavailable, ValueError, OSError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {output}")

@@ -8,7 +8,9 @@ import pytest
 
 from triggermap.catalogue.toml_sources import read_catalogue_sources
 from triggermap.geometry.atlas import Atlas, BodyView
+from triggermap.services.atlas_views import zone_views
 from triggermap.services.context import AppContext
+from triggermap.storage.catalogue_build import build_catalogue_db
 
 from ..conftest import FIXTURES
 
@@ -16,10 +18,12 @@ from ..conftest import FIXTURES
 @pytest.fixture
 def mini_context(mini_built, mini_view: BodyView, tmp_path: Path) -> AppContext:
     (tmp_path / "mini.svg").write_text(mini_built.svg_text)
+    catalogue = read_catalogue_sources(FIXTURES / "catalogue")[0]
+    build_catalogue_db(catalogue, zone_views(Atlas({"mini": mini_view})), tmp_path / "points.db")
     return AppContext(
         svg_dir=tmp_path,
         catalogue_path=tmp_path / "points.db",
         cache_dir=None,
         _atlas=Atlas({"mini": mini_view}),
-        _catalogue=read_catalogue_sources(FIXTURES / "catalogue")[0],
+        _catalogue=catalogue,
     )

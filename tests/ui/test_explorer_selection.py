@@ -62,3 +62,31 @@ def test_a_new_selection_clears_the_referral(window: MainWindow):
     window.map_view.select(PEC_MAJOR_L)
     assert window.chosen_point is None
     assert not window.map_view._essential_item.isVisible()
+
+
+def test_search_finds_a_muscle_by_synonym_and_opens_it(qtbot, window: MainWindow):
+    qtbot.keyClicks(window.search_field, "pecs")
+    shown = window._search_results.stringList()
+    assert any(s.startswith("Pectoralis major") for s in shown)
+    window.open_search_result(next(s for s in shown if s.startswith("Pectoralis major")))
+    assert window.map_view.selection == RegionId("muscle", "pectoralis_major", "right")
+
+
+def test_search_opens_a_condition_and_its_muscles(qtbot, window: MainWindow):
+    qtbot.keyClicks(window.search_field, "joint")  # a word of the shoulder pain description
+    condition = next(
+        s for s in window._search_results.stringList() if s.startswith("Shoulder pain")
+    )
+    window.open_search_result(condition)
+    assert "Muscles commonly implicated" in window.details.toPlainText()
+    with qtbot.waitSignal(window.details.muscle_chosen):
+        window.details.anchorClicked.emit(QUrl("muscle:deltoid"))
+    assert window.map_view.selection == RegionId("muscle", "deltoid", "right")
+
+
+def test_nasty_search_text_never_raises(qtbot, window: MainWindow):
+    for text in ('"', "NEAR(", "🦵" * 50, "x" * 10_000):
+        window.search_field.clear()
+        window.search_field.setText(text)
+        window.update_search(text)
+        window._open_first_result()

@@ -12,6 +12,7 @@ from triggermap.catalogue.model import Catalogue
 from triggermap.geometry.atlas import Atlas
 from triggermap.services.atlas_views import load_body_views
 from triggermap.storage.catalogue_reader import read_catalogue
+from triggermap.storage.catalogue_search import CatalogueSearch
 
 
 @dataclass
@@ -23,6 +24,7 @@ class AppContext:
     cache_dir: Path | None
     _atlas: Atlas | None = field(default=None, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
+    _search: CatalogueSearch | None = field(default=None, repr=False)
 
     @classmethod
     def default(cls) -> AppContext:
@@ -41,3 +43,10 @@ class AppContext:
         if self._catalogue is None:
             self._catalogue = read_catalogue(self.catalogue_path)
         return self._catalogue
+
+    @property
+    def search(self) -> CatalogueSearch:
+        """Full-text search over the catalogue file."""
+        if self._search is None:
+            self._search = CatalogueSearch(self.catalogue_path)
+        return self._search

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QStringListModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDockWidget, QLabel, QMainWindow, QToolBar
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QToolBar,
+)
 
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.context import AppContext
 from triggermap.services.explore import referral_regions, trigger_point_marks
+from triggermap.storage.catalogue_search import SearchHit
 from triggermap.ui.map_view import BodyMapView
 from triggermap.ui.muscle_details import MuscleDetailsPanel
 
@@ -71,6 +81,23 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.chosen_point: str | None = None
 
+        self.search_field = QLineEdit(self)
+        self.search_field.setPlaceholderText("Search muscles, conditions, symptoms…")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(280)
+        self._search_results = QStringListModel(self)
+        self._search_hits: dict[str, SearchHit] = {}
+        completer = QCompleter(self._search_results, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search_field.setCompleter(completer)
+        self.search_field.textEdited.connect(self.update_search)
+        completer.activated.connect(self.open_search_result)
+        self.search_field.returnPressed.connect(self._open_first_result)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search_field)
+
         self.hover_label = QLabel(self)
         self.statusBar().addWidget(self.hover_label)
         self.selection_label = QLabel(self)
@@ -83,6 +110,7 @@ class MainWindow(QMainWindow):
         )
         self.map_view.selected.connect(self._selection_changed)
         self.details.trigger_point_chosen.connect(self.choose_trigger_point)
+        self.details.muscle_chosen.connect(self.show_muscle)
         self.resize(1100, 900)
         last = settings.value("map/view", "anterior") if settings else "anterior"
         index = self.view_choice.findData(last)
@@ -105,6 +133,40 @@ class MainWindow(QMainWindow):
             name = zone.name if zone else region.name.replace("_", " ")
         side = "midline" if region.side == "midline" else f"{region.side} side"
         return f"{name} ({side})"
+
+    def update_search(self, text: str) -> list[SearchHit]:
+        """Refresh the completion list for typed text (any text is safe)."""
+        hits = self._context.search.search(text)
+        self._search_hits = {f"{hit.title} — {hit.detail}": hit for hit in hits}
+        self._search_results.setStringList(list(self._search_hits))
+        return hits
+
+    def open_search_result(self, shown: str) -> None:
+        """Open a completion: a muscle is shown on the map, a condition in the panel."""
+        hit = self._search_hits.get(shown)
+        if hit is None:
+            return
+        if hit.kind == "muscle":
+            self.show_muscle(hit.ref_id)
+        else:
+            self.details.show_condition(hit.ref_id)
+
+    def _open_first_result(self) -> None:
+        hits = self.update_search(self.search_field.text())
+        if hits:
+            self.open_search_result(f"{hits[0].title} — {hits[0].detail}")
+
+    def show_muscle(self, muscle_id: str) -> None:
+        """Select a muscle (the patient's right side), switching to a view that shows it."""
+        region = RegionId("muscle", muscle_id, "right")
+        current = self.view_choice.currentData()
+        views = self._context.atlas.views_showing(region)
+        if not views:
+            self.details.show_region(region)
+            return
+        if current not in views:
+            self.show_view(views[0])
+        self.map_view.select(region)
 
     def choose_trigger_point(self, point_id: str | None) -> None:
         """Show a trigger point's referral pattern over the current view (None clears it)."""

@@ -133,10 +133,31 @@ def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
     return "\n".join(boxes)
 
 
+def condition_details_html(catalogue: Catalogue, condition_id: str) -> str:
+    """The panel's HTML for a condition: code, plain description and implicated muscles."""
+    condition = catalogue.conditions.get(condition_id)
+    if condition is None:
+        return f"<p>No catalogue entry for {escape(condition_id)}.</p>"
+    source = catalogue.sources.get(condition.source)
+    muscles = "".join(
+        f'<li><a href="muscle:{escape(m)}">{escape(catalogue.muscles[m].name if m in catalogue.muscles else m)}</a></li>'
+        for m in condition.muscles
+    )
+    return (
+        f"<h2>{escape(condition.name)}</h2><p>ICD-10-CM {escape(condition.icd10)}"
+        + (f"; also called {escape(', '.join(condition.synonyms))}" if condition.synonyms else "")
+        + f"</p><p>{escape(condition.description)}</p>"
+        "<h3>Muscles commonly implicated</h3><p>Most often first; choose one to see it on the map.</p>"
+        f"<ol>{muscles}</ol>"
+        + (f"<p><small>Source: {escape(source.citation)}</small></p>" if source else "")
+    )
+
+
 class MuscleDetailsPanel(QTextBrowser):
-    """Shows the selected muscle; clicking a trigger point announces it."""
+    """Shows the selected muscle or a condition; clicking a trigger point or muscle announces it."""
 
     trigger_point_chosen = Signal(str)
+    muscle_chosen = Signal(str)
 
     def __init__(self, catalogue: Catalogue, parent=None) -> None:
         super().__init__(parent)
@@ -155,8 +176,15 @@ class MuscleDetailsPanel(QTextBrowser):
             return
         self.setHtml(muscle_details_html(self._catalogue, region, chosen))
 
+    def show_condition(self, condition_id: str) -> None:
+        """Show a condition and the muscles commonly implicated in it."""
+        self._region = None
+        self.setHtml(condition_details_html(self._catalogue, condition_id))
+
     def _follow(self, url: QUrl) -> None:
-        if url.scheme() == "trp":
+        if url.scheme() == "muscle":
+            self.muscle_chosen.emit(url.path())
+        elif url.scheme() == "trp":
             point_id = url.path()
             self.show_region(self._region, point_id)
             self.trigger_point_chosen.emit(point_id)
