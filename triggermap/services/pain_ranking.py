@@ -1,0 +1,133 @@
+"""'Where does it hurt?': rank trigger points whose referral patterns explain a pain drawing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from triggermap.catalogue.model import Catalogue, TriggerPointId
+from triggermap.geometry.atlas import Atlas
+from triggermap.geometry.regions import RegionId
+
+#: How much a drawn zone counts when it lies in a pattern's spillover rather than its
+#: essential zone (Travell & Simons: spillover is felt only in some patients).
+SPILLOVER_WEIGHT = 0.5
+
+#: Multiplier by prevalence grade: among equally good explanations, the point found more
+#: often ranks higher, but prevalence never outweighs a clearly better fit.
+PREVALENCE_FACTOR = {"very_common": 1.0, "common": 0.9, "occasional": 0.8, "rare": 0.7}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A trigger point on one side that explains part of the drawing, and why.
+
+    `coverage` is the share (0–1) of the drawing's weight (intensity × zone area) that the
+    pattern explains, spillover counting half; `score` adds the prevalence factor.
+    """
+
+    point_id: TriggerPointId
+    side: str
+    score: float
+    coverage: float
+    essential_hits: tuple[str, ...]
+    spillover_hits: tuple[str, ...]
+    prevalence: str
+
+    def reason(self, zone_names: Mapping[str, str]) -> str:
+        """Why it ranks where it does, in plain words."""
+        essential = ", ".join(zone_names.get(z, z) for z in self.essential_hits)
+        spill = ", ".join(zone_names.get(z, z) for z in self.spillover_hits)
+        text = f"explains {round(100 * self.coverage)}% of the drawing; main pattern covers {essential}"
+        if spill:
+            text += f"; spillover covers {spill}"
+        return text + f"; {self.prevalence.replace('_', ' ')}"
+
+
+#: Views drawn at the scale of the whole body, where zone areas are comparable.
+FULL_BODY_VIEWS = ("anterior", "posterior", "lateral")
+
+#: Linear scale of the close-up views relative to the full-body figure (a foot is about 260
+#: body units long in the full-body views and about 460 in the foot view).
+CLOSE_UP_SCALE = {"head": 0.41, "hand": 0.47, "foot": 0.57}
+
+
+def zone_weights(atlas: Atlas, catalogue: Catalogue) -> dict[str, float]:
+    """The skin area of each zone on one side, in square body units at full-body scale, so
+    that a painted large zone counts for more than a painted small one.
+
+    The largest area among the full-body views is used; zones seen only in a close-up view
+    (the sole of the foot) are scaled down to full-body size.
+    """
+    weights: dict[str, float] = {}
+    for zone in catalogue.zones.values():
+        side = "midline" if zone.sides == "midline" else "right"
+        region_id = RegionId("zone", zone.id, side)  # type: ignore[arg-type]
+        areas = [
+            float(view.region(region_id).area.area)
+            for name, view in atlas.views.items()
+            if name in FULL_BODY_VIEWS and view.region(region_id) is not None
+        ]
+        if not areas:
+            areas = [
+                float(view.region(region_id).area.area) * CLOSE_UP_SCALE.get(name, 1.0) ** 2
+                for name, view in atlas.views.items()
+                if view.region(region_id) is not None
+            ]
+        if areas:
+            weights[zone.id] = max(areas)
+    return weights
+
+
+def rank_trigger_points(
+    drawing: Mapping[RegionId, float],
+    catalogue: Catalogue,
+    weights: Mapping[str, float],
+    limit: int = 20,
+) -> list[Candidate]:
+    """Trigger points whose patterns explain a pain drawing, best first.
+
+    `drawing` maps painted zones (with side) to pain intensity 0–10. A candidate must have at
+    least one essential zone in the drawing. Pain is referred to the trigger point's own side;
+    midline zones belong to both sides.
+    """
+    painted = {zone: intensity for zone, intensity in drawing.items() if intensity > 0}
+    if not painted:
+        return []
+    average_area = sum(weights.values()) / max(len(weights), 1) or 1.0
+
+    def weight(zone: RegionId) -> float:
+        return painted[zone] * weights.get(zone.name, average_area)
+
+    total = sum(weight(zone) for zone in painted)
+    candidates = []
+    for point in catalogue.trigger_points():
+        for side in ("right", "left"):
+
+            def sided(zone_id: str, side: str = side) -> RegionId:
+                zone = catalogue.zones.get(zone_id)
+                midline = zone is not None and zone.sides == "midline"
+                return RegionId("zone", zone_id, "midline" if midline else side)  # type: ignore[arg-type]
+
+            essential = [z for z in point.essential if sided(z) in painted]
+            if not essential:
+                continue
+            spillover = [z for z in point.spillover if sided(z) in painted]
+            explained = sum(weight(sided(z)) for z in essential) + SPILLOVER_WEIGHT * sum(
+                weight(sided(z)) for z in spillover
+            )
+            coverage = explained / total
+            score = coverage * PREVALENCE_FACTOR[point.prevalence]
+            candidates.append(
+                Candidate(
+                    point.id,
+                    side,
+                    score,
+                    coverage,
+                    tuple(essential),
+                    tuple(spillover),
+                    point.prevalence,
+                )
+            )
+    candidates.sort(key=lambda c: (-c.score, c.point_id, c.side))
+    return candidates[:limit]
