@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 
 from triggermap.geometry.regions import RegionId
 from triggermap.ui.main_window import MainWindow
@@ -90,3 +90,30 @@ def test_nasty_search_text_never_raises(qtbot, window: MainWindow):
         window.search_field.setText(text)
         window.update_search(text)
         window._open_first_result()
+
+
+def test_pain_drawing_ranks_candidates_and_a_click_shows_the_pattern(qtbot, window: MainWindow):
+    view = window._context.atlas.view("mini")
+    window.pain_toggle.setChecked(True)
+    x, y = view.inside_point(RegionId("zone", "lateral_shoulder", "left"))
+    with qtbot.waitSignal(window.map_view.zone_clicked):
+        qtbot.mouseClick(
+            window.map_view.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=window.map_view.mapFromScene(x, y),
+        )
+    assert window.pain_drawing == {RegionId("zone", "lateral_shoulder", "left"): 5.0}
+    assert window.map_view.selection is None  # drawing pain does not select muscles
+    first = window.candidates.item(0)
+    assert first.text().startswith("1. Deltoid TrP1 (left)")
+    window.candidates.itemClicked.emit(first)
+    assert window.map_view.selection == RegionId("muscle", "deltoid", "left")
+    assert window.chosen_point == "deltoid.trp1"
+    # clicking the same zone again with the same intensity removes it
+    qtbot.mouseClick(
+        window.map_view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.map_view.mapFromScene(x, y),
+    )
+    assert window.pain_drawing == {}
+    assert window.candidates.count() == 0

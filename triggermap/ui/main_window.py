@@ -11,14 +11,21 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QPushButton,
+    QSpinBox,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.context import AppContext
 from triggermap.services.explore import referral_regions, trigger_point_marks
+from triggermap.services.pain_ranking import rank_trigger_points, zone_weights
 from triggermap.storage.catalogue_search import SearchHit
 from triggermap.ui.map_view import BodyMapView
 from triggermap.ui.muscle_details import MuscleDetailsPanel
@@ -98,6 +105,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.search_field)
 
+        self._build_pain_dock()
+
         self.hover_label = QLabel(self)
         self.statusBar().addWidget(self.hover_label)
         self.selection_label = QLabel(self)
@@ -133,6 +142,86 @@ class MainWindow(QMainWindow):
             name = zone.name if zone else region.name.replace("_", " ")
         side = "midline" if region.side == "midline" else f"{region.side} side"
         return f"{name} ({side})"
+
+    # -- where does it hurt? ------------------------------------------------------------------
+
+    def _build_pain_dock(self) -> None:
+        self.pain_drawing: dict[RegionId, float] = {}
+        self._zone_weights: dict[str, float] | None = None
+        panel = QWidget(self)
+        layout = QVBoxLayout(panel)
+        self.pain_toggle = QPushButton("Draw pain", panel)
+        self.pain_toggle.setCheckable(True)
+        self.pain_toggle.setShortcut(QKeySequence("Ctrl+P"))
+        self.pain_toggle.setToolTip("Click skin zones to mark where it hurts (Ctrl+P)")
+        self.pain_intensity = QSpinBox(panel)
+        self.pain_intensity.setRange(1, 10)
+        self.pain_intensity.setValue(5)
+        self.pain_intensity.setPrefix("Intensity ")
+        self.pain_intensity.setAccessibleName("Pain intensity for the next zone")
+        clear = QPushButton("Clear drawing", panel)
+        self.candidates = QListWidget(panel)
+        self.candidates.setAccessibleName("Trigger points that explain the drawing")
+        self.candidates.setWordWrap(True)
+        for widget in (self.pain_toggle, self.pain_intensity, clear, self.candidates):
+            layout.addWidget(widget)
+        dock = QDockWidget("Where does it hurt?", self)
+        dock.setObjectName("pain-dock")
+        dock.setWidget(panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.pain_toggle.toggled.connect(self.map_view.set_pain_mode)
+        self.map_view.zone_clicked.connect(self.toggle_pain_zone)
+        clear.clicked.connect(self.clear_pain_drawing)
+        self.candidates.itemActivated.connect(self._open_candidate)
+        self.candidates.itemClicked.connect(self._open_candidate)
+
+    def toggle_pain_zone(self, zone: RegionId) -> None:
+        """Mark a zone with the chosen intensity, or unmark it if it already has it."""
+        intensity = float(self.pain_intensity.value())
+        if self.pain_drawing.get(zone) == intensity:
+            del self.pain_drawing[zone]
+        else:
+            self.pain_drawing[zone] = intensity
+        self._refresh_pain()
+
+    def clear_pain_drawing(self) -> None:
+        self.pain_drawing.clear()
+        self._refresh_pain()
+
+    def _refresh_pain(self) -> None:
+        body = self._context.atlas.view(self.view_choice.currentData())
+        painted = [
+            (body.region(zone).area, intensity)
+            for zone, intensity in self.pain_drawing.items()
+            if body.region(zone) is not None
+        ]
+        self.map_view.show_pain_drawing(painted)
+        if self._zone_weights is None:
+            self._zone_weights = zone_weights(self._context.atlas, self._context.catalogue)
+        catalogue = self._context.catalogue
+        names = {z.id: z.name for z in catalogue.zones.values()}
+        self.candidates.clear()
+        for rank, candidate in enumerate(
+            rank_trigger_points(self.pain_drawing, catalogue, self._zone_weights), start=1
+        ):
+            point = catalogue.trigger_point(candidate.point_id)
+            muscle = catalogue.muscles[point.muscle_id].name
+            item = QListWidgetItem(
+                f"{rank}. {muscle} {point.label} ({candidate.side}) — {candidate.reason(names)}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, (candidate.point_id, candidate.side))
+            self.candidates.addItem(item)
+
+    def _open_candidate(self, item: QListWidgetItem) -> None:
+        point_id, side = item.data(Qt.ItemDataRole.UserRole)
+        point = self._context.catalogue.trigger_point(point_id)
+        region = RegionId("muscle", point.muscle_id, side)
+        views = self._context.atlas.views_showing(region)
+        if views and self.view_choice.currentData() not in views:
+            self.show_view(views[0])
+        self.map_view.select(region)
+        self.details.show_region(region, point_id)
+        self.choose_trigger_point(point_id)
 
     def update_search(self, text: str) -> list[SearchHit]:
         """Refresh the completion list for typed text (any text is safe)."""
@@ -206,6 +295,7 @@ class MainWindow(QMainWindow):
         self.map_view.set_deep_visible(self.deep_toggle.isChecked())
         self._show_selection_marks()
         self.choose_trigger_point(self.chosen_point)
+        self._refresh_pain()
         if self._settings is not None:
             self._settings.setValue("map/view", name)
 

@@ -34,6 +34,9 @@ from triggermap.ui.shapes import painter_path
 HOVER_FILL = QColor(255, 236, 179, 150)
 SELECTED_FILL = QColor(242, 177, 52, 200)
 REFERRAL_RED = QColor(200, 16, 46)
+#: Pain drawings are blue so they stay distinct from red referral zones, also for
+#: red-green colour blindness.
+PAIN_BLUE = QColor(31, 120, 180)
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
 
@@ -47,6 +50,7 @@ class BodyMapView(QGraphicsView):
 
     hovered = Signal(object)  # RegionId | None
     selected = Signal(object)  # RegionId | None
+    zone_clicked = Signal(object)  # RegionId, while drawing pain
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -78,6 +82,8 @@ class BodyMapView(QGraphicsView):
         self._hovered: RegionId | None = None
         self.selection: RegionId | None = None
         self.trigger_point_marks: list[TriggerPointMark] = []
+        self.pain_mode = False
+        self._pain_items: list[QGraphicsPathItem] = []
 
     # -- content ------------------------------------------------------------------------------
 
@@ -85,7 +91,7 @@ class BodyMapView(QGraphicsView):
         """Replace the scene's content with another body view."""
         scene = self.scene()
         for item in list(scene.items()):
-            if item not in self._overlays():
+            if item not in self._overlays() and item not in self._pain_items:
                 scene.removeItem(item)
         self._body = body
         self._renderer = QSvgRenderer(str(svg_path), self)
@@ -148,7 +154,13 @@ class BodyMapView(QGraphicsView):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.pain_mode:
+            zone = self.region_at_view_point(event.position(), ("zones",))
+            if zone is not None:
+                self.zone_clicked.emit(zone)
+        else:
             self.select(self.region_at_view_point(event.position()))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -156,12 +168,16 @@ class BodyMapView(QGraphicsView):
         if steps:
             self.zoom(1.15**steps)
 
-    def region_at_view_point(self, point: QPointF) -> RegionId | None:
-        """The region under a point in widget pixels."""
+    def region_at_view_point(
+        self, point: QPointF, layers: tuple[Layer, ...] | None = None
+    ) -> RegionId | None:
+        """The region under a point in widget pixels (visible muscle layers unless given)."""
         if self._body is None:
             return None
         scene_point = self.mapToScene(point.toPoint())
-        return self._body.region_at(scene_point.x(), scene_point.y(), self.visible_layers())
+        return self._body.region_at(
+            scene_point.x(), scene_point.y(), layers or self.visible_layers()
+        )
 
     def show_trigger_points(self, marks: list[TriggerPointMark]) -> None:
         """Draw an X at each trigger point (body units); an empty list clears them."""
@@ -183,6 +199,31 @@ class BodyMapView(QGraphicsView):
                 painter_path(area) if area is not None and not area.is_empty else QPainterPath()
             )
             item.setVisible(area is not None and not area.is_empty)
+
+    def set_pain_mode(self, drawing: bool) -> None:
+        """While drawing pain, a click marks the skin zone under it instead of a muscle."""
+        self.pain_mode = drawing
+        self.setDragMode(
+            QGraphicsView.DragMode.NoDrag if drawing else QGraphicsView.DragMode.ScrollHandDrag
+        )
+
+    def show_pain_drawing(self, painted: list[tuple[Area, float]]) -> None:
+        """Shade painted zones blue, darker for stronger pain (intensity 0–10)."""
+        for item in self._pain_items:
+            self.scene().removeItem(item)
+        self._pain_items = []
+        for area, intensity in painted:
+            item = QGraphicsPathItem(painter_path(area))
+            alpha = int(60 + 15 * max(0.0, min(10.0, intensity)))
+            item.setBrush(
+                QBrush(QColor(PAIN_BLUE.red(), PAIN_BLUE.green(), PAIN_BLUE.blue(), alpha))
+            )
+            pen = QPen(PAIN_BLUE, 1.5)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            item.setZValue(9)
+            self.scene().addItem(item)
+            self._pain_items.append(item)
 
     # -- helpers ------------------------------------------------------------------------------
 
