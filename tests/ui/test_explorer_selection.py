@@ -117,3 +117,45 @@ def test_pain_drawing_ranks_candidates_and_a_click_shows_the_pattern(qtbot, wind
     )
     assert window.pain_drawing == {}
     assert window.candidates.count() == 0
+
+
+def test_a_condition_lights_up_its_muscles_ranked(qtbot, window: MainWindow):
+    view = window._context.atlas.view("mini")
+    x, y = view.inside_point(RegionId("muscle", "deltoid", "left"))
+    point = window.map_view.mapFromScene(x, y)
+    before = window.map_view.viewport().grab().toImage().pixelColor(point)
+    window.condition_choice.setCurrentIndex(window.condition_choice.findData("shoulder_pain"))
+    qtbot.wait(10)
+    after = window.map_view.viewport().grab().toImage().pixelColor(point)
+    assert after.name() != before.name()
+    assert after.green() > before.green()  # amber over the red muscle
+    labels = [i.text() for i in window.map_view._ranked_items if hasattr(i, "text")]
+    assert sorted(labels) == [
+        "1",
+        "1",
+        "2",
+        "2",
+    ]  # deltoid first, pectoralis minor second, both sides
+    assert "Shoulder pain" in window.details.toPlainText()
+    window.condition_choice.setCurrentIndex(0)
+    assert window.map_view._ranked_items == []
+
+
+def test_settings_remember_view_layers_and_layout(qtbot, mini_context, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(mini_context, settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.deep_toggle.setChecked(True)
+    first.resize(760, 560)  # within the offscreen screen (800 × 600), which restoring clamps to
+    size = (first.width(), first.height())
+    first.close()
+    second = MainWindow(
+        mini_context, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(second)
+    assert second.deep_toggle.isChecked()
+    assert second.view_choice.currentData() == "mini"
+    assert (second.width(), second.height()) == size

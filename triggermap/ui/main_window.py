@@ -104,6 +104,16 @@ class MainWindow(QMainWindow):
         self.search_field.returnPressed.connect(self._open_first_result)
         toolbar.addSeparator()
         toolbar.addWidget(self.search_field)
+        self.condition_choice = QComboBox(self)
+        self.condition_choice.setAccessibleName("Condition")
+        self.condition_choice.addItem("Condition…", None)
+        for condition in sorted(context.catalogue.conditions.values(), key=lambda c: c.name):
+            self.condition_choice.addItem(condition.name, condition.id)
+        self.condition_choice.currentIndexChanged.connect(
+            lambda _: self.show_condition(self.condition_choice.currentData())
+        )
+        toolbar.addWidget(self.condition_choice)
+        self.shown_condition: str | None = None
 
         self._build_pain_dock()
 
@@ -121,6 +131,14 @@ class MainWindow(QMainWindow):
         self.details.trigger_point_chosen.connect(self.choose_trigger_point)
         self.details.muscle_chosen.connect(self.show_muscle)
         self.resize(1100, 900)
+        if settings is not None:
+            # window layout and layers as the user left them
+            geometry, state = settings.value("window/geometry"), settings.value("window/state")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if state is not None:
+                self.restoreState(state)
+            self.deep_toggle.setChecked(str(settings.value("map/deep", "false")).lower() == "true")
         last = settings.value("map/view", "anterior") if settings else "anterior"
         index = self.view_choice.findData(last)
         self.view_choice.setCurrentIndex(max(index, 0))
@@ -223,6 +241,24 @@ class MainWindow(QMainWindow):
         self.details.show_region(region, point_id)
         self.choose_trigger_point(point_id)
 
+    def show_condition(self, condition_id: str | None) -> None:
+        """Light up the muscles commonly implicated in a condition, ranked, on both sides."""
+        self.shown_condition = condition_id
+        if condition_id:
+            self.details.show_condition(condition_id)
+        self._refresh_condition()
+
+    def _refresh_condition(self) -> None:
+        condition = self._context.catalogue.conditions.get(self.shown_condition or "")
+        body = self._context.atlas.view(self.view_choice.currentData())
+        ranked = []
+        for rank, muscle_id in enumerate(condition.muscles if condition else (), start=1):
+            for side in ("right", "left"):
+                region = body.region(RegionId("muscle", muscle_id, side))
+                if region is not None:
+                    ranked.append((region.area, rank, body.inside_point(region.region_id)))
+        self.map_view.show_ranked_muscles(ranked)
+
     def update_search(self, text: str) -> list[SearchHit]:
         """Refresh the completion list for typed text (any text is safe)."""
         hits = self._context.search.search(text)
@@ -238,7 +274,7 @@ class MainWindow(QMainWindow):
         if hit.kind == "muscle":
             self.show_muscle(hit.ref_id)
         else:
-            self.details.show_condition(hit.ref_id)
+            self.condition_choice.setCurrentIndex(self.condition_choice.findData(hit.ref_id))
 
     def _open_first_result(self) -> None:
         hits = self.update_search(self.search_field.text())
@@ -296,8 +332,17 @@ class MainWindow(QMainWindow):
         self._show_selection_marks()
         self.choose_trigger_point(self.chosen_point)
         self._refresh_pain()
+        self._refresh_condition()
         if self._settings is not None:
             self._settings.setValue("map/view", name)
+
+    def closeEvent(self, event) -> None:
+        if self._settings is not None:
+            self._settings.setValue("window/geometry", self.saveGeometry())
+            self._settings.setValue("window/state", self.saveState())
+            self._settings.setValue("map/deep", self.deep_toggle.isChecked())
+            self._settings.sync()
+        super().closeEvent(event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

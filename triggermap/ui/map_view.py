@@ -37,6 +37,7 @@ REFERRAL_RED = QColor(200, 16, 46)
 #: Pain drawings are blue so they stay distinct from red referral zones, also for
 #: red-green colour blindness.
 PAIN_BLUE = QColor(31, 120, 180)
+RANK_AMBER = QColor(230, 145, 20)
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
 
@@ -84,6 +85,7 @@ class BodyMapView(QGraphicsView):
         self.trigger_point_marks: list[TriggerPointMark] = []
         self.pain_mode = False
         self._pain_items: list[QGraphicsPathItem] = []
+        self._ranked_items: list[QGraphicsItem] = []
 
     # -- content ------------------------------------------------------------------------------
 
@@ -91,7 +93,7 @@ class BodyMapView(QGraphicsView):
         """Replace the scene's content with another body view."""
         scene = self.scene()
         for item in list(scene.items()):
-            if item not in self._overlays() and item not in self._pain_items:
+            if item not in (*self._overlays(), *self._pain_items, *self._ranked_items):
                 scene.removeItem(item)
         self._body = body
         self._renderer = QSvgRenderer(str(svg_path), self)
@@ -224,6 +226,35 @@ class BodyMapView(QGraphicsView):
             item.setZValue(9)
             self.scene().addItem(item)
             self._pain_items.append(item)
+
+    def show_ranked_muscles(self, ranked: list[tuple[Area, int, tuple[float, float]]]) -> None:
+        """Light up muscles with their rank (1 = most often implicated) at a label point."""
+        for item in self._ranked_items:
+            self.scene().removeItem(item)
+        self._ranked_items = []
+        font = QFont()
+        font.setPointSizeF(14)
+        font.setBold(True)
+        for area, rank, (x, y) in ranked:
+            shade = QGraphicsPathItem(painter_path(area))
+            strength = max(70, 220 - 25 * (rank - 1))
+            shade.setBrush(
+                QBrush(QColor(RANK_AMBER.red(), RANK_AMBER.green(), RANK_AMBER.blue(), strength))
+            )
+            pen = QPen(QColor(110, 60, 0), 1.5)
+            pen.setCosmetic(True)
+            shade.setPen(pen)
+            shade.setZValue(8)
+            label = QGraphicsSimpleTextItem(str(rank))
+            label.setFont(font)
+            label.setBrush(QBrush(QColor("#1a1a1a")))
+            # the number keeps its size on screen whatever the zoom
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setPos(x, y)
+            label.setZValue(14)
+            for item in (shade, label):
+                self.scene().addItem(item)
+                self._ranked_items.append(item)
 
     # -- helpers ------------------------------------------------------------------------------
 
