@@ -159,3 +159,27 @@ def test_settings_remember_view_layers_and_layout(qtbot, mini_context, tmp_path)
     assert second.deep_toggle.isChecked()
     assert second.view_choice.currentData() == "mini"
     assert (second.width(), second.height()) == size
+
+
+def test_arrow_keys_step_through_muscles_and_the_list_follows(qtbot, window: MainWindow):
+    window.map_view.setFocus()
+    seen = []
+    for _ in range(4):  # the mini figure shows deltoid and pectoralis major on two sides
+        qtbot.keyClick(window.map_view, Qt.Key.Key_Right)
+        seen.append(window.map_view.selection)
+        current = window.muscle_list.currentItem()
+        assert current is not None
+        assert current.data(0, Qt.ItemDataRole.UserRole) == window.map_view.selection
+    assert len(set(seen)) == 4
+    qtbot.keyClick(window.map_view, Qt.Key.Key_Right)
+    assert window.map_view.selection == seen[0]  # wraps around
+    qtbot.keyClick(window.map_view, Qt.Key.Key_Left)
+    assert window.map_view.selection == seen[-1]
+
+
+def test_choosing_in_the_muscle_list_selects_on_the_map(window: MainWindow):
+    item = window._muscle_items[PEC_MAJOR_L]
+    assert item.text(0) == "Pectoralis major, left side"
+    window.muscle_list.setCurrentItem(item)
+    assert window.map_view.selection == PEC_MAJOR_L
+    assert "Pectoralis major (left side)" in window.details.toPlainText()

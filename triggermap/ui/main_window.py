@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from triggermap.catalogue.model import REGIONS
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.context import AppContext
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.shown_condition: str | None = None
 
         self._build_pain_dock()
+        self._build_muscle_list()
 
         self.hover_label = QLabel(self)
         self.statusBar().addWidget(self.hover_label)
@@ -160,6 +164,57 @@ class MainWindow(QMainWindow):
             name = zone.name if zone else region.name.replace("_", " ")
         side = "midline" if region.side == "midline" else f"{region.side} side"
         return f"{name} ({side})"
+
+    # -- the muscle list (for keyboards and screen readers) -----------------------------------
+
+    def _build_muscle_list(self) -> None:
+        self.muscle_list = QTreeWidget(self)
+        self.muscle_list.setHeaderHidden(True)
+        self.muscle_list.setAccessibleName("Muscles by body region")
+        self._muscle_items: dict[RegionId, QTreeWidgetItem] = {}
+        by_region: dict[str, list] = {}
+        for muscle in self._context.catalogue.muscles.values():
+            by_region.setdefault(muscle.region, []).append(muscle)
+        for region_name in REGIONS:
+            muscles = sorted(by_region.get(region_name, []), key=lambda m: m.name)
+            if not muscles:
+                continue
+            parent = QTreeWidgetItem([region_name.replace("_", " ").capitalize()])
+            self.muscle_list.addTopLevelItem(parent)
+            for muscle in muscles:
+                for side in ("right", "left"):
+                    item = QTreeWidgetItem([f"{muscle.name}, {side} side"])
+                    region = RegionId("muscle", muscle.id, side)
+                    item.setData(0, Qt.ItemDataRole.UserRole, region)
+                    parent.addChild(item)
+                    self._muscle_items[region] = item
+        dock = QDockWidget("Muscles", self)
+        dock.setObjectName("muscle-list-dock")
+        dock.setWidget(self.muscle_list)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.muscle_list.itemActivated.connect(self._open_listed_muscle)
+        self.muscle_list.currentItemChanged.connect(
+            lambda item, _old: self._open_listed_muscle(item)
+        )
+
+    def _open_listed_muscle(self, item: QTreeWidgetItem | None) -> None:
+        region = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if region is None or region == self.map_view.selection:
+            return
+        views = self._context.atlas.views_showing(region)
+        if views and self.view_choice.currentData() not in views:
+            self.show_view(views[0])
+        self.map_view.select(region)
+
+    def _follow_selection_in_list(self, region: RegionId | None) -> None:
+        item = self._muscle_items.get(region) if region is not None else None
+        self.muscle_list.blockSignals(True)
+        if item is None:
+            self.muscle_list.setCurrentItem(None)
+        else:
+            self.muscle_list.setCurrentItem(item)
+            self.muscle_list.scrollToItem(item)
+        self.muscle_list.blockSignals(False)
 
     # -- where does it hurt? ------------------------------------------------------------------
 
@@ -308,6 +363,7 @@ class MainWindow(QMainWindow):
         self.selection_label.setText(f"Selected: {self.describe(region)}" if region else "")
         self.chosen_point = None
         self.details.show_region(region)
+        self._follow_selection_in_list(region)
         self._show_selection_marks()
         self.map_view.show_referral(None, None)
 

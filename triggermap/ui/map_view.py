@@ -9,6 +9,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -62,6 +63,8 @@ class BodyMapView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Body map")
         self.setBackgroundBrush(QBrush(QColor("white")))
         self._body: BodyView | None = None
         self._renderer: QSvgRenderer | None = None
@@ -164,6 +167,40 @@ class BodyMapView(QGraphicsView):
                 self.zone_clicked.emit(zone)
         else:
             self.select(self.region_at_view_point(event.position()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrow keys step through the visible muscles, top to bottom, left to right."""
+        step = {
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Up: -1,
+        }.get(Qt.Key(event.key()))
+        if step is None or self._body is None:
+            super().keyPressEvent(event)
+            return
+        self.select(self.neighbour_muscle(step))
+        event.accept()
+
+    def neighbour_muscle(self, step: int) -> RegionId | None:
+        """The muscle `step` places after the selection in reading order of the view."""
+        if self._body is None:
+            return None
+        layers = self.visible_layers()
+        muscles = [
+            r for r in self._body.regions if r.layer in layers and r.region_id.kind == "muscle"
+        ]
+        if not muscles:
+            return None
+
+        def reading_order(region) -> tuple[float, float]:
+            x, y = self._body.inside_point(region.region_id)
+            return (round(y / 40), x)  # rows 40 body units high, then left to right
+
+        ordered = [r.region_id for r in sorted(muscles, key=reading_order)]
+        if self.selection not in ordered:
+            return ordered[0 if step > 0 else -1]
+        return ordered[(ordered.index(self.selection) + step) % len(ordered)]
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
