@@ -1,6 +1,8 @@
-"""The main window: body map with view switcher and layer toggle, status of what is hovered."""
+"""The main window: the body map with its views and layers, details, search, conditions and pain drawing."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QSettings, QStringListModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shapely import affinity
 
 from triggermap.catalogue.model import REGIONS
 from triggermap.geometry.regions import RegionId
@@ -33,7 +36,11 @@ from triggermap.storage.catalogue_search import SearchHit
 from triggermap.ui.map_view import BodyMapView
 from triggermap.ui.muscle_details import MuscleDetailsPanel
 
+#: Views made of several body views side by side.
+COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
+
 VIEW_TITLES = {
+    "front_back": "Front and back",
     "anterior": "Front",
     "posterior": "Back",
     "lateral": "Right side",
@@ -60,8 +67,10 @@ class MainWindow(QMainWindow):
         self.view_choice = QComboBox(self)
         self.view_choice.setAccessibleName("Body view")
         available = context.atlas.views
+        combined = [n for n, parts in COMBINED_VIEWS.items() if all(p in available for p in parts)]
         for name in [
             *[n for n in VIEW_NAMES if n in available],
+            *combined,
             *[n for n in available if n not in VIEW_NAMES],
         ]:
             self.view_choice.addItem(VIEW_TITLES.get(name, name.title()), name)
@@ -201,10 +210,16 @@ class MainWindow(QMainWindow):
         region = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
         if region is None or region == self.map_view.selection:
             return
-        views = self._context.atlas.views_showing(region)
-        if views and self.view_choice.currentData() not in views:
-            self.show_view(views[0])
+        self._reveal(region)
         self.map_view.select(region)
+
+    def _reveal(self, region: RegionId) -> None:
+        """Switch to a view that shows the region, unless the current one does."""
+        if any(panel.body.region(region) is not None for panel in self.map_view.panels):
+            return
+        views = self._context.atlas.views_showing(region)
+        if views:
+            self.show_view(views[0])
 
     def _follow_selection_in_list(self, region: RegionId | None) -> None:
         item = self._muscle_items.get(region) if region is not None else None
@@ -262,11 +277,10 @@ class MainWindow(QMainWindow):
         self._refresh_pain()
 
     def _refresh_pain(self) -> None:
-        body = self._context.atlas.view(self.view_choice.currentData())
         painted = [
-            (body.region(zone).area, intensity)
+            (area, intensity)
             for zone, intensity in self.pain_drawing.items()
-            if body.region(zone) is not None
+            if not (area := self.map_view.scene_area([zone])).is_empty
         ]
         self.map_view.show_pain_drawing(painted)
         if self._zone_weights is None:
@@ -289,9 +303,7 @@ class MainWindow(QMainWindow):
         point_id, side = item.data(Qt.ItemDataRole.UserRole)
         point = self._context.catalogue.trigger_point(point_id)
         region = RegionId("muscle", point.muscle_id, side)
-        views = self._context.atlas.views_showing(region)
-        if views and self.view_choice.currentData() not in views:
-            self.show_view(views[0])
+        self._reveal(region)
         self.map_view.select(region)
         self.details.show_region(region, point_id)
         self.choose_trigger_point(point_id)
@@ -305,13 +317,15 @@ class MainWindow(QMainWindow):
 
     def _refresh_condition(self) -> None:
         condition = self._context.catalogue.conditions.get(self.shown_condition or "")
-        body = self._context.atlas.view(self.view_choice.currentData())
         ranked = []
         for rank, muscle_id in enumerate(condition.muscles if condition else (), start=1):
             for side in ("right", "left"):
-                region = body.region(RegionId("muscle", muscle_id, side))
-                if region is not None:
-                    ranked.append((region.area, rank, body.inside_point(region.region_id)))
+                for panel in self.map_view.panels:
+                    region = panel.body.region(RegionId("muscle", muscle_id, side))
+                    if region is not None:
+                        x, y = panel.body.inside_point(region.region_id)
+                        area = affinity.translate(region.area, xoff=panel.dx)
+                        ranked.append((area, rank, (x + panel.dx, y)))
         self.map_view.show_ranked_muscles(ranked)
 
     def update_search(self, text: str) -> list[SearchHit]:
@@ -339,25 +353,24 @@ class MainWindow(QMainWindow):
     def show_muscle(self, muscle_id: str) -> None:
         """Select a muscle (the patient's right side), switching to a view that shows it."""
         region = RegionId("muscle", muscle_id, "right")
-        current = self.view_choice.currentData()
-        views = self._context.atlas.views_showing(region)
-        if not views:
+        if not self._context.atlas.views_showing(region):
             self.details.show_region(region)
             return
-        if current not in views:
-            self.show_view(views[0])
+        self._reveal(region)
         self.map_view.select(region)
 
     def choose_trigger_point(self, point_id: str | None) -> None:
         """Show a trigger point's referral pattern over the current view (None clears it)."""
         self.chosen_point = point_id
         region = self.map_view.selection
-        body = self._context.atlas.view(self.view_choice.currentData())
         if point_id is None or region is None or region.kind != "muscle":
             self.map_view.show_referral(None, None)
             return
+        # every open view: a pattern often crosses from the back to the front
         zones = referral_regions(self._context.catalogue, point_id, region.side)
-        self.map_view.show_referral(body.union_of(zones.essential), body.union_of(zones.spillover))
+        self.map_view.show_referral(
+            self.map_view.scene_area(zones.essential), self.map_view.scene_area(zones.spillover)
+        )
 
     def _selection_changed(self, region: RegionId | None) -> None:
         self.selection_label.setText(f"Selected: {self.describe(region)}" if region else "")
@@ -372,17 +385,19 @@ class MainWindow(QMainWindow):
         if region is None or region.kind != "muscle":
             self.map_view.show_trigger_points([])
             return
-        body = self._context.atlas.view(self.view_choice.currentData())
-        self.map_view.show_trigger_points(
-            trigger_point_marks(self._context.catalogue, body, region)
-        )
+        marks = []
+        for panel in self.map_view.panels:
+            for mark in trigger_point_marks(self._context.catalogue, panel.body, region):
+                marks.append(replace(mark, x=mark.x + panel.dx))
+        self.map_view.show_trigger_points(marks)
 
     def _show_chosen_view(self) -> None:
         name = self.view_choice.currentData()
         if name is None:
             return
-        self.map_view.show_body_view(
-            self._context.atlas.view(name), self._context.svg_dir / f"{name}.svg"
+        names = COMBINED_VIEWS.get(name, (name,))
+        self.map_view.show_body_views(
+            [(self._context.atlas.view(n), self._context.svg_dir / f"{n}.svg") for n in names]
         )
         self.map_view.set_deep_visible(self.deep_toggle.isChecked())
         self._show_selection_marks()

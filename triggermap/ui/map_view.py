@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import shapely
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -25,12 +27,26 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
 )
+from shapely import affinity
+from shapely.geometry import Polygon
 
 from triggermap.geometry.atlas import Area, BodyView, Layer
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import TriggerPointMark
 from triggermap.ui.render import PATIENT_RIGHT_ON
 from triggermap.ui.shapes import painter_path
+
+#: Space between views shown side by side, in body units.
+PANEL_GAP = 80.0
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A body view placed in the scene `dx` body units to the right of its own coordinates."""
+
+    body: BodyView
+    dx: float
+
 
 HOVER_FILL = QColor(255, 236, 179, 150)
 SELECTED_FILL = QColor(242, 177, 52, 200)
@@ -66,7 +82,7 @@ class BodyMapView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Body map")
         self.setBackgroundBrush(QBrush(QColor("white")))
-        self._body: BodyView | None = None
+        self._panels: list[Panel] = []
         self._renderer: QSvgRenderer | None = None
         self._layers: dict[str, QGraphicsSvgItem] = {}
         self._deep_visible = False
@@ -93,43 +109,67 @@ class BodyMapView(QGraphicsView):
     # -- content ------------------------------------------------------------------------------
 
     def show_body_view(self, body: BodyView, svg_path: Path) -> None:
-        """Replace the scene's content with another body view."""
+        """Replace the scene's content with one body view."""
+        self.show_body_views([(body, svg_path)])
+
+    def show_body_views(self, views: list[tuple[BodyView, Path]]) -> None:
+        """Replace the scene's content with body views side by side (e.g. front and back)."""
         scene = self.scene()
         for item in list(scene.items()):
             if item not in (*self._overlays(), *self._pain_items, *self._ranked_items):
                 scene.removeItem(item)
-        self._body = body
-        self._renderer = QSvgRenderer(str(svg_path), self)
+        self._panels = []
         self._layers = {}
-        for z, element in enumerate(
-            ("outline", "muscles.superficial", "details", "muscles.deep", "captions")
-        ):
-            if not self._renderer.elementExists(element):
-                continue
-            item = QGraphicsSvgItem()
-            item.setSharedRenderer(self._renderer)
-            item.setElementId(element)
-            item.setPos(self._renderer.boundsOnElement(element).topLeft())
-            item.setZValue(z)
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            item.setAcceptHoverEvents(False)
-            scene.addItem(item)
-            self._layers[element] = item
-        self._add_side_labels(body)
-        x, y, width, height = body.view_box
-        scene.setSceneRect(x, y, width, height)
+        offset = 0.0
+        for body, svg_path in views:
+            x0, _, width, _ = body.view_box
+            dx = offset - x0
+            self._panels.append(Panel(body, dx))
+            renderer = QSvgRenderer(str(svg_path), self)
+            for z, element in enumerate(
+                ("outline", "muscles.superficial", "details", "muscles.deep", "captions")
+            ):
+                if not renderer.elementExists(element):
+                    continue
+                item = QGraphicsSvgItem()
+                item.setSharedRenderer(renderer)
+                item.setElementId(element)
+                item.setPos(renderer.boundsOnElement(element).topLeft() + QPointF(dx, 0))
+                item.setZValue(z)
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                item.setAcceptHoverEvents(False)
+                scene.addItem(item)
+                self._layers.setdefault(element, []).append(item)
+            self._add_side_labels(body, dx)
+            offset += width + PANEL_GAP
+        first = views[0][0].view_box
+        scene.setSceneRect(0, first[1], offset - PANEL_GAP, max(v[0].view_box[3] for v in views))
         self.set_deep_visible(self._deep_visible)
         self._set_overlay(self._hover_item, None)
         self._set_overlay(self._selected_item, self.selection)
         self.fit()
 
+    def scene_area(self, region_ids) -> Area:
+        """The union of regions over every panel, in scene coordinates."""
+        areas = []
+        for panel in self._panels:
+            area = panel.body.union_of(list(region_ids))
+            if not area.is_empty:
+                areas.append(affinity.translate(area, xoff=panel.dx))
+        return shapely.union_all(areas) if areas else Polygon()
+
+    @property
+    def panels(self) -> list[Panel]:
+        """The body views shown, left to right, with their horizontal offsets."""
+        return list(self._panels)
+
     def set_deep_visible(self, visible: bool) -> None:
         """Show the deep muscles over a faded superficial layer (and hit-test them first)."""
         self._deep_visible = visible
-        if "muscles.deep" in self._layers:
-            self._layers["muscles.deep"].setVisible(visible)
-        if "muscles.superficial" in self._layers:
-            self._layers["muscles.superficial"].setOpacity(0.3 if visible else 1.0)
+        for item in self._layers.get("muscles.deep", []):
+            item.setVisible(visible)
+        for item in self._layers.get("muscles.superficial", []):
+            item.setOpacity(0.3 if visible else 1.0)
 
     def visible_layers(self) -> tuple[Layer, ...]:
         return ("deep", "superficial") if self._deep_visible else ("superficial",)
@@ -176,29 +216,26 @@ class BodyMapView(QGraphicsView):
             Qt.Key.Key_Left: -1,
             Qt.Key.Key_Up: -1,
         }.get(Qt.Key(event.key()))
-        if step is None or self._body is None:
+        if step is None or not self._panels:
             super().keyPressEvent(event)
             return
         self.select(self.neighbour_muscle(step))
         event.accept()
 
     def neighbour_muscle(self, step: int) -> RegionId | None:
-        """The muscle `step` places after the selection in reading order of the view."""
-        if self._body is None:
-            return None
+        """The muscle `step` places after the selection in reading order of the view(s)."""
         layers = self.visible_layers()
-        muscles = [
-            r for r in self._body.regions if r.layer in layers and r.region_id.kind == "muscle"
-        ]
-        if not muscles:
+        placed: dict[RegionId, tuple[float, float]] = {}
+        for panel in self._panels:
+            for region in panel.body.regions:
+                if region.layer in layers and region.region_id.kind == "muscle":
+                    x, y = panel.body.inside_point(region.region_id)
+                    # rows 40 body units high, then left to right; first panel wins
+                    placed.setdefault(region.region_id, (round(y / 40), x + panel.dx))
+        if not placed:
             return None
-
-        def reading_order(region) -> tuple[float, float]:
-            x, y = self._body.inside_point(region.region_id)
-            return (round(y / 40), x)  # rows 40 body units high, then left to right
-
-        ordered = [r.region_id for r in sorted(muscles, key=reading_order)]
-        if self.selection not in ordered:
+        ordered = sorted(placed, key=lambda r: placed[r])
+        if self.selection not in placed:
             return ordered[0 if step > 0 else -1]
         return ordered[(ordered.index(self.selection) + step) % len(ordered)]
 
@@ -211,15 +248,16 @@ class BodyMapView(QGraphicsView):
         self, point: QPointF, layers: tuple[Layer, ...] | None = None
     ) -> RegionId | None:
         """The region under a point in widget pixels (visible muscle layers unless given)."""
-        if self._body is None:
-            return None
         scene_point = self.mapToScene(point.toPoint())
-        return self._body.region_at(
-            scene_point.x(), scene_point.y(), layers or self.visible_layers()
-        )
+        for panel in self._panels:
+            x0, _, width, _ = panel.body.view_box
+            x = scene_point.x() - panel.dx
+            if x0 <= x <= x0 + width:
+                return panel.body.region_at(x, scene_point.y(), layers or self.visible_layers())
+        return None
 
     def show_trigger_points(self, marks: list[TriggerPointMark]) -> None:
-        """Draw an X at each trigger point (body units); an empty list clears them."""
+        """Draw an X at each trigger point (scene coordinates); an empty list clears them."""
         path = QPainterPath()
         for mark in marks:
             half = MARK_HALF_SIZE
@@ -234,10 +272,9 @@ class BodyMapView(QGraphicsView):
     def show_referral(self, essential: Area | None, spillover: Area | None) -> None:
         """Paint a referral pattern: essential zone solid red, spillover stippled red."""
         for item, area in ((self._essential_item, essential), (self._spillover_item, spillover)):
-            item.setPath(
-                painter_path(area) if area is not None and not area.is_empty else QPainterPath()
-            )
-            item.setVisible(area is not None and not area.is_empty)
+            shown = area is not None and not area.is_empty
+            item.setPath(painter_path(area) if shown else QPainterPath())
+            item.setVisible(shown)
 
     def set_pain_mode(self, drawing: bool) -> None:
         """While drawing pain, a click marks the skin zone under it instead of a muscle."""
@@ -313,11 +350,11 @@ class BodyMapView(QGraphicsView):
         return item
 
     def _set_overlay(self, item: QGraphicsPathItem, region_id: RegionId | None) -> None:
-        region = self._body.region(region_id) if (self._body and region_id) else None
-        item.setPath(painter_path(region.area) if region else QPainterPath())
-        item.setVisible(region is not None)
+        area = self.scene_area([region_id]) if region_id is not None else Polygon()
+        item.setPath(painter_path(area) if not area.is_empty else QPainterPath())
+        item.setVisible(not area.is_empty)
 
-    def _add_side_labels(self, body: BodyView) -> None:
+    def _add_side_labels(self, body: BodyView, dx: float) -> None:
         where = PATIENT_RIGHT_ON.get(body.name)
         if not where:
             return
@@ -334,6 +371,6 @@ class BodyMapView(QGraphicsView):
             label.setFont(font)
             label.setBrush(QBrush(QColor("#333333")))
             bounds = label.boundingRect()
-            label.setPos(x + 15 if left else x + width - 15 - bounds.width(), y + 10)
+            label.setPos(dx + (x + 15 if left else x + width - 15 - bounds.width()), y + 10)
             label.setZValue(20)
             self.scene().addItem(label)
