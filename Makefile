@@ -38,6 +38,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/explorer.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

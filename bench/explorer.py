@@ -1,0 +1,252 @@
+"""Explorer benchmarks: startup, repaint, search per keystroke, 'where does it hurt?' ranking.
+
+    QT_QPA_PLATFORM=offscreen python bench/explorer.py [--quick]
+
+Startup and memory are ratios against a bare PySide6 window with a QGraphicsView started by
+the same Python in the same run; the others are latency distributions. Writes
+bench/results/explorer-<date>.json. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+view = QGraphicsView(QGraphicsScene())
+window.setCentralWidget(view)
+window.resize(1400, 900)
+window.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+window.grab()
+import resource
+print("peak-kib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+TRIGGERMAP_WINDOW = """
+import sys
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QTimer
+from triggermap.ui.render import headless_application
+app = headless_application()
+from triggermap.services.context import AppContext
+from triggermap.ui.main_window import MainWindow
+context = AppContext.default()
+context.cache_dir = __import__("pathlib").Path({cache!r})
+window = MainWindow(context)
+window.resize(1400, 900)
+window.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+window.grab()
+import resource
+print("peak-kib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def run_child(code: str) -> tuple[float, float]:
+    """Wall time (s) and peak resident memory (MiB, reported by the child itself) of a child
+    Python running `code`."""
+    start = time.perf_counter()
+    finished = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    elapsed = time.perf_counter() - start
+    peak = next(
+        int(line.split()[1]) for line in finished.stdout.splitlines() if line.startswith("peak-kib")
+    )
+    return elapsed, peak / 1024
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(fraction: float) -> float:
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    return {"median": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    repeat = 2 if args.quick else 5
+    rows: list[dict] = []
+
+    with tempfile.TemporaryDirectory() as cache:
+        # warm the geometry cache once, as every launch after the first finds it
+        run_child(TRIGGERMAP_WINDOW.format(root=str(ROOT), cache=cache))
+        bare = [run_child(BARE_WINDOW) for _ in range(repeat)]
+        ours = [
+            run_child(TRIGGERMAP_WINDOW.format(root=str(ROOT), cache=cache)) for _ in range(repeat)
+        ]
+    bare_time = statistics.median(t for t, _ in bare)
+    our_time = statistics.median(t for t, _ in ours)
+    rows.append(
+        {
+            "figure": "startup to first painted main window (geometry cached)",
+            "seconds": our_time,
+            "baseline": "bare PySide6 window with a QGraphicsView",
+            "ratio": our_time / bare_time,
+            "target": "≤ 2×",
+            "met": our_time / bare_time <= 2,
+        }
+    )
+    bare_memory, our_memory = max(m for _, m in bare), max(m for _, m in ours)
+    rows.append(
+        {
+            "figure": "peak memory at startup (MiB)",
+            "seconds": None,
+            "value": our_memory,
+            "baseline": "bare PySide6 window with a QGraphicsView",
+            "ratio": our_memory / bare_memory,
+            "target": "≤ 3×",
+            "met": our_memory / bare_memory <= 3,
+        }
+    )
+
+    from triggermap.ui.render import headless_application
+
+    app = headless_application()
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+    from triggermap.geometry.regions import RegionId
+    from triggermap.services.context import AppContext
+    from triggermap.services.pain_ranking import rank_trigger_points, zone_weights
+    from triggermap.ui.main_window import MainWindow
+
+    context = AppContext.default()
+    window = MainWindow(context)
+    window.resize(1920, 1080)
+    window.show()
+    app.processEvents()
+    blank = QGraphicsView(QGraphicsScene())
+    blank.resize(window.map_view.size())
+    blank.show()
+    app.processEvents()
+    for name in ("anterior", "posterior", "lateral", "head", "hand", "foot", "front_back"):
+        window.show_view(name)
+        window.deep_toggle.setChecked(True)
+        window.map_view.select(RegionId("muscle", "deltoid", "right"))
+        app.processEvents()
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            window.map_view.viewport().grab()
+            times.append(time.perf_counter() - start)
+        base = []
+        for _ in range(20):
+            start = time.perf_counter()
+            blank.viewport().grab()
+            base.append(time.perf_counter() - start)
+        stats = percentiles(times)
+        rows.append(
+            {
+                "figure": f"repaint {name}, every layer on",
+                "seconds": stats["median"],
+                **{k: v for k, v in stats.items() if k != "median"},
+                "baseline": "repaint an empty QGraphicsView of the same size",
+                "ratio": stats["median"] / statistics.median(base),
+                "target": "< 8 ms",
+                "met": stats["p95"] < 0.008,
+            }
+        )
+        window.deep_toggle.setChecked(False)
+
+    typed = "upper trapezius headache"
+    times = []
+    for _ in range(5):
+        for end in range(1, len(typed) + 1):
+            start = time.perf_counter()
+            window.update_search(typed[:end])
+            times.append(time.perf_counter() - start)
+    stats = percentiles(times)
+    rows.append(
+        {
+            "figure": "search completion per keystroke",
+            "seconds": stats["median"],
+            "p95": stats["p95"],
+            "p99": stats["p99"],
+            "target": "< 5 ms",
+            "met": stats["p95"] < 0.005,
+        }
+    )
+
+    weights = zone_weights(context.atlas, context.catalogue)
+    generator = random.Random(3)
+    zones = sorted(context.catalogue.zones)
+    times = []
+    for _ in range(200):
+        drawing = {
+            RegionId(
+                "zone", z, "midline" if context.catalogue.zones[z].sides == "midline" else "right"
+            ): generator.randint(1, 10)
+            for z in generator.sample(zones, 20)
+        }
+        start = time.perf_counter()
+        rank_trigger_points(drawing, context.catalogue, weights)
+        times.append(time.perf_counter() - start)
+    stats = percentiles(times)
+    rows.append(
+        {
+            "figure": "'where does it hurt?' ranking, 20 zones",
+            "seconds": stats["median"],
+            "p95": stats["p95"],
+            "p99": stats["p99"],
+            "target": "< 10 ms",
+            "met": stats["p95"] < 0.010,
+        }
+    )
+
+    for row in rows:
+        verdict = "met" if row.get("met") else "NOT MET"
+        value = (
+            f"{row['value']:9.1f} MiB"
+            if row.get("seconds") is None
+            else f"{row['seconds'] * 1e3:9.3f} ms"
+        )
+        ratio = f" {row['ratio']:.2f}×" if "ratio" in row else ""
+        spread = f" p95 {row['p95'] * 1e3:.3f} ms" if "p95" in row else ""
+        print(f"{row['figure']:<58}{value}{ratio}{spread}  target {row['target']} {verdict}")
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    output = results / f"explorer-{datetime.now(UTC):%Y-%m-%d}.json"
+    output.write_text(
+        json.dumps(
+            {"machine": platform.platform(), "python": sys.version.split()[0], "rows": rows},
+            indent=2,
+        )
+    )
+    print(f"wrote {output}")
+    window.close()
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
