@@ -10,21 +10,21 @@ bench/results/explorer-<date>.json. Not part of the test suite.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from report import report  # noqa: E402
 
 BARE_WINDOW = """
 import sys
@@ -223,26 +223,7 @@ def main() -> int:
         }
     )
 
-    for row in rows:
-        verdict = "met" if row.get("met") else "NOT MET"
-        value = (
-            f"{row['value']:9.1f} MiB"
-            if row.get("seconds") is None
-            else f"{row['seconds'] * 1e3:9.3f} ms"
-        )
-        ratio = f" {row['ratio']:.2f}×" if "ratio" in row else ""
-        spread = f" p95 {row['p95'] * 1e3:.3f} ms" if "p95" in row else ""
-        print(f"{row['figure']:<58}{value}{ratio}{spread}  target {row['target']} {verdict}")
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    output = results / f"explorer-{datetime.now(UTC):%Y-%m-%d}.json"
-    output.write_text(
-        json.dumps(
-            {"machine": platform.platform(), "python": sys.version.split()[0], "rows": rows},
-            indent=2,
-        )
-    )
-    print(f"wrote {output}")
+    report("explorer", rows)
     window.close()
     del app
     return 0

@@ -9,9 +9,7 @@ are noisy, so targets are ratios and latency percentiles, never assertions in te
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -19,16 +17,17 @@ import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from PySide6.QtCore import QByteArray, QRectF  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from report import report  # noqa: E402
 
 from triggermap import resources  # noqa: E402
 from triggermap.geometry.atlas import load_view  # noqa: E402
@@ -145,27 +144,7 @@ def main() -> int:
     for name in resources.VIEW_NAMES:
         rows.extend(bench_view(name, svg_dir / f"{name}.svg", repeat))
 
-    for row in rows:
-        met = row.get("met")
-        verdict = "" if met is None else ("met" if met else "NOT MET")
-        ratio = f"{row['ratio']:.1f}×" if "ratio" in row else ""
-        extra = (
-            f" p95 {row['p95'] * 1e3:.3f} ms p99 {row['p99'] * 1e3:.3f} ms" if "p99" in row else ""
-        )
-        print(
-            f"{row['figure']:<48} {row['seconds'] * 1e3:9.3f} ms {ratio:>8}{extra}  target {row['target']} {verdict}"
-        )
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    output = results / f"atlas-{stamp}.json"
-    output.write_text(
-        json.dumps(
-            {"machine": platform.platform(), "python": sys.version.split()[0], "rows": rows},
-            indent=2,
-        )
-    )
-    print(f"wrote {output}")
+    report("atlas", rows)
     del app
     return 0
 
