@@ -56,3 +56,21 @@ def test_selection_is_painted(qtbot, window, mini_context):
     assert after != before
     # the selection colour is a warm amber: much more red than blue
     assert after.red() > after.blue() + 60
+
+
+def test_the_map_page_follows_a_dark_theme(qtbot, window):
+    from PySide6.QtGui import QColor, QPalette
+
+    dark = QPalette(window.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor(30, 30, 30))
+    dark.setColor(QPalette.ColorRole.Window, QColor(40, 40, 40))
+    dark.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+    window.setPalette(dark)
+    qtbot.wait(10)
+    corner = (
+        window.map_view.viewport()
+        .grab()
+        .toImage()
+        .pixelColor(3, window.map_view.viewport().height() - 3)
+    )
+    assert corner.lightness() < 60

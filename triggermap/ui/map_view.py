@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -81,7 +81,8 @@ class BodyMapView(QGraphicsView):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Body map")
-        self.setBackgroundBrush(QBrush(QColor("white")))
+        # the page follows the system theme (light or dark); the figure keeps atlas colours
+        self.setBackgroundBrush(self.palette().base())
         self._panels: list[Panel] = []
         self._renderer: QSvgRenderer | None = None
         self._layers: dict[str, QGraphicsSvgItem] = {}
@@ -207,6 +208,12 @@ class BodyMapView(QGraphicsView):
                 self.zone_clicked.emit(zone)
         else:
             self.select(self.region_at_view_point(event.position()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the system's switch between light and dark themes."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self.setBackgroundBrush(self.palette().base())
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Arrow keys step through the visible muscles, top to bottom, left to right."""
@@ -369,7 +376,7 @@ class BodyMapView(QGraphicsView):
         for text, left in zip(texts, (True, False), strict=True):
             label = QGraphicsSimpleTextItem(text)
             label.setFont(font)
-            label.setBrush(QBrush(QColor("#333333")))
+            label.setBrush(self.palette().text())
             bounds = label.boundingRect()
             label.setPos(dx + (x + 15 if left else x + width - 15 - bounds.width()), y + 10)
             label.setZValue(20)
