@@ -65,15 +65,17 @@ def referral_regions(catalogue: Catalogue, point_id: TriggerPointId, side: str) 
     midline zones are shared by both sides.
     """
     point = catalogue.trigger_point(point_id)
-
-    def region(zone_id: str) -> RegionId:
-        zone = catalogue.zones.get(zone_id)
-        sided = zone is None or zone.sides == "both"
-        return RegionId("zone", zone_id, side if sided else "midline")  # type: ignore[arg-type]
-
     return ReferralRegions(
-        tuple(region(z) for z in point.essential), tuple(region(z) for z in point.spillover)
+        tuple(zone_on_side(catalogue, z, side) for z in point.essential),
+        tuple(zone_on_side(catalogue, z, side) for z in point.spillover),
     )
+
+
+def zone_on_side(catalogue: Catalogue, zone_id: str, side: str) -> RegionId:
+    """A zone on the patient's `side`; a midline zone belongs to both sides and stays midline."""
+    zone = catalogue.zones.get(zone_id)
+    midline = zone is not None and zone.sides == "midline"
+    return RegionId("zone", zone_id, "midline" if midline else side)  # type: ignore[arg-type]
 
 
 def conditions_of_muscle(catalogue: Catalogue, muscle_id: str) -> list[Condition]:

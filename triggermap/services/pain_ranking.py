@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from triggermap.catalogue.model import Catalogue, TriggerPointId
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import RegionId
+from triggermap.services.explore import zone_on_side
 
 #: How much a drawn zone counts when it lies in a pattern's spillover rather than its
 #: essential zone (Travell & Simons: spillover is felt only in some patients).
@@ -61,8 +62,7 @@ def zone_weights(atlas: Atlas, catalogue: Catalogue) -> dict[str, float]:
     """
     weights: dict[str, float] = {}
     for zone in catalogue.zones.values():
-        side = "midline" if zone.sides == "midline" else "right"
-        region_id = RegionId("zone", zone.id, side)  # type: ignore[arg-type]
+        region_id = zone_on_side(catalogue, zone.id, "right")
         areas = [
             float(view.region(region_id).area.area)
             for name, view in atlas.views.items()
@@ -105,9 +105,7 @@ def rank_trigger_points(
         for side in ("right", "left"):
 
             def sided(zone_id: str, side: str = side) -> RegionId:
-                zone = catalogue.zones.get(zone_id)
-                midline = zone is not None and zone.sides == "midline"
-                return RegionId("zone", zone_id, "midline" if midline else side)  # type: ignore[arg-type]
+                return zone_on_side(catalogue, zone_id, side)
 
             essential = [z for z in point.essential if sided(z) in painted]
             if not essential:

@@ -283,11 +283,13 @@ class MainWindow(QMainWindow):
             if not (area := self.map_view.scene_area([zone])).is_empty
         ]
         self.map_view.show_pain_drawing(painted)
+        self.candidates.clear()
+        if not self.pain_drawing:
+            return  # nothing to rank (and nothing to compute on start-up or a view switch)
         if self._zone_weights is None:
             self._zone_weights = zone_weights(self._context.atlas, self._context.catalogue)
         catalogue = self._context.catalogue
         names = {z.id: z.name for z in catalogue.zones.values()}
-        self.candidates.clear()
         for rank, candidate in enumerate(
             rank_trigger_points(self.pain_drawing, catalogue, self._zone_weights), start=1
         ):
