@@ -115,20 +115,36 @@ def _trigger_point_html(catalogue: Catalogue, point: TriggerPoint, chosen: bool,
     return "\n".join(html)
 
 
+def _sentence(text: str) -> str:
+    """Catalogue text as a sentence: capital first letter, closing full stop."""
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
 def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
+    """Each hazard in a red box: what is at risk, the depth limit, the technique, the detail."""
     boxes = []
     for hazard in hazards:
-        depth = (
-            f" Do not go deeper than {hazard.max_depth_mm:g} mm in an average build; less in a lean one."
-            if hazard.max_depth_mm is not None
-            else ""
-        )
+        lines = [
+            f'<b style="color:#b00020">⚠ {HAZARD_TITLES.get(hazard.kind, "Take care")}: '
+            f"{escape(_sentence(hazard.structure))}</b>"
+        ]
+        if hazard.max_depth_mm is not None:
+            lines.append(
+                f"<b>Maximum depth {hazard.max_depth_mm:g} mm</b> in an average build; "
+                "less in a lean patient."
+            )
+        if hazard.technique:
+            lines.append(f"<b>Technique:</b> {escape(_sentence(hazard.technique))}")
+        if hazard.note:
+            lines.append(escape(_sentence(hazard.note)))
+        lines[-1] += cite(hazard.source)
         boxes.append(
             '<table width="100%" cellpadding="6" style="border:2px solid #b00020; '
-            'background:#fdecea; margin:4px 0"><tr><td>'
-            f'<b style="color:#b00020">⚠ {HAZARD_TITLES.get(hazard.kind, "Take care")}: '
-            f"{escape(hazard.structure)}.</b>{escape(depth)} {escape(hazard.technique)} "
-            f"{escape(hazard.note)}{cite(hazard.source)}</td></tr></table>"
+            'background:#fdecea; margin:4px 0"><tr><td>' + "<br>".join(lines) + "</td></tr></table>"
         )
     return "\n".join(boxes)
 
