@@ -28,3 +28,12 @@ def mini_built() -> BuiltView:
 def mini_view(mini_built: BuiltView) -> BodyView:
     """The mini test figure as geometry."""
     return view_from_document("mini", parse_svg(mini_built.svg_text.encode(), "mini.svg"))
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own empty data directory, so no test reads or writes a real user's
+    patient records or study progress."""
+    directory = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("TRIGGERMAP_DATA_DIR", str(directory))
+    return directory

@@ -11,6 +11,7 @@ from triggermap import resources
 from triggermap.catalogue.model import Catalogue
 from triggermap.geometry.atlas import Atlas
 from triggermap.services.atlas_views import load_body_views
+from triggermap.services.data_dir import user_data_dir
 from triggermap.storage.catalogue_reader import read_catalogue
 from triggermap.storage.catalogue_search import CatalogueSearch
 
@@ -22,15 +23,20 @@ class AppContext:
     svg_dir: Path
     catalogue_path: Path
     cache_dir: Path | None
+    #: the user's own data (patient records, study progress); see services.data_dir
+    data_dir: Path = field(default_factory=user_data_dir)
     _atlas: Atlas | None = field(default=None, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _search: CatalogueSearch | None = field(default=None, repr=False)
 
     @classmethod
-    def default(cls) -> AppContext:
-        """The installed (or checked-out) program's own files, with a per-user geometry cache."""
+    def default(cls, data_dir: Path | None = None) -> AppContext:
+        """The installed (or checked-out) program's own files, with a per-user geometry cache;
+        the user's data in `data_dir` (default: see services.data_dir.user_data_dir)."""
         cache = Path(platformdirs.user_cache_dir("triggermap", appauthor=False)) / "geometry"
-        return cls(resources.svg_dir(), resources.catalogue_db(), cache)
+        return cls(
+            resources.svg_dir(), resources.catalogue_db(), cache, user_data_dir(data_dir)
+        )
 
     @property
     def atlas(self) -> Atlas:

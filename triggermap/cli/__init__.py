@@ -14,6 +14,7 @@ from triggermap.services.atlas_views import build_atlas, load_body_views
 from triggermap.services.catalogue_build import build_catalogue
 from triggermap.services.catalogue_check import check_catalogue, coverage_stats
 from triggermap.services.context import AppContext
+from triggermap.services.data_dir import DATA_DIR_VARIABLE, user_data_dir
 from triggermap.storage.catalogue_reader import CatalogueUnavailable
 
 #: Atlas renders committed for reviewers (docs/atlas/<view>.png, and the deep layer).
@@ -22,18 +23,26 @@ DOCS_ATLAS = Path("docs") / "atlas"
 
 @click.group(invoke_without_command=True)
 @click.version_option(__version__, prog_name="triggermap")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=DATA_DIR_VARIABLE,
+    help="Directory of your own data (patient records, study progress). "
+    f"Default: ${DATA_DIR_VARIABLE}, else the system's per-user data directory.",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, data_dir: Path | None) -> None:
     """triggermap: an interactive map of myofascial trigger points.
 
     Run without a command to open the application.
     """
+    ctx.obj = user_data_dir(data_dir)
     if ctx.invoked_subcommand is None:
         from triggermap.ui.app import run_gui
 
         def load_context() -> AppContext:
             # load before the window opens, so a damaged file is reported plainly
-            context = AppContext.default()
+            context = AppContext.default(data_dir)
             try:
                 context.atlas  # noqa: B018
                 context.catalogue  # noqa: B018
@@ -252,3 +261,16 @@ def screenshot(view_name: str, selected: str, point: str, output: Path) -> None:
     except (AtlasError, CatalogueUnavailable, ValueError, OSError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {output}")
+
+
+def chosen_data_dir(ctx: click.Context) -> Path:
+    """The data directory chosen for this run (--data-dir, $TRIGGERMAP_DATA_DIR or default)."""
+    return ctx.find_root().obj
+
+
+# Command groups that live in their own modules of this package (one module per area of the
+# program); each is added to `main` here so that `triggermap --help` lists them all.
+# Imported at the end because those modules use the helpers above.
+from triggermap.cli import _registry  # noqa: E402
+
+_registry.add_all(main)

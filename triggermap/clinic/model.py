@@ -1,0 +1,208 @@
+"""Domain values of the patient record: patients, visits, needled points. Frozen dataclasses.
+
+Units: lengths and depths in millimetres, height in centimetres, weight in kilograms, pain on
+the 0–10 numeric rating scale, times as timezone-aware UTC datetimes, dates as calendar dates.
+Sides are always the patient's side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, NewType
+
+from triggermap.catalogue.model import TriggerPointId
+
+PatientId = NewType("PatientId", str)
+VisitId = NewType("VisitId", str)
+
+Sex = Literal["female", "male", "other", "unknown"]
+SEXES: tuple[str, ...] = ("female", "male", "other", "unknown")
+
+Side = Literal["left", "right"]
+SIDES: tuple[str, ...] = ("left", "right")
+
+#: How the needle was used once in the muscle.
+TECHNIQUES: tuple[str, ...] = (
+    "static",  # left in place for a time
+    "pistoning",  # fast in-and-out passes (fast-in, fast-out)
+    "rotation",  # turned to wind the tissue
+    "electrical_stimulation",  # needle used as an electrode
+)
+
+#: How the patient tolerated a needled point.
+TOLERANCE: tuple[str, ...] = ("well", "moderately", "poorly", "stopped")
+
+#: Treatments given in a visit besides needling.
+ADJUNCTS: tuple[str, ...] = (
+    "electrical_stimulation",
+    "heat",
+    "manual_therapy",
+    "stretching",
+    "exercise",
+    "advice",
+)
+
+#: Adverse events a therapist records after needling.
+ADVERSE_EVENT_KINDS: tuple[str, ...] = (
+    "bleeding",
+    "bruising",
+    "soreness",
+    "fainting",
+    "nausea",
+    "headache",
+    "fatigue",
+    "nerve_irritation",
+    "pneumothorax_suspected",
+    "other",
+)
+ADVERSE_EVENT_SEVERITIES: tuple[str, ...] = ("mild", "significant", "serious")
+
+
+@dataclass(frozen=True)
+class ScreeningAnswer:
+    """One contraindication of the catalogue asked about: present or not, with a note."""
+
+    contraindication_id: str
+    present: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Screening:
+    """A dated contraindication screening: the catalogue's list asked item by item."""
+
+    screened_on: date
+    answers: tuple[ScreeningAnswer, ...]
+
+    def present(self) -> tuple[str, ...]:
+        """Ids of the contraindications the patient has, in screening order."""
+        return tuple(answer.contraindication_id for answer in self.answers if answer.present)
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Informed consent to dry needling: when, what was explained, and whether it was signed."""
+
+    given_on: date
+    explained: str
+    signed: bool
+    signed_by: str = ""
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A patient. Height and weight matter: a lean build lowers the safe depth over the thorax."""
+
+    id: PatientId
+    family_name: str
+    given_name: str
+    date_of_birth: date
+    sex: Sex
+    height_cm: float | None = None
+    weight_kg: float | None = None
+    notes: str = ""
+    screening: Screening | None = None
+    consent: Consent | None = None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}".strip(", ")
+
+    @property
+    def body_mass_index(self) -> float | None:
+        """kg/m², or None when height or weight is unknown."""
+        if not self.height_cm or not self.weight_kg:
+            return None
+        metres = self.height_cm / 100.0
+        return self.weight_kg / (metres * metres)
+
+
+@dataclass(frozen=True)
+class PainMark:
+    """One zone of a pain drawing: the zone's region id (`zone.<zone_id>.<side>`) and 0–10."""
+
+    region_id: str
+    intensity: int
+
+
+@dataclass(frozen=True)
+class NeedledPoint:
+    """A trigger point in a visit's plan; the fields after `side` record what was done.
+
+    `number` is the needle's number on the map (1, 2, …). `dose` says how much was given in the
+    technique's own terms ("6 passes", "5 min"); `performed` is False while only planned.
+    """
+
+    number: int
+    trigger_point_id: TriggerPointId
+    side: Side
+    performed: bool = False
+    needle_length_mm: float | None = None
+    needle_gauge_mm: float | None = None
+    depth_mm: float | None = None
+    technique: str | None = None
+    dose: str = ""
+    local_twitch: bool | None = None
+    familiar_pain: bool | None = None
+    tolerance: str | None = None
+    needle_brand: str = ""
+    needle_lot: str = ""
+
+
+@dataclass(frozen=True)
+class AdverseEventRecord:
+    """An adverse event seen in or after a visit, by kind and severity."""
+
+    kind: str
+    severity: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyWarning:
+    """A warning raised while planning, kept with the visit when the therapist proceeds.
+
+    `kind`: "pneumothorax", "neurovascular", "organ", "both_sides_of_thorax",
+    "contraindication", "precaution", "no_consent", "no_screening".
+    """
+
+    kind: str
+    message: str
+    trigger_point_id: str | None = None
+    side: str | None = None
+    max_depth_mm: float | None = None
+
+
+@dataclass(frozen=True)
+class Addendum:
+    """A dated correction or addition to a finalised visit (finalised visits never change)."""
+
+    written_at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One treatment visit: complaint, pain drawing, pain scores, plan and what was done."""
+
+    id: VisitId
+    patient_id: PatientId
+    visit_date: date
+    complaint: str = ""
+    pain_drawing: tuple[PainMark, ...] = ()
+    pain_before: int | None = None
+    pain_after: int | None = None
+    needles: tuple[NeedledPoint, ...] = ()
+    adjuncts: tuple[str, ...] = ()
+    adverse_events: tuple[AdverseEventRecord, ...] = ()
+    warnings: tuple[SafetyWarning, ...] = ()
+    notes: str = ""
+    finalised_at: datetime | None = None
+    finalised_by: str = ""
+    addenda: tuple[Addendum, ...] = field(default_factory=tuple)
+
+    @property
+    def finalised(self) -> bool:
+        return self.finalised_at is not None
