@@ -241,7 +241,10 @@ class MainWindow(QMainWindow):
         self.pain_toggle = QPushButton("Draw pain", panel)
         self.pain_toggle.setCheckable(True)
         self.pain_toggle.setShortcut(QKeySequence("Ctrl+P"))
-        self.pain_toggle.setToolTip("Click skin zones to mark where it hurts (Ctrl+P)")
+        self.pain_toggle.setToolTip(
+            "Click a skin zone, or paint across zones with the mouse held down, to mark where "
+            "it hurts (Ctrl+P)"
+        )
         self.pain_intensity = QSpinBox(panel)
         self.pain_intensity.setRange(1, 10)
         self.pain_intensity.setValue(5)
@@ -259,6 +262,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.pain_toggle.toggled.connect(self.map_view.set_pain_mode)
         self.map_view.zone_clicked.connect(self.toggle_pain_zone)
+        self.map_view.zone_painted.connect(self.paint_pain_zone)
         clear.clicked.connect(self.clear_pain_drawing)
         self.candidates.itemActivated.connect(self._open_candidate)
         self.candidates.itemClicked.connect(self._open_candidate)
@@ -270,6 +274,11 @@ class MainWindow(QMainWindow):
             del self.pain_drawing[zone]
         else:
             self.pain_drawing[zone] = intensity
+        self._refresh_pain()
+
+    def paint_pain_zone(self, zone: RegionId) -> None:
+        """Mark a zone the brush passed over with the chosen intensity (painting never erases)."""
+        self.pain_drawing[zone] = float(self.pain_intensity.value())
         self._refresh_pain()
 
     def clear_pain_drawing(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
@@ -57,6 +58,23 @@ PAIN_BLUE = QColor(31, 120, 180)
 RANK_AMBER = QColor(230, 145, 20)
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
+#: Planned needles: a dark teal disc with a white number, distinct from red and blue.
+NEEDLE_TEAL = QColor(0, 109, 119)
+#: Diameter of a needle mark on screen, in pixels (it keeps its size at every zoom).
+NEEDLE_MARK_PX = 22
+#: Spacing of the pain brush's samples along a stroke, in pixels.
+BRUSH_STEP_PX = 3.0
+#: How close to an X mark a click must land to choose that trigger point, in pixels.
+MARK_CLICK_PX = 10
+
+
+@dataclass(frozen=True)
+class NeedleMark:
+    """A planned needle on the map: its number and where it goes, in scene coordinates."""
+
+    number: int
+    x: float
+    y: float
 
 
 class BodyMapView(QGraphicsView):
@@ -69,6 +87,10 @@ class BodyMapView(QGraphicsView):
     hovered = Signal(object)  # RegionId | None
     selected = Signal(object)  # RegionId | None
     zone_clicked = Signal(object)  # RegionId, while drawing pain
+    #: a zone the pain brush passed over (dragging while drawing pain): the RegionId
+    zone_painted = Signal(object)
+    #: a click on a trigger point's X mark: the TriggerPointMark clicked
+    trigger_point_clicked = Signal(object)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -104,8 +126,13 @@ class BodyMapView(QGraphicsView):
         self.selection: RegionId | None = None
         self.trigger_point_marks: list[TriggerPointMark] = []
         self.pain_mode = False
+        # zones the current brush stroke has painted, and where the mouse was last (pixels)
+        self._stroke: set[RegionId] | None = None
+        self._stroke_last: QPointF | None = None
+        self.needle_marks: list[NeedleMark] = []
         self._pain_items: list[QGraphicsPathItem] = []
         self._ranked_items: list[QGraphicsItem] = []
+        self._needle_items: list[QGraphicsItem] = []
 
     # -- content ------------------------------------------------------------------------------
 
@@ -117,7 +144,12 @@ class BodyMapView(QGraphicsView):
         """Replace the scene's content with body views side by side (e.g. front and back)."""
         scene = self.scene()
         for item in list(scene.items()):
-            if item not in (*self._overlays(), *self._pain_items, *self._ranked_items):
+            if item not in (
+                *self._overlays(),
+                *self._pain_items,
+                *self._ranked_items,
+                *self._needle_items,
+            ):
                 scene.removeItem(item)
         self._panels = []
         self._layers = {}
@@ -190,8 +222,16 @@ class BodyMapView(QGraphicsView):
 
     # -- events -------------------------------------------------------------------------------
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        if self.pain_mode and event.button() == Qt.MouseButton.LeftButton:
+            self._stroke, self._stroke_last = set(), event.position()
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
+        if self._stroke is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self._paint_along(self._stroke_last or event.position(), event.position())
+            self._stroke_last = event.position()
         region = self.region_at_view_point(event.position())
         if region != self._hovered:
             self._hovered = region
@@ -203,11 +243,47 @@ class BodyMapView(QGraphicsView):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if self.pain_mode:
+            stroke, self._stroke, self._stroke_last = self._stroke, None, None
+            if stroke:
+                return  # a brush stroke, already painted zone by zone
             zone = self.region_at_view_point(event.position(), ("zones",))
             if zone is not None:
                 self.zone_clicked.emit(zone)
+            return
+        mark = self.trigger_point_mark_at(event.position())
+        if mark is not None:
+            self.trigger_point_clicked.emit(mark)
         else:
             self.select(self.region_at_view_point(event.position()))
+
+    def _paint_along(self, start: QPointF, end: QPointF) -> None:
+        """Paint every zone under the brush between two mouse positions (widget pixels).
+
+        Mouse moves arrive every few pixels, or far apart on a fast stroke; sampling the segment
+        every BRUSH_STEP_PX keeps small zones between two events from being skipped.
+        """
+        assert self._stroke is not None
+        length = ((end.x() - start.x()) ** 2 + (end.y() - start.y()) ** 2) ** 0.5
+        steps = max(1, int(length / BRUSH_STEP_PX))
+        for step in range(steps + 1):
+            t = step / steps
+            point = QPointF(
+                start.x() + (end.x() - start.x()) * t, start.y() + (end.y() - start.y()) * t
+            )
+            zone = self.region_at_view_point(point, ("zones",))
+            if zone is not None and zone not in self._stroke:
+                self._stroke.add(zone)
+                self.zone_painted.emit(zone)
+
+    def trigger_point_mark_at(self, point: QPointF) -> TriggerPointMark | None:
+        """The X mark within a few pixels of a point in widget pixels, nearest first."""
+        nearest, best = None, float(MARK_CLICK_PX)
+        for mark in self.trigger_point_marks:
+            shown = self.mapFromScene(QPointF(mark.x, mark.y))
+            distance = ((shown.x() - point.x()) ** 2 + (shown.y() - point.y()) ** 2) ** 0.5
+            if distance <= best:
+                nearest, best = mark, distance
+        return nearest
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow the system's switch between light and dark themes."""
@@ -336,6 +412,32 @@ class BodyMapView(QGraphicsView):
             for item in (shade, label):
                 self.scene().addItem(item)
                 self._ranked_items.append(item)
+
+    def show_needle_marks(self, marks: list[NeedleMark]) -> None:
+        """Draw numbered needle marks (scene coordinates); an empty list clears them."""
+        for item in self._needle_items:
+            self.scene().removeItem(item)
+        self._needle_items = []
+        font = QFont()
+        font.setPointSizeF(10)
+        font.setBold(True)
+        radius = NEEDLE_MARK_PX / 2
+        for mark in marks:
+            disc = QGraphicsEllipseItem(-radius, -radius, NEEDLE_MARK_PX, NEEDLE_MARK_PX)
+            disc.setBrush(QBrush(NEEDLE_TEAL))
+            disc.setPen(QPen(QColor("white"), 2))
+            number = QGraphicsSimpleTextItem(str(mark.number), disc)
+            number.setFont(font)
+            number.setBrush(QBrush(QColor("white")))
+            bounds = number.boundingRect()
+            number.setPos(-bounds.width() / 2, -bounds.height() / 2)
+            # the mark keeps its size on screen whatever the zoom
+            disc.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            disc.setPos(mark.x, mark.y)
+            disc.setZValue(15)
+            self.scene().addItem(disc)
+            self._needle_items.append(disc)
+        self.needle_marks = list(marks)
 
     # -- helpers ------------------------------------------------------------------------------
 
