@@ -27,3 +27,17 @@ def mini_context(mini_built, mini_view: BodyView, tmp_path: Path) -> AppContext:
         _atlas=Atlas({"mini": mini_view}),
         _catalogue=catalogue,
     )
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal message box waits for a click that never comes offscreen, and the test run
+    would hang; fail the test instead. Tests that expect a message box patch it themselves."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args, **kwargs):
+        texts = [str(a) for a in args if isinstance(a, str)]
+        raise AssertionError(f"unexpected modal message box: {texts}")
+
+    for name in ("critical", "warning", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))

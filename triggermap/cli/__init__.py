@@ -8,14 +8,15 @@ from pathlib import Path
 import click
 
 from triggermap import __version__, resources
-from triggermap.catalogue.toml_sources import CatalogueSourceError, read_catalogue_sources
+from triggermap.catalogue.toml_sources import CatalogueSourceError
 from triggermap.geometry.errors import AtlasError
-from triggermap.services.atlas_views import build_atlas, load_body_views
-from triggermap.services.catalogue_build import build_catalogue
-from triggermap.services.catalogue_check import check_catalogue, coverage_stats
 from triggermap.services.context import AppContext
 from triggermap.services.data_dir import DATA_DIR_VARIABLE, user_data_dir
-from triggermap.storage.catalogue_reader import CatalogueUnavailable
+from triggermap.storage.catalogue_file import check_catalogue_file
+from triggermap.storage.errors import CatalogueUnavailable
+
+# Commands import the geometry (shapely) and SQLite libraries inside their bodies: opening the
+# application must not wait for libraries only the headless commands need.
 
 #: Atlas renders committed for reviewers (docs/atlas/<view>.png, and the deep layer).
 DOCS_ATLAS = Path("docs") / "atlas"
@@ -41,12 +42,21 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         from triggermap.ui.app import run_gui
 
         def load_context() -> AppContext:
-            # load before the window opens, so a damaged file is reported plainly
+            # a missing file is reported here, plainly; a damaged one by the window, which
+            # loads the files just after its first paint
             context = AppContext.default(data_dir)
+            needed = [
+                context.catalogue_path,
+                *(context.svg_dir / f"{name}.svg" for name in resources.VIEW_NAMES),
+            ]
+            for path in needed:
+                if not path.is_file():
+                    raise click.ClickException(
+                        f"triggermap's own file {path} is missing; reinstall the program."
+                    )
             try:
-                context.atlas  # noqa: B018
-                context.catalogue  # noqa: B018
-            except (AtlasError, CatalogueUnavailable) as error:
+                check_catalogue_file(context.catalogue_path)  # a few ms: SQLite's quick_check
+            except CatalogueUnavailable as error:
                 raise click.ClickException(str(error)) from error
             return context
 
@@ -142,6 +152,8 @@ def atlas() -> None:
 )
 def atlas_build(views: tuple[str, ...]) -> None:
     """Build assets/svg/<view>.svg from the drawn sources in atlas/src/."""
+    from triggermap.services.atlas_views import build_atlas
+
     try:
         result = build_atlas(
             resources.atlas_sources_dir(), resources.svg_dir(), views or resources.VIEW_NAMES
@@ -177,6 +189,8 @@ def catalogue() -> None:
 
 
 def _atlas_for_checks():
+    from triggermap.services.atlas_views import load_body_views
+
     try:
         return load_body_views(resources.svg_dir(), None)
     except AtlasError as error:
@@ -186,6 +200,8 @@ def _atlas_for_checks():
 @catalogue.command("build")
 def catalogue_build() -> None:
     """Build data/points.db from data/catalogue/ (refuses if the check finds problems)."""
+    from triggermap.services.catalogue_build import build_catalogue
+
     try:
         result = build_catalogue(
             resources.catalogue_sources_dir(), _atlas_for_checks(), resources.catalogue_db()
@@ -204,6 +220,9 @@ def catalogue_build() -> None:
 @catalogue.command("check")
 def catalogue_check() -> None:
     """Validate the catalogue sources against each other and the atlas."""
+    from triggermap.catalogue.toml_sources import read_catalogue_sources
+    from triggermap.services.catalogue_check import check_catalogue
+
     try:
         sources, index = read_catalogue_sources(resources.catalogue_sources_dir())
     except CatalogueSourceError as error:
@@ -219,6 +238,9 @@ def catalogue_check() -> None:
 @catalogue.command("stats")
 def catalogue_stats() -> None:
     """Print coverage counts of the catalogue sources."""
+    from triggermap.catalogue.toml_sources import read_catalogue_sources
+    from triggermap.services.catalogue_check import coverage_stats
+
     try:
         sources, _ = read_catalogue_sources(resources.catalogue_sources_dir())
     except CatalogueSourceError as error:

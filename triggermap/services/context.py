@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from triggermap import resources
-from triggermap.catalogue.model import Catalogue
-from triggermap.geometry.atlas import Atlas
-from triggermap.services.atlas_views import load_body_views
 from triggermap.services.data_dir import user_data_dir
-from triggermap.storage.catalogue_reader import read_catalogue
-from triggermap.storage.catalogue_search import CatalogueSearch
+
+if TYPE_CHECKING:
+    # The geometry (shapely, numpy) and SQLite libraries load on first use of the atlas or
+    # catalogue, after the main window has painted: they are most of the start-up time.
+    from triggermap.catalogue.model import Catalogue
+    from triggermap.geometry.atlas import Atlas
+    from triggermap.storage.catalogue_search import CatalogueSearch
 
 
 @dataclass
@@ -41,12 +44,16 @@ class AppContext:
     @property
     def atlas(self) -> Atlas:
         if self._atlas is None:
+            from triggermap.services.atlas_views import load_body_views
+
             self._atlas = load_body_views(self.svg_dir, self.cache_dir)
         return self._atlas
 
     @property
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
+            from triggermap.storage.catalogue_reader import read_catalogue
+
             self._catalogue = read_catalogue(self.catalogue_path)
         return self._catalogue
 
@@ -54,5 +61,7 @@ class AppContext:
     def search(self) -> CatalogueSearch:
         """Full-text search over the catalogue file."""
         if self._search is None:
+            from triggermap.storage.catalogue_search import CatalogueSearch
+
             self._search = CatalogueSearch(self.catalogue_path)
         return self._search

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from triggermap.catalogue.model import Catalogue, Condition, TriggerPoint, TriggerPointId
-from triggermap.geometry.atlas import BodyView
 from triggermap.geometry.regions import RegionId
+
+if TYPE_CHECKING:  # the geometry (shapely) loads only where it is used
+    from triggermap.geometry.atlas import BodyView
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from triggermap.catalogue.model import Catalogue, TriggerPointId
-from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import zone_on_side
+
+if TYPE_CHECKING:  # the geometry (shapely) loads only where it is used
+    from triggermap.geometry.atlas import Atlas
 
 #: How much a drawn zone counts when it lies in a pattern's spillover rather than its
 #: essential zone (Travell & Simons: spillover is felt only in some patients).

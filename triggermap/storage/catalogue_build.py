@@ -17,8 +17,8 @@ import sqlite_utils
 
 from triggermap.catalogue.model import PREVALENCE_WEIGHT, Catalogue, Hazard
 
-#: Stored in PRAGMA user_version so a reader can refuse a catalogue it does not understand.
-SCHEMA_VERSION = 1
+# Stored in PRAGMA user_version so a reader can refuse a catalogue it does not understand.
+from triggermap.storage.catalogue_file import SCHEMA_VERSION
 
 
 def build_catalogue_db(

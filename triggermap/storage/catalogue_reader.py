@@ -27,37 +27,15 @@ from triggermap.catalogue.model import (
     Zone,
     ZoneId,
 )
-from triggermap.storage.catalogue_build import SCHEMA_VERSION
+from triggermap.storage.catalogue_file import open_checked_catalogue
+from triggermap.storage.errors import CatalogueUnavailable
 
-
-class CatalogueUnavailable(RuntimeError):
-    """The catalogue file is missing, damaged or of another schema; the message says which."""
+__all__ = ["CatalogueUnavailable", "dump_catalogue", "open_catalogue_db", "read_catalogue"]
 
 
 def open_catalogue_db(path: Path) -> sqlite_utils.Database:
     """Open the catalogue read-only; raises CatalogueUnavailable with a plain message."""
-    if not path.is_file():
-        raise CatalogueUnavailable(f"The trigger-point catalogue {path} is missing.")
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        problems = connection.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise CatalogueUnavailable(
-            f"The trigger-point catalogue {path} cannot be read ({error}); reinstall triggermap."
-        ) from error
-    if problems != "ok":
-        connection.close()
-        raise CatalogueUnavailable(
-            f"The trigger-point catalogue {path} is damaged ({problems}); reinstall triggermap."
-        )
-    if version != SCHEMA_VERSION:
-        connection.close()
-        raise CatalogueUnavailable(
-            f"The trigger-point catalogue {path} has schema {version}; this program reads "
-            f"schema {SCHEMA_VERSION}."
-        )
-    return sqlite_utils.Database(connection)
+    return sqlite_utils.Database(open_checked_catalogue(path))
 
 
 def read_catalogue(path: Path) -> Catalogue:

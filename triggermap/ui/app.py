@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from triggermap.services.context import AppContext
 from triggermap.ui.display_check import missing_display_reason
+
+if TYPE_CHECKING:
+    from triggermap.services.context import AppContext
 
 
 def run_gui(load_context: Callable[[], AppContext]) -> int:
@@ -20,14 +23,30 @@ def run_gui(load_context: Callable[[], AppContext]) -> int:
         print(reason, file=sys.stderr)
         return 2
     context = load_context()
-    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = open_main_window(context)
+    failures: list[str] = []
+
+    def report(message: str) -> None:
+        failures.append(message)
+        print(message, file=sys.stderr)  # also for whoever started it from a terminal
+
+    window.load_failed.connect(report)
+    status = app.exec()
+    return 1 if failures else status
+
+
+def open_main_window(context: AppContext):
+    """Show the main window as a user starts it: the figure paints first, the geometry and
+    catalogue load just after (see MainWindow). Returns the window."""
+    from PySide6.QtCore import QCoreApplication, QSettings
 
     from triggermap.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("triggermap")
-    app.setOrganizationName("triggermap")
-    window = MainWindow(context, QSettings())
+    QCoreApplication.setApplicationName("triggermap")
+    QCoreApplication.setOrganizationName("triggermap")
+    window = MainWindow(context, QSettings(), load_later=True)
     window.show()
-    return app.exec()
+    return window

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QToolBar,
@@ -24,17 +26,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shapely import affinity
 
 from triggermap.catalogue.model import REGIONS
+from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import VIEW_NAMES
-from triggermap.services.context import AppContext
 from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.services.pain_ranking import rank_trigger_points, zone_weights
-from triggermap.storage.catalogue_search import SearchHit
+from triggermap.storage.errors import CatalogueUnavailable
 from triggermap.ui.map_view import BodyMapView
 from triggermap.ui.muscle_details import MuscleDetailsPanel
+
+if TYPE_CHECKING:
+    from triggermap.services.context import AppContext
+    from triggermap.storage.catalogue_search import SearchHit
 
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
@@ -50,13 +55,55 @@ VIEW_TITLES = {
 }
 
 
-class MainWindow(QMainWindow):
-    """Explore the atlas: choose a view, show the deep layer, point at a muscle."""
+def view_names(context: AppContext) -> list[str]:
+    """Views the program can show, from the SVG files alone (the geometry need not be loaded):
+    the standard views in their order, the combined views, then any other view file."""
+    available = sorted(path.stem for path in context.svg_dir.glob("*.svg"))
+    combined = [n for n, parts in COMBINED_VIEWS.items() if all(p in available for p in parts)]
+    return [
+        *[n for n in VIEW_NAMES if n in available],
+        *combined,
+        *[n for n in available if n not in VIEW_NAMES],
+    ]
 
-    def __init__(self, context: AppContext, settings: QSettings | None = None) -> None:
+
+class _FirstPaint(QObject):
+    """Calls back once, just after a widget has painted for the first time."""
+
+    def __init__(self, widget: QWidget, callback) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            watched.removeEventFilter(self)
+            # after this paint event is handled, not inside it
+            QTimer.singleShot(0, callback)
+        return False
+
+
+class MainWindow(QMainWindow):
+    """Explore the atlas: choose a view, show the deep layer, point at a muscle.
+
+    With `load_later`, the window first paints the body view's picture from its SVG file and
+    loads the geometry and the catalogue just after that first paint (start-up takes half as
+    long that way); `loaded` is emitted when everything works. Without it, everything is
+    loaded before the constructor returns (tests, screenshots).
+    """
+
+    loaded = Signal()
+    #: the atlas or catalogue could not be loaded: the message says which file and why
+    load_failed = Signal(str)
+
+    def __init__(
+        self, context: AppContext, settings: QSettings | None = None, *, load_later: bool = False
+    ) -> None:
         super().__init__()
         self._context = context
         self._settings = settings
+        self.is_loaded = False
         self.setWindowTitle("triggermap")
         self.map_view = BodyMapView(self)
         self.setCentralWidget(self.map_view)
@@ -66,13 +113,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.view_choice = QComboBox(self)
         self.view_choice.setAccessibleName("Body view")
-        available = context.atlas.views
-        combined = [n for n, parts in COMBINED_VIEWS.items() if all(p in available for p in parts)]
-        for name in [
-            *[n for n in VIEW_NAMES if n in available],
-            *combined,
-            *[n for n in available if n not in VIEW_NAMES],
-        ]:
+        for name in view_names(context):
             self.view_choice.addItem(VIEW_TITLES.get(name, name.title()), name)
         toolbar.addWidget(QLabel(" View: ", self))
         toolbar.addWidget(self.view_choice)
@@ -92,12 +133,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, f=factor: self.map_view.zoom(f))
             toolbar.addAction(action)
 
-        self.details = MuscleDetailsPanel(context.catalogue, self)
-        dock = QDockWidget("Details", self)
-        dock.setObjectName("details-dock")
-        dock.setWidget(self.details)
-        dock.setMinimumWidth(360)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self._details_dock = QDockWidget("Details", self)
+        self._details_dock.setObjectName("details-dock")
+        self._details_dock.setWidget(QLabel("Loading the catalogue…", self))
+        self._details_dock.setMinimumWidth(360)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._details_dock)
         self.chosen_point: str | None = None
 
         self.search_field = QLineEdit(self)
@@ -119,8 +159,6 @@ class MainWindow(QMainWindow):
         self.condition_choice = QComboBox(self)
         self.condition_choice.setAccessibleName("Condition")
         self.condition_choice.addItem("Condition…", None)
-        for condition in sorted(context.catalogue.conditions.values(), key=lambda c: c.name):
-            self.condition_choice.addItem(condition.name, condition.id)
         self.condition_choice.currentIndexChanged.connect(
             lambda _: self.show_condition(self.condition_choice.currentData())
         )
@@ -141,8 +179,6 @@ class MainWindow(QMainWindow):
             lambda region: self.hover_label.setText(self.describe(region))
         )
         self.map_view.selected.connect(self._selection_changed)
-        self.details.trigger_point_chosen.connect(self.choose_trigger_point)
-        self.details.muscle_chosen.connect(self.show_muscle)
         self.resize(1100, 900)
         if settings is not None:
             # window layout and layers as the user left them
@@ -155,7 +191,40 @@ class MainWindow(QMainWindow):
         last = settings.value("map/view", "anterior") if settings else "anterior"
         index = self.view_choice.findData(last)
         self.view_choice.setCurrentIndex(max(index, 0))
+        if load_later:
+            self._show_chosen_view()  # the picture only, until the geometry is there
+            _FirstPaint(self.map_view.viewport(), self.finish_loading)
+        else:
+            self.finish_loading()
+
+    def finish_loading(self) -> None:
+        """Load the geometry and the catalogue and fill everything that needs them.
+
+        A damaged or missing file is reported in a message box (and by `load_failed`), and
+        the window closes: nothing else can be done without the atlas and catalogue.
+        """
+        if self.is_loaded:
+            return
+        try:
+            catalogue = self._context.catalogue
+            self._context.atlas  # noqa: B018 - load now, so a damaged view is reported here
+        except (AtlasError, CatalogueUnavailable) as error:
+            self.load_failed.emit(str(error))
+            if self.isVisible():
+                QMessageBox.critical(self, "triggermap cannot open its atlas", str(error))
+                self.close()
+                return
+            raise
+        self.details = MuscleDetailsPanel(catalogue, self)
+        self._details_dock.setWidget(self.details)
+        self.details.trigger_point_chosen.connect(self.choose_trigger_point)
+        self.details.muscle_chosen.connect(self.show_muscle)
+        for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
+            self.condition_choice.addItem(condition.name, condition.id)
+        self._fill_muscle_list()
+        self.is_loaded = True
         self._show_chosen_view()
+        self.loaded.emit()
 
     def show_view(self, name: str) -> None:
         """Switch the map to a named body view."""
@@ -181,6 +250,16 @@ class MainWindow(QMainWindow):
         self.muscle_list.setHeaderHidden(True)
         self.muscle_list.setAccessibleName("Muscles by body region")
         self._muscle_items: dict[RegionId, QTreeWidgetItem] = {}
+        dock = QDockWidget("Muscles", self)
+        dock.setObjectName("muscle-list-dock")
+        dock.setWidget(self.muscle_list)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.muscle_list.itemActivated.connect(self._open_listed_muscle)
+        self.muscle_list.currentItemChanged.connect(
+            lambda item, _old: self._open_listed_muscle(item)
+        )
+
+    def _fill_muscle_list(self) -> None:
         by_region: dict[str, list] = {}
         for muscle in self._context.catalogue.muscles.values():
             by_region.setdefault(muscle.region, []).append(muscle)
@@ -197,14 +276,6 @@ class MainWindow(QMainWindow):
                     item.setData(0, Qt.ItemDataRole.UserRole, region)
                     parent.addChild(item)
                     self._muscle_items[region] = item
-        dock = QDockWidget("Muscles", self)
-        dock.setObjectName("muscle-list-dock")
-        dock.setWidget(self.muscle_list)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.muscle_list.itemActivated.connect(self._open_listed_muscle)
-        self.muscle_list.currentItemChanged.connect(
-            lambda item, _old: self._open_listed_muscle(item)
-        )
 
     def _open_listed_muscle(self, item: QTreeWidgetItem | None) -> None:
         region = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
@@ -327,6 +398,8 @@ class MainWindow(QMainWindow):
         self._refresh_condition()
 
     def _refresh_condition(self) -> None:
+        from shapely.affinity import translate
+
         condition = self._context.catalogue.conditions.get(self.shown_condition or "")
         ranked = []
         for rank, muscle_id in enumerate(condition.muscles if condition else (), start=1):
@@ -335,7 +408,7 @@ class MainWindow(QMainWindow):
                     region = panel.body.region(RegionId("muscle", muscle_id, side))
                     if region is not None:
                         x, y = panel.body.inside_point(region.region_id)
-                        area = affinity.translate(region.area, xoff=panel.dx)
+                        area = translate(region.area, xoff=panel.dx)
                         ranked.append((area, rank, (x + panel.dx, y)))
         self.map_view.show_ranked_muscles(ranked)
 
@@ -407,6 +480,9 @@ class MainWindow(QMainWindow):
         if name is None:
             return
         names = COMBINED_VIEWS.get(name, (name,))
+        if not self.is_loaded:
+            self.map_view.show_pictures([(n, self._context.svg_dir / f"{n}.svg") for n in names])
+            return
         self.map_view.show_body_views(
             [(self._context.atlas.view(n), self._context.svg_dir / f"{n}.svg") for n in names]
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import shapely
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -28,14 +28,15 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
 )
-from shapely import affinity
-from shapely.geometry import Polygon
 
-from triggermap.geometry.atlas import Area, BodyView, Layer
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import TriggerPointMark
 from triggermap.ui.render import PATIENT_RIGHT_ON
 from triggermap.ui.shapes import painter_path
+
+if TYPE_CHECKING:
+    # shapely (with numpy) loads when the geometry does, after the window's first paint
+    from triggermap.geometry.atlas import Area, BodyView, Layer
 
 #: Space between views shown side by side, in body units.
 PANEL_GAP = 80.0
@@ -43,10 +44,16 @@ PANEL_GAP = 80.0
 
 @dataclass(frozen=True)
 class Panel:
-    """A body view placed in the scene `dx` body units to the right of its own coordinates."""
+    """A body view placed in the scene `dx` body units to the right of its own coordinates.
 
-    body: BodyView
+    `body` is None while only the view's picture is shown (at start-up, before the geometry
+    has loaded): such a panel is drawn but cannot be pointed at. `view_box` is the view's
+    viewBox (x, y, width, height) in body units.
+    """
+
+    body: BodyView | None
     dx: float
+    view_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 HOVER_FILL = QColor(255, 236, 179, 150)
@@ -142,6 +149,18 @@ class BodyMapView(QGraphicsView):
 
     def show_body_views(self, views: list[tuple[BodyView, Path]]) -> None:
         """Replace the scene's content with body views side by side (e.g. front and back)."""
+        self._show_panels([(body.name, body, svg_path) for body, svg_path in views])
+        self._set_overlay(self._selected_item, self.selection)
+
+    def show_pictures(self, views: list[tuple[str, Path]]) -> None:
+        """Draw named views from their SVG files alone, before their geometry has loaded.
+
+        Start-up paints the figure this way; `show_body_views` replaces it once the geometry
+        is there. Until then nothing can be hovered or selected.
+        """
+        self._show_panels([(name, None, svg_path) for name, svg_path in views])
+
+    def _show_panels(self, views: list[tuple[str, BodyView | None, Path]]) -> None:
         scene = self.scene()
         for item in list(scene.items()):
             if item not in (
@@ -154,11 +173,19 @@ class BodyMapView(QGraphicsView):
         self._panels = []
         self._layers = {}
         offset = 0.0
-        for body, svg_path in views:
-            x0, _, width, _ = body.view_box
-            dx = offset - x0
-            self._panels.append(Panel(body, dx))
+        top, height = 0.0, 0.0
+        for name, body, svg_path in views:
             renderer = QSvgRenderer(str(svg_path), self)
+            box = renderer.viewBoxF()
+            view_box = (
+                body.view_box if body is not None else (box.x(), box.y(), box.width(), box.height())
+            )
+            x0, y0, width, view_height = view_box
+            if not self._panels:
+                top = y0
+            height = max(height, view_height)
+            dx = offset - x0
+            self._panels.append(Panel(body, dx, view_box))
             for z, element in enumerate(
                 ("outline", "muscles.superficial", "details", "muscles.deep", "captions")
             ):
@@ -173,19 +200,23 @@ class BodyMapView(QGraphicsView):
                 item.setAcceptHoverEvents(False)
                 scene.addItem(item)
                 self._layers.setdefault(element, []).append(item)
-            self._add_side_labels(body, dx)
+            self._add_side_labels(name, view_box, dx)
             offset += width + PANEL_GAP
-        first = views[0][0].view_box
-        scene.setSceneRect(0, first[1], offset - PANEL_GAP, max(v[0].view_box[3] for v in views))
+        scene.setSceneRect(0, top, offset - PANEL_GAP, height)
         self.set_deep_visible(self._deep_visible)
         self._set_overlay(self._hover_item, None)
-        self._set_overlay(self._selected_item, self.selection)
         self.fit()
 
     def scene_area(self, region_ids) -> Area:
         """The union of regions over every panel, in scene coordinates."""
+        import shapely
+        from shapely import affinity
+        from shapely.geometry import Polygon
+
         areas = []
         for panel in self._panels:
+            if panel.body is None:
+                continue
             area = panel.body.union_of(list(region_ids))
             if not area.is_empty:
                 areas.append(affinity.translate(area, xoff=panel.dx))
@@ -333,9 +364,11 @@ class BodyMapView(QGraphicsView):
         """The region under a point in widget pixels (visible muscle layers unless given)."""
         scene_point = self.mapToScene(point.toPoint())
         for panel in self._panels:
-            x0, _, width, _ = panel.body.view_box
+            x0, _, width, _ = panel.view_box
             x = scene_point.x() - panel.dx
             if x0 <= x <= x0 + width:
+                if panel.body is None:
+                    return None
                 return panel.body.region_at(x, scene_point.y(), layers or self.visible_layers())
         return None
 
@@ -459,15 +492,18 @@ class BodyMapView(QGraphicsView):
         return item
 
     def _set_overlay(self, item: QGraphicsPathItem, region_id: RegionId | None) -> None:
-        area = self.scene_area([region_id]) if region_id is not None else Polygon()
-        item.setPath(painter_path(area) if not area.is_empty else QPainterPath())
-        item.setVisible(not area.is_empty)
+        area = self.scene_area([region_id]) if region_id is not None else None
+        shown = area is not None and not area.is_empty
+        item.setPath(painter_path(area) if shown else QPainterPath())
+        item.setVisible(shown)
 
-    def _add_side_labels(self, body: BodyView, dx: float) -> None:
-        where = PATIENT_RIGHT_ON.get(body.name)
+    def _add_side_labels(
+        self, name: str, view_box: tuple[float, float, float, float], dx: float
+    ) -> None:
+        where = PATIENT_RIGHT_ON.get(name)
         if not where:
             return
-        x, y, width, _ = body.view_box
+        x, y, width, _ = view_box
         font = QFont()
         font.setPointSizeF(20)
         texts = (

@@ -22,10 +22,8 @@ from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from triggermap.geometry.atlas import load_view, view_from_document
 from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
-from triggermap.geometry.svg_import import parse_svg
 
 SVG = "http://www.w3.org/2000/svg"
 ElementTree.register_namespace("", SVG)
@@ -80,6 +78,11 @@ def styled_svg(request: RenderRequest) -> bytes:
             str(request.svg_path), None, f"cannot be read ({error.strerror or error})"
         ) from error
     # one read, validated by the geometry layer before the XML is touched here
+    # geometry (shapely, svgelements) loads on first use: the main window's first paint
+    # does not need it
+    from triggermap.geometry.atlas import view_from_document
+    from triggermap.geometry.svg_import import parse_svg
+
     view = view_from_document(request.svg_path.stem, parse_svg(raw, str(request.svg_path)))
     tree = ElementTree.fromstring(raw)  # noqa: S314 - parse_svg refused DTDs and entities
     paths = {p.get("id"): p for p in tree.iter(f"{{{SVG}}}path")}
@@ -148,6 +151,8 @@ def styled_svg(request: RenderRequest) -> bytes:
 def regions_named(svg_path: Path, names: Iterable[str], kind: str) -> tuple[RegionId, ...]:
     """Regions of one kind ("muscle" or "zone") in a view, for names given as `id`, `id.side`
     or a full region id. Raises ValueError naming any name the view does not show."""
+    from triggermap.geometry.atlas import load_view
+
     view = load_view(svg_path)
     wanted: list[RegionId] = []
     for name in names:

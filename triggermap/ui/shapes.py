@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPolygonF
-from shapely.geometry import MultiPolygon, Polygon
+
+if TYPE_CHECKING:
+    from shapely.geometry import MultiPolygon, Polygon
 
 
 def painter_path(area: Polygon | MultiPolygon) -> QPainterPath:

@@ -1,0 +1,53 @@
+"""Open the catalogue file read-only and check it is whole, with the standard library only.
+
+Cheap to import (no sqlite-utils), so the application can check its catalogue before its
+window opens and report a damaged file in one plain sentence.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from triggermap.storage.errors import CatalogueUnavailable
+
+#: The catalogue schema this program reads and builds (PRAGMA user_version).
+SCHEMA_VERSION = 1
+
+
+def open_checked_catalogue(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a catalogue that passed `quick_check` and has our schema;
+    raises CatalogueUnavailable with a plain message otherwise."""
+    if not path.is_file():
+        raise CatalogueUnavailable(f"The trigger-point catalogue {path} is missing.")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.DatabaseError as error:
+        raise CatalogueUnavailable(
+            f"The trigger-point catalogue {path} cannot be read ({error}); reinstall triggermap."
+        ) from error
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        problems = connection.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise CatalogueUnavailable(
+            f"The trigger-point catalogue {path} cannot be read ({error}); reinstall triggermap."
+        ) from error
+    if problems != "ok":
+        connection.close()
+        raise CatalogueUnavailable(
+            f"The trigger-point catalogue {path} is damaged ({problems}); reinstall triggermap."
+        )
+    if version != SCHEMA_VERSION:
+        connection.close()
+        raise CatalogueUnavailable(
+            f"The trigger-point catalogue {path} has schema {version}; this program reads "
+            f"schema {SCHEMA_VERSION}."
+        )
+    return connection
+
+
+def check_catalogue_file(path: Path) -> None:
+    """Raise CatalogueUnavailable unless the catalogue file is whole and of our schema."""
+    open_checked_catalogue(path).close()
