@@ -1,0 +1,128 @@
+"""The `export` command: a patient's record as a handout or clinician-note PDF, CSV, JSON or FHIR."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from triggermap.clinic.model import PatientId, Visit
+from triggermap.geometry.errors import AtlasError
+from triggermap.services.context import AppContext
+from triggermap.services.patient_exports import (
+    ExportRefused,
+    fhir_json,
+    visits_csv,
+    visits_json,
+)
+from triggermap.services.patient_records import open_patient_database
+from triggermap.storage.catalogue_reader import CatalogueUnavailable
+from triggermap.storage.patient_db import PatientDatabaseDamaged, PatientDatabaseError
+
+FORMATS = ("pdf", "note", "csv", "json", "fhir")
+
+
+@click.command()
+@click.option("--patient", "patient_id", required=True, metavar="ID", help="The patient's id.")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="pdf: the patient handout of one visit; note: the clinician note PDF of all visits; "
+    "csv or json: all visits; fhir: a FHIR R4 Bundle (JSON) of the record.",
+)
+@click.option(
+    "--visit",
+    "visit_id",
+    metavar="ID",
+    help="Visit for the handout (default: the patient's latest visit).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (replaced whole, never half-written).",
+)
+def export(patient_id: str, export_format: str, visit_id: str | None, output: Path) -> None:
+    """Export a patient's record: handout PDF, clinician note PDF, CSV, JSON or FHIR R4."""
+    # imported here: triggermap.cli imports this module while it is being set up
+    from triggermap.cli import chosen_data_dir
+
+    data_dir = chosen_data_dir(click.get_current_context())
+    context = AppContext.default(data_dir)
+    try:
+        catalogue = context.catalogue
+        database = open_patient_database(data_dir)
+    except (CatalogueUnavailable, PatientDatabaseDamaged, PatientDatabaseError) as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        try:
+            patient = database.patient(PatientId(patient_id))
+        except KeyError:
+            raise click.ClickException(f"No patient with id {patient_id!r}.") from None
+        visits = database.visits_of(patient.id)
+    except PatientDatabaseError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        database.close()
+
+    if visit_id is not None and export_format != "pdf":
+        raise click.ClickException("--visit chooses the visit of a handout (--format pdf) only.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if export_format in ("csv", "json", "fhir"):
+            writer = {"csv": visits_csv, "json": visits_json, "fhir": fhir_json}[export_format]
+            _write_text_atomically(output, writer(patient, visits, catalogue))
+        else:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+            from triggermap.ui.patient_pdf import write_clinician_note_pdf, write_handout_pdf
+            from triggermap.ui.render import headless_application
+
+            app = headless_application()
+            if export_format == "note":
+                write_clinician_note_pdf(
+                    output, patient, visits, catalogue, context.atlas, context.svg_dir
+                )
+            else:
+                visit = _handout_visit(visits, visit_id)
+                write_handout_pdf(output, patient, visit, catalogue, context.atlas, context.svg_dir)
+            del app
+    except ExportRefused as error:
+        raise click.ClickException(f"{error}; nothing was written.") from error
+    except (AtlasError, OSError) as error:
+        raise click.ClickException(f"{output} was not written: {error}") from error
+    click.echo(f"wrote {output}")
+
+
+def _handout_visit(visits: list[Visit], visit_id: str | None) -> Visit:
+    """The visit a handout is for: the one asked for, else the latest (visits come oldest
+    first)."""
+    if not visits:
+        raise click.ClickException("This patient has no visits; a handout needs one.")
+    if visit_id is None:
+        return visits[-1]
+    for visit in visits:
+        if visit.id == visit_id:
+            return visit
+    raise click.ClickException(f"This patient has no visit with id {visit_id!r}.")
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    """Write UTF-8 text through a temporary file beside `path`, then rename it into place."""
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".part", dir=path.parent
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+COMMANDS = [export]
