@@ -1,0 +1,82 @@
+"""Spaced repetition of study cards with FSRS: when each card comes back, from how it went."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fsrs import Card, Rating, Scheduler, State
+
+from triggermap.storage.study_progress import CardState
+
+#: A card answered with at least this score (0–100) counts as passed.
+PASS_SCORE = 60.0
+#: Scores at or above these thresholds earn the FSRS ratings Good and Easy; below PASS_SCORE
+#: is Again (forgotten), between PASS_SCORE and GOOD_SCORE is Hard.
+GOOD_SCORE = 80.0
+EASY_SCORE = 97.0
+
+#: Share of cards the learner should still know when they come due (FSRS's default).
+DESIRED_RETENTION = 0.9
+
+_STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
+_STATES = {name: state for state, name in _STATE_NAMES.items()}
+
+
+def rating_for_score(score: float) -> Rating:
+    """The FSRS rating (Again, Hard, Good, Easy) that a score of 0–100 stands for."""
+    if score < PASS_SCORE:
+        return Rating.Again
+    if score < GOOD_SCORE:
+        return Rating.Hard
+    if score < EASY_SCORE:
+        return Rating.Good
+    return Rating.Easy
+
+
+def passed(score: float) -> bool:
+    """Whether a score (0–100) counts as a correct answer."""
+    return score >= PASS_SCORE
+
+
+def schedule_review(previous: CardState | None, score: float, reviewed_at: datetime) -> CardState:
+    """The card's state after an answer scoring `score` (0–100) at `reviewed_at` (aware, any
+    zone): when it is due next and FSRS's memory estimates. `previous` is None for a new card.
+
+    Pure and deterministic: FSRS's interval fuzzing is off, so the same history always gives
+    the same schedule. A failed card comes back sooner than a passed one.
+    """
+    if reviewed_at.tzinfo is None:
+        raise ValueError("reviewed_at must be timezone-aware")
+    when = reviewed_at.astimezone(UTC)
+    scheduler = Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=False)
+    card = _fsrs_card(previous, when)
+    updated, _log = scheduler.review_card(card, rating_for_score(score), when)
+    return CardState(
+        phase=_STATE_NAMES[updated.state],
+        step=updated.step,
+        stability=updated.stability,
+        difficulty=updated.difficulty,
+        due=updated.due,
+        last_review=updated.last_review,
+    )
+
+
+def is_due(state: CardState | None, now: datetime) -> bool:
+    """Whether a card should be reviewed at `now` (a new card, None, is not 'due' but new)."""
+    return state is not None and state.due <= now
+
+
+def _fsrs_card(previous: CardState | None, when: datetime) -> Card:
+    # card ids are our card keys, kept in the progress file; FSRS's own id is not used, and
+    # giving one avoids the library's 1 ms sleep that makes ids unique
+    if previous is None:
+        return Card(card_id=1, due=when)
+    return Card(
+        card_id=1,
+        state=_STATES[previous.phase],
+        step=previous.step,
+        stability=previous.stability,
+        difficulty=previous.difficulty,
+        due=previous.due.astimezone(UTC),
+        last_review=previous.last_review.astimezone(UTC) if previous.last_review else None,
+    )

@@ -1,0 +1,286 @@
+"""Study progress per learner in <data dir>/study.db: card schedules and every answer given.
+
+Kept apart from the patient database (patients.db): it holds no health information, only how
+well a learner knows the catalogue. The file is created readable by its owner only (0600) in
+a directory that only its owner can enter (0700, when we create it); each answer is written
+in one transaction together with the card's new schedule, so a crash never leaves half an
+answer. A damaged file is reported and left untouched, never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+#: File name of the progress database inside the user's data directory.
+STUDY_FILE_NAME = "study.db"
+#: `PRAGMA user_version` of the schema this module writes.
+SCHEMA_VERSION = 1
+#: The learner whose progress is kept when nobody gives a name.
+DEFAULT_LEARNER = "Student"
+#: Learner names are at most this many characters.
+MAX_LEARNER_NAME = 60
+
+_SCHEMA = """
+create table learners (
+    name text primary key,
+    created_at text not null
+);
+create table card_states (
+    learner text not null references learners(name),
+    card_key text not null,
+    phase text not null,
+    step integer,
+    stability real,
+    difficulty real,
+    due text not null,
+    last_review text,
+    primary key (learner, card_key)
+);
+create table reviews (
+    id integer primary key,
+    learner text not null references learners(name),
+    card_key text not null,
+    kind text not null,
+    subject text not null,
+    region text not null,
+    score real not null,
+    reviewed_at text not null
+);
+create index reviews_by_learner on reviews (learner, reviewed_at);
+"""
+
+
+class StudyProgressUnavailable(RuntimeError):
+    """The progress file cannot be used (damaged, of a newer program, unreadable); the message
+    says which and what to do. The file is left as it was."""
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's spaced-repetition schedule: FSRS phase ("learning", "review", "relearning"),
+    learning step, memory stability (days) and difficulty (1–10), when it is due next and when
+    it was last answered (timezone-aware)."""
+
+    phase: str
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One answer: which card (`card_key` "<kind>:<subject>"), its body region (or
+    "conditions"), the score 0–100 and when (timezone-aware)."""
+
+    learner: str
+    card_key: str
+    kind: str
+    subject: str
+    region: str
+    score: float
+    reviewed_at: datetime
+
+
+def clean_learner_name(typed: str) -> str:
+    """A learner name as stored: spaces trimmed and collapsed, control characters dropped.
+    Raises ValueError (quoting nothing of the text) when nothing is left or it is too long."""
+    kept = "".join(c for c in typed if unicodedata.category(c)[0] != "C")
+    name = " ".join(kept.split())
+    if not name:
+        raise ValueError("A learner name needs at least one letter or digit.")
+    if len(name) > MAX_LEARNER_NAME:
+        raise ValueError(f"A learner name can be at most {MAX_LEARNER_NAME} characters long.")
+    return name
+
+
+class StudyProgress:
+    """The progress file of every learner on this computer account."""
+
+    def __init__(self, path: Path) -> None:
+        """Open `path`, creating it (and its directory) if missing; raises
+        StudyProgressUnavailable if an existing file cannot be used."""
+        self.path = Path(path)
+        if not self.path.exists():
+            _create(self.path)
+        self._db = _open_existing(self.path)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> StudyProgress:
+        """The progress file in the user's data directory."""
+        return cls(Path(data_dir) / STUDY_FILE_NAME)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> StudyProgress:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    # -- learners -----------------------------------------------------------------------------
+
+    def learners(self) -> list[str]:
+        """Names of the learners with saved progress, in the order they were added."""
+        rows = self._db.execute("select name from learners order by rowid")
+        return [row[0] for row in rows]
+
+    def add_learner(self, typed_name: str) -> str:
+        """Add a learner (no change if the name exists); returns the name as stored."""
+        name = clean_learner_name(typed_name)
+        with self._db:
+            self._db.execute(
+                "insert or ignore into learners (name, created_at) values (?, ?)",
+                (name, _text(datetime.now(UTC))),
+            )
+        return name
+
+    # -- cards and answers --------------------------------------------------------------------
+
+    def card_states(self, learner: str) -> dict[str, CardState]:
+        """Every card the learner has answered, by card key, with its schedule."""
+        rows = self._db.execute(
+            "select card_key, phase, step, stability, difficulty, due, last_review "
+            "from card_states where learner = ?",
+            (learner,),
+        )
+        return {
+            key: CardState(phase, step, stability, difficulty, _time(due), _time_or_none(last))
+            for key, phase, step, stability, difficulty, due, last in rows
+        }
+
+    def reviews(self, learner: str) -> list[ReviewRecord]:
+        """Every answer the learner gave, oldest first."""
+        rows = self._db.execute(
+            "select card_key, kind, subject, region, score, reviewed_at from reviews "
+            "where learner = ? order by reviewed_at, id",
+            (learner,),
+        )
+        return [
+            ReviewRecord(learner, key, kind, subject, region, score, _time(at))
+            for key, kind, subject, region, score, at in rows
+        ]
+
+    def record_review(self, review: ReviewRecord, state: CardState) -> None:
+        """Save an answer and the card's new schedule together (one transaction); raises
+        StudyProgressUnavailable if the file cannot be written (nothing is then saved)."""
+        try:
+            self._write_review(review, state)
+        except sqlite3.Error as error:
+            raise StudyProgressUnavailable(
+                f"Your answer could not be saved to {self.path} ({error})."
+            ) from error
+
+    def _write_review(self, review: ReviewRecord, state: CardState) -> None:
+        with self._db:
+            self._db.execute(
+                "insert or ignore into learners (name, created_at) values (?, ?)",
+                (review.learner, _text(datetime.now(UTC))),
+            )
+            self._db.execute(
+                "insert into reviews (learner, card_key, kind, subject, region, score, "
+                "reviewed_at) values (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.learner,
+                    review.card_key,
+                    review.kind,
+                    review.subject,
+                    review.region,
+                    float(review.score),
+                    _text(review.reviewed_at),
+                ),
+            )
+            self._db.execute(
+                "insert or replace into card_states (learner, card_key, phase, step, stability, "
+                "difficulty, due, last_review) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.learner,
+                    review.card_key,
+                    state.phase,
+                    state.step,
+                    state.stability,
+                    state.difficulty,
+                    _text(state.due),
+                    _text(state.last_review) if state.last_review else None,
+                ),
+            )
+
+
+def _create(path: Path) -> None:
+    """Create the file with its schema: built beside it under a temporary name, then moved
+    into place, so an interrupted start never leaves a half-made file."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(prefix=".study-", suffix=".tmp", dir=path.parent)
+    os.close(descriptor)  # mkstemp makes the file 0600
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            with connection:
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            connection.close()
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _open_existing(path: Path) -> sqlite3.Connection:
+    advice = "it was left as it is; move it elsewhere to start a new progress file"
+    try:
+        connection = sqlite3.connect(path, timeout=5.0)
+    except sqlite3.Error as error:
+        raise StudyProgressUnavailable(
+            f"The study progress file {path} cannot be opened ({error})."
+        ) from error
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        tables = {
+            row[0]
+            for row in connection.execute("select name from sqlite_master where type = 'table'")
+        }
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise StudyProgressUnavailable(
+            f"The study progress file {path} is damaged ({error}); {advice}."
+        ) from error
+    if check != "ok":
+        connection.close()
+        raise StudyProgressUnavailable(f"The study progress file {path} is damaged; {advice}.")
+    if version > SCHEMA_VERSION:
+        connection.close()
+        raise StudyProgressUnavailable(
+            f"The study progress file {path} was written by a newer triggermap "
+            f"(schema {version}); update triggermap to use it."
+        )
+    if version != SCHEMA_VERSION or not {"learners", "card_states", "reviews"} <= tables:
+        connection.close()
+        raise StudyProgressUnavailable(f"{path} is not a triggermap study progress file; {advice}.")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("times in the progress file must be timezone-aware")
+    return moment.astimezone(UTC).isoformat()
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _time_or_none(text: str | None) -> datetime | None:
+    return None if text is None else _time(text)

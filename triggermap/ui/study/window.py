@@ -1,0 +1,298 @@
+"""The study window: set up a session, answer cards one after another, see progress."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+
+from triggermap.services.context import AppContext
+from triggermap.services.study_cards import (
+    StudyCard,
+    build_deck,
+    card_region,
+    choose_cards,
+    condition_choices,
+    pattern_views,
+    which_muscle_choices,
+)
+from triggermap.services.study_progress_summary import summarise_progress
+from triggermap.services.study_schedule import passed, schedule_review
+from triggermap.storage.study_progress import (
+    DEFAULT_LEARNER,
+    CardState,
+    ReviewRecord,
+    StudyProgress,
+    StudyProgressUnavailable,
+)
+from triggermap.ui.study.pages import (
+    PAGE_CLASSES,
+    ConditionPage,
+    DrawPatternPage,
+    ExercisePage,
+    FindPointPage,
+    WhichMusclePage,
+)
+from triggermap.ui.study.session_pages import SetupPage, SummaryPage
+
+#: In free practice a card is not asked again within this many cards.
+RECENT_CARDS = 5
+
+
+class StudyWindow(QMainWindow):
+    """Learning mode: exercises on referral patterns with spaced repetition, per learner.
+
+    Progress is kept in the user's data directory (`context.data_dir`/study.db), apart from
+    patient records. `rng` and `clock` (returning an aware datetime) can be given for
+    repeatable sessions.
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent=None,
+        *,
+        rng: random.Random | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        # chance here only picks which card to ask; nothing secret depends on it
+        self.rng = rng or random.Random()  # noqa: S311
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.setWindowTitle("triggermap — learning mode")
+        self.progress: StudyProgress | None = None
+        self.learner = DEFAULT_LEARNER
+        self.states: dict[str, CardState] = {}
+        self.deck: list[StudyCard] = []
+        self.session_cards: list[StudyCard] = []
+        self.session_length: int | None = None
+        self.session_scores: list[float] = []
+        self.current_card: StudyCard | None = None
+        self.pages = QStackedWidget(self)
+        self.setCentralWidget(self.pages)
+        catalogue = context.catalogue
+        self.setup_page = SetupPage(catalogue, list(context.atlas.views), self)
+        self.which_muscle_page = WhichMusclePage(context, self)
+        self.draw_pattern_page = DrawPatternPage(context, self)
+        self.find_point_page = FindPointPage(context, self)
+        self.condition_page = ConditionPage(context, self)
+        self.summary_page = SummaryPage(self)
+        self.exercise_pages: dict[str, ExercisePage] = {
+            "which_muscle": self.which_muscle_page,
+            "draw_pattern": self.draw_pattern_page,
+            "find_point": self.find_point_page,
+            "condition": self.condition_page,
+        }
+        assert set(self.exercise_pages) == set(PAGE_CLASSES)
+        for page in (self.setup_page, *self.exercise_pages.values(), self.summary_page):
+            self.pages.addWidget(page)
+        for page in self.exercise_pages.values():
+            page.answered.connect(self._record_answer)
+            page.continue_requested.connect(self.next_card)
+            page.stop_requested.connect(self.end_session)
+        self.setup_page.start_requested.connect(self._start_from_setup)
+        self.setup_page.progress_requested.connect(self._progress_from_setup)
+        self.setup_page.filters_changed.connect(self._count_deck)
+        self.summary_page.back_requested.connect(self.show_setup)
+        self.resize(1400, 900)
+        self._open_progress()
+        self.show_setup()
+
+    # -- progress file ------------------------------------------------------------------------
+
+    def _open_progress(self) -> bool:
+        if self.progress is not None:
+            return True
+        try:
+            self.progress = StudyProgress.in_data_dir(self.context.data_dir)
+        except (StudyProgressUnavailable, OSError) as error:
+            self.setup_page.message.setText(f"Progress cannot be saved: {error}")
+            return False
+        return True
+
+    def _load_learner(self, typed_name: str) -> bool:
+        if not self._open_progress():
+            return False
+        try:
+            self.learner = self.progress.add_learner(typed_name)
+        except ValueError as error:
+            self.setup_page.message.setText(str(error))
+            return False
+        except StudyProgressUnavailable as error:
+            self.setup_page.message.setText(str(error))
+            return False
+        self.states = self.progress.card_states(self.learner)
+        return True
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def show_setup(self) -> None:
+        """Go to the setup page."""
+        if self.progress is not None:
+            self.setup_page.set_learners(self.progress.learners(), self.learner)
+        self._count_deck()
+        self.pages.setCurrentWidget(self.setup_page)
+        self.setup_page.start_button.setFocus()
+
+    def _count_deck(self) -> None:
+        deck = build_deck(self.context.catalogue, self.context.atlas, self.setup_page.deck_filter())
+        due = sum(
+            1 for c in deck if c.key in self.states and self.states[c.key].due <= self.clock()
+        )
+        self.setup_page.deck_label.setText(
+            f"{len(deck)} cards match these filters; {due} of them are due for review."
+        )
+
+    def _start_from_setup(self) -> None:
+        self.start_session(
+            self.setup_page.deck_filter(),
+            self.setup_page.session_length(),
+            self.setup_page.learner_name(),
+        )
+
+    def _progress_from_setup(self) -> None:
+        if self._load_learner(self.setup_page.learner_name()):
+            self.show_progress()
+
+    def start_session(self, deck_filter, length: int | None, learner: str) -> int:
+        """Start a session of `length` cards (None: free practice) from the filtered deck;
+        returns the number of cards in the deck (0: nothing to ask, the setup page says so)."""
+        self.setup_page.message.clear()
+        if not self._load_learner(learner):
+            return 0
+        self.deck = build_deck(self.context.catalogue, self.context.atlas, deck_filter)
+        if not self.deck:
+            self.setup_page.message.setText("No cards match these filters; choose fewer filters.")
+            return 0
+        self.session_length = length
+        self.session_scores = []
+        self.session_cards = []
+        self.next_card()
+        return len(self.deck)
+
+    def next_card(self) -> None:
+        """Ask the next card of the session, or show the summary when it is over."""
+        if self.session_length is not None and len(self.session_scores) >= self.session_length:
+            self.end_session()
+            return
+        recent = [c.key for c in self.session_cards[-RECENT_CARDS:]]
+        if len(self.deck) <= len(recent):
+            recent = recent[-max(0, len(self.deck) - 1) :] if len(self.deck) > 1 else []
+        chosen = choose_cards(
+            self.context.catalogue, self.deck, self.states, self.clock(), 1, self.rng, recent
+        )
+        if not chosen:
+            self.end_session()
+            return
+        self.show_card(chosen[0])
+
+    def position_text(self) -> str:
+        number = len(self.session_scores) + 1
+        if self.session_length is None:
+            return f"free practice, card {number}"
+        return f"card {number} of {self.session_length}"
+
+    def show_card(self, card: StudyCard) -> ExercisePage:
+        """Ask one card on its exercise page (the session decides which; tests and the docs
+        screenshots may ask a chosen card)."""
+        catalogue, atlas = self.context.catalogue, self.context.atlas
+        self.current_card = card
+        self.session_cards.append(card)
+        page = self.exercise_pages[card.kind]
+        self.pages.setCurrentWidget(page)
+        position = self.position_text()
+        if card.kind == "which_muscle":
+            point = catalogue.trigger_point(card.subject)
+            choices = which_muscle_choices(catalogue, atlas, point.id, self.rng)
+            self.which_muscle_page.ask(
+                card, position, choices, pattern_views(atlas, catalogue, point)
+            )
+        elif card.kind == "draw_pattern":
+            point = catalogue.trigger_point(card.subject)
+            self.draw_pattern_page.ask(card, position, pattern_views(atlas, catalogue, point))
+        elif card.kind == "find_point":
+            self.find_point_page.ask(card, position)
+        else:
+            self.condition_page.ask(
+                card, position, condition_choices(catalogue, card.subject, self.rng)
+            )
+        page.setFocus()
+        return page
+
+    def _record_answer(self, score: float) -> None:
+        card = self.current_card
+        if card is None:
+            return
+        self.session_scores.append(score)
+        if self.progress is None:
+            return
+        now = self.clock()
+        state = schedule_review(self.states.get(card.key), score, now)
+        review = ReviewRecord(
+            self.learner,
+            card.key,
+            card.kind,
+            card.subject,
+            card_region(self.context.catalogue, card),
+            score,
+            now,
+        )
+        try:
+            self.progress.record_review(review, state)
+        except StudyProgressUnavailable as error:
+            self.statusBar().showMessage(str(error))
+            return
+        self.states[card.key] = state
+
+    def end_session(self) -> None:
+        """Stop asking and show the learner's progress with this session's result."""
+        scores = self.session_scores
+        session = ""
+        if scores:
+            right = sum(passed(s) for s in scores)
+            session = (
+                f"This session: {right} of {len(scores)} cards passed, "
+                f"mean score {sum(scores) / len(scores):.0f}."
+            )
+        self.current_card = None
+        self.show_progress(session)
+
+    def show_progress(self, session: str = "") -> None:
+        """Show the progress summary of the current learner."""
+        if self.progress is None:
+            return
+        deck = (
+            build_deck(self.context.catalogue, self.context.atlas, self.setup_page.deck_filter())
+            if not self.deck
+            else self.deck
+        )
+        summary = summarise_progress(
+            self.progress.reviews(self.learner),
+            self.states,
+            [c.key for c in deck],
+            self.clock(),
+            zone=datetime.now().astimezone().tzinfo or UTC,
+        )
+        self.summary_page.show_summary(self.learner, summary, self.context.catalogue, session)
+        self.pages.setCurrentWidget(self.summary_page)
+        self.summary_page.setFocus()
+
+    def closeEvent(self, event) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+        super().closeEvent(event)
+
+
+def run_study_window(context: AppContext) -> int:
+    """Open the study window on its own and run until it closes; returns the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("triggermap")
+    app.setOrganizationName("triggermap")
+    window = StudyWindow(context)
+    window.show()
+    return app.exec()
