@@ -87,7 +87,8 @@ def _trigger_point_html(catalogue: Catalogue, point: TriggerPoint, chosen: bool,
     title = f"{escape(point.label)} — {PREVALENCE_WORDS[point.prevalence]}"
     link = f'<a href="trp:{escape(point.id)}">{title}</a>'
     html = [
-        f'<div style="margin-left:4px;{"background:#fff3e0;" if chosen else ""}">',
+        # a light highlight needs dark text, also when the system theme is dark
+        f'<div style="margin-left:4px;{"background:#fff3e0; color:#1a1a1a;" if chosen else ""}">',
         f"<h4>{link}</h4>",
         f"<p>{escape(point.location)}{cite(point.source)}</p>",
         f"<p><b>Refers to:</b> {escape(essential)}"
@@ -144,7 +145,9 @@ def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
         lines[-1] += cite(hazard.source)
         boxes.append(
             '<table width="100%" cellpadding="6" style="border:2px solid #b00020; '
-            'background:#fdecea; margin:4px 0"><tr><td>' + "<br>".join(lines) + "</td></tr></table>"
+            'background:#fdecea; margin:4px 0"><tr><td style="color:#2a0d0d">'
+            + "<br>".join(lines)
+            + "</td></tr></table>"
         )
     return "\n".join(boxes)
 
