@@ -35,10 +35,10 @@ catalogue: $(STAMP)
 docs: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/triggermap atlas render-docs
 	QT_QPA_PLATFORM=offscreen $(BIN)/triggermap screenshot -o docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/triggermap screens -o docs/screens
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/explorer.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/all.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

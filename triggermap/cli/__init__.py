@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from triggermap import __version__, resources
-from triggermap.catalogue.toml_sources import CatalogueSourceError
 from triggermap.geometry.errors import AtlasError
 from triggermap.services.context import AppContext
 from triggermap.services.data_dir import DATA_DIR_VARIABLE, user_data_dir
@@ -200,6 +199,7 @@ def _atlas_for_checks():
 @catalogue.command("build")
 def catalogue_build() -> None:
     """Build data/points.db from data/catalogue/ (refuses if the check finds problems)."""
+    from triggermap.catalogue.toml_sources import CatalogueSourceError
     from triggermap.services.catalogue_build import build_catalogue
 
     try:
@@ -220,7 +220,7 @@ def catalogue_build() -> None:
 @catalogue.command("check")
 def catalogue_check() -> None:
     """Validate the catalogue sources against each other and the atlas."""
-    from triggermap.catalogue.toml_sources import read_catalogue_sources
+    from triggermap.catalogue.toml_sources import CatalogueSourceError, read_catalogue_sources
     from triggermap.services.catalogue_check import check_catalogue
 
     try:
@@ -238,7 +238,7 @@ def catalogue_check() -> None:
 @catalogue.command("stats")
 def catalogue_stats() -> None:
     """Print coverage counts of the catalogue sources."""
-    from triggermap.catalogue.toml_sources import read_catalogue_sources
+    from triggermap.catalogue.toml_sources import CatalogueSourceError, read_catalogue_sources
     from triggermap.services.catalogue_check import coverage_stats
 
     try:
@@ -283,6 +283,32 @@ def screenshot(view_name: str, selected: str, point: str, output: Path) -> None:
     except (AtlasError, CatalogueUnavailable, ValueError, OSError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs") / "screens",
+    show_default=True,
+    help="Directory to write the PNG files into.",
+)
+def screens(output: Path) -> None:
+    """Save screenshots of every state the docs show: explorer, learning mode, patients.
+
+    Patient screens use fictional demonstration records in a temporary data directory; your
+    own records are never opened.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from triggermap.ui.docs_screens import save_all_screens
+
+    try:
+        written = save_all_screens(AppContext.default(), output)
+    except (AtlasError, CatalogueUnavailable, ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 def chosen_data_dir(ctx: click.Context) -> Path:

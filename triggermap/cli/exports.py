@@ -11,15 +11,7 @@ import click
 from triggermap.clinic.model import PatientId, Visit
 from triggermap.geometry.errors import AtlasError
 from triggermap.services.context import AppContext
-from triggermap.services.patient_exports import (
-    ExportRefused,
-    fhir_json,
-    visits_csv,
-    visits_json,
-)
-from triggermap.services.patient_records import open_patient_database
-from triggermap.storage.catalogue_reader import CatalogueUnavailable
-from triggermap.storage.patient_db import PatientDatabaseDamaged, PatientDatabaseError
+from triggermap.storage.errors import CatalogueUnavailable
 
 FORMATS = ("pdf", "note", "csv", "json", "fhir")
 
@@ -49,8 +41,17 @@ FORMATS = ("pdf", "note", "csv", "json", "fhir")
 )
 def export(patient_id: str, export_format: str, visit_id: str | None, output: Path) -> None:
     """Export a patient's record: handout PDF, clinician note PDF, CSV, JSON or FHIR R4."""
-    # imported here: triggermap.cli imports this module while it is being set up
+    # imported here: triggermap.cli imports this module while it is being set up, and the
+    # application's start-up must not pay for SQLite and export libraries it does not use
     from triggermap.cli import chosen_data_dir
+    from triggermap.services.patient_exports import (
+        ExportRefused,
+        fhir_json,
+        visits_csv,
+        visits_json,
+    )
+    from triggermap.services.patient_records import open_patient_database
+    from triggermap.storage.patient_db import PatientDatabaseDamaged, PatientDatabaseError
 
     data_dir = chosen_data_dir(click.get_current_context())
     context = AppContext.default(data_dir)

@@ -6,7 +6,7 @@ import click
 
 from triggermap.geometry.errors import AtlasError
 from triggermap.services.context import AppContext
-from triggermap.storage.catalogue_reader import CatalogueUnavailable
+from triggermap.storage.errors import CatalogueUnavailable
 
 
 @click.command()
