@@ -14,16 +14,11 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QSpinBox,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,10 +27,10 @@ from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.explore import referral_regions, trigger_point_marks
-from triggermap.services.pain_ranking import rank_trigger_points, zone_weights
 from triggermap.storage.errors import CatalogueUnavailable
 from triggermap.ui.map_view import BodyMapView
 from triggermap.ui.muscle_details import MuscleDetailsPanel
+from triggermap.ui.pain_panel import PainDrawingPanel
 
 if TYPE_CHECKING:
     from triggermap.services.context import AppContext
@@ -305,86 +300,49 @@ class MainWindow(QMainWindow):
     # -- where does it hurt? ------------------------------------------------------------------
 
     def _build_pain_dock(self) -> None:
-        self.pain_drawing: dict[RegionId, float] = {}
-        self._zone_weights: dict[str, float] | None = None
-        panel = QWidget(self)
-        layout = QVBoxLayout(panel)
-        self.pain_toggle = QPushButton("Draw pain", panel)
-        self.pain_toggle.setCheckable(True)
-        self.pain_toggle.setShortcut(QKeySequence("Ctrl+P"))
-        self.pain_toggle.setToolTip(
-            "Click a skin zone, or paint across zones with the mouse held down, to mark where "
-            "it hurts (Ctrl+P)"
-        )
-        self.pain_intensity = QSpinBox(panel)
-        self.pain_intensity.setRange(1, 10)
-        self.pain_intensity.setValue(5)
-        self.pain_intensity.setPrefix("Intensity ")
-        self.pain_intensity.setAccessibleName("Pain intensity for the next zone")
-        clear = QPushButton("Clear drawing", panel)
-        self.candidates = QListWidget(panel)
-        self.candidates.setAccessibleName("Trigger points that explain the drawing")
-        self.candidates.setWordWrap(True)
-        for widget in (self.pain_toggle, self.pain_intensity, clear, self.candidates):
-            layout.addWidget(widget)
+        self.pain_panel = PainDrawingPanel(self._context, self)
+        # the panel's parts, by the names the rest of the window (and its tests) use
+        self.pain_toggle = self.pain_panel.drawing_toggle
+        self.pain_intensity = self.pain_panel.intensity
+        self.candidates = self.pain_panel.candidates
         dock = QDockWidget("Where does it hurt?", self)
         dock.setObjectName("pain-dock")
-        dock.setWidget(panel)
+        dock.setWidget(self.pain_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.pain_toggle.toggled.connect(self.map_view.set_pain_mode)
         self.map_view.zone_clicked.connect(self.toggle_pain_zone)
         self.map_view.zone_painted.connect(self.paint_pain_zone)
-        clear.clicked.connect(self.clear_pain_drawing)
-        self.candidates.itemActivated.connect(self._open_candidate)
-        self.candidates.itemClicked.connect(self._open_candidate)
+        self.pain_panel.drawing_changed.connect(lambda _drawing: self._show_pain_on_map())
+        self.pain_panel.candidate_opened.connect(self.open_candidate)
+
+    @property
+    def pain_drawing(self) -> dict[RegionId, float]:
+        """The pain drawing: skin zone → intensity (0–10)."""
+        return self.pain_panel.drawing
 
     def toggle_pain_zone(self, zone: RegionId) -> None:
         """Mark a zone with the chosen intensity, or unmark it if it already has it."""
-        intensity = float(self.pain_intensity.value())
-        if self.pain_drawing.get(zone) == intensity:
-            del self.pain_drawing[zone]
-        else:
-            self.pain_drawing[zone] = intensity
-        self._refresh_pain()
+        self.pain_panel.toggle_zone(zone)
 
     def paint_pain_zone(self, zone: RegionId) -> None:
         """Mark a zone the brush passed over with the chosen intensity (painting never erases)."""
-        self.pain_drawing[zone] = float(self.pain_intensity.value())
-        self._refresh_pain()
+        self.pain_panel.paint_zone(zone)
 
     def clear_pain_drawing(self) -> None:
-        self.pain_drawing.clear()
-        self._refresh_pain()
+        self.pain_panel.clear()
 
-    def _refresh_pain(self) -> None:
+    def _show_pain_on_map(self) -> None:
         painted = [
             (area, intensity)
             for zone, intensity in self.pain_drawing.items()
             if not (area := self.map_view.scene_area([zone])).is_empty
         ]
         self.map_view.show_pain_drawing(painted)
-        self.candidates.clear()
-        if not self.pain_drawing:
-            return  # nothing to rank (and nothing to compute on start-up or a view switch)
-        if self._zone_weights is None:
-            self._zone_weights = zone_weights(self._context.atlas, self._context.catalogue)
-        catalogue = self._context.catalogue
-        names = {z.id: z.name for z in catalogue.zones.values()}
-        for rank, candidate in enumerate(
-            rank_trigger_points(self.pain_drawing, catalogue, self._zone_weights), start=1
-        ):
-            point = catalogue.trigger_point(candidate.point_id)
-            muscle = catalogue.muscles[point.muscle_id].name
-            item = QListWidgetItem(
-                f"{rank}. {muscle} {point.label} ({candidate.side}) — {candidate.reason(names)}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, (candidate.point_id, candidate.side))
-            self.candidates.addItem(item)
 
-    def _open_candidate(self, item: QListWidgetItem) -> None:
-        point_id, side = item.data(Qt.ItemDataRole.UserRole)
+    def open_candidate(self, point_id: str, side: str) -> None:
+        """Show a candidate trigger point: its muscle selected, its pattern over the drawing."""
         point = self._context.catalogue.trigger_point(point_id)
-        region = RegionId("muscle", point.muscle_id, side)
+        region = RegionId("muscle", point.muscle_id, side)  # type: ignore[arg-type]
         self._reveal(region)
         self.map_view.select(region)
         self.details.show_region(region, point_id)
@@ -489,7 +447,7 @@ class MainWindow(QMainWindow):
         self.map_view.set_deep_visible(self.deep_toggle.isChecked())
         self._show_selection_marks()
         self.choose_trigger_point(self.chosen_point)
-        self._refresh_pain()
+        self._show_pain_on_map()
         self._refresh_condition()
         if self._settings is not None:
             self._settings.setValue("map/view", name)
