@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,18 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from triggermap.catalogue.model import REGIONS
+from triggermap.clinic.model import PainMark, Visit
 from triggermap.geometry.errors import AtlasError
-from triggermap.geometry.regions import RegionId
+from triggermap.geometry.regions import RegionId, parse_region_id
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.storage.errors import CatalogueUnavailable
-from triggermap.ui.map_view import BodyMapView
+from triggermap.ui.map_view import BodyMapView, NeedleMark
 from triggermap.ui.muscle_details import MuscleDetailsPanel
 from triggermap.ui.pain_panel import PainDrawingPanel
 
 if TYPE_CHECKING:
     from triggermap.services.context import AppContext
     from triggermap.storage.catalogue_search import SearchHit
+    from triggermap.ui.patients.panel import PatientPanel
 
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
@@ -161,6 +164,12 @@ class MainWindow(QMainWindow):
         self.shown_condition: str | None = None
 
         self._build_pain_dock()
+        self._patient_dock = QDockWidget("Patient", self)
+        self._patient_dock.setObjectName("patient-dock")
+        self._patient_dock.setWidget(QLabel("Loading…", self))
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self._patient_dock)
+        self.patient_panel: PatientPanel | None = None
+        self._build_menus()
         self._build_muscle_list()
 
         self.hover_label = QLabel(self)
@@ -217,6 +226,7 @@ class MainWindow(QMainWindow):
         for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
             self.condition_choice.addItem(condition.name, condition.id)
         self._fill_muscle_list()
+        self._open_patient_panel()
         self.is_loaded = True
         self._show_chosen_view()
         self.loaded.emit()
@@ -249,6 +259,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName("muscle-list-dock")
         dock.setWidget(self.muscle_list)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        # the patient's record shares the left side with the muscle list, one tab each
+        self.tabifyDockWidget(dock, self._patient_dock)
+        dock.raise_()
         self.muscle_list.itemActivated.connect(self._open_listed_muscle)
         self.muscle_list.currentItemChanged.connect(
             lambda item, _old: self._open_listed_muscle(item)
@@ -298,6 +311,106 @@ class MainWindow(QMainWindow):
         self.muscle_list.blockSignals(False)
 
     # -- where does it hurt? ------------------------------------------------------------------
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.study_action = QAction("&Study referral patterns…", self)
+        self.study_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.study_action.triggered.connect(self.open_study_window)
+        self.menuBar().addMenu("&Learn").addAction(self.study_action)
+        self.study_window: QWidget | None = None
+
+    def open_study_window(self) -> QWidget:
+        """Open (or raise) the learning mode's window."""
+        from triggermap.ui.study.window import StudyWindow
+
+        if self.study_window is None:
+            self.study_window = StudyWindow(self._context, self)
+            self.study_window.setWindowFlag(Qt.WindowType.Window)
+        self.study_window.show()
+        self.study_window.raise_()
+        return self.study_window
+
+    # -- the patient's record ------------------------------------------------------------------
+
+    def _open_patient_panel(self) -> None:
+        from triggermap.ui.patients.panel import PatientPanel
+
+        self.patient_panel = PatientPanel(self._context, self)
+        # scrolls rather than widening the window: a narrow dock still shows the whole record
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(self.patient_panel)
+        self._patient_dock.setWidget(scroller)
+        self.edit_menu.addAction(self.patient_panel.undo_action)
+        self.edit_menu.addAction(self.patient_panel.redo_action)
+        self.patient_panel.visit_changed.connect(self._show_visit)
+        self.map_view.trigger_point_clicked.connect(self._trigger_point_clicked)
+        self.pain_panel.drawing_changed.connect(self._drawing_to_visit)
+        self.pain_panel.add_to_plan.connect(self.add_to_plan)
+
+    def _planning(self) -> bool:
+        visit = self.patient_panel.current_visit if self.patient_panel else None
+        return visit is not None and not visit.finalised
+
+    def add_to_plan(self, point_id: str, side: str) -> bool:
+        """Add a trigger point on a side to the open visit's plan (safety checks included)."""
+        if not self._planning():
+            return False
+        return bool(self.patient_panel.add_trigger_point(point_id, side))
+
+    def _trigger_point_clicked(self, mark) -> None:
+        # with a plan open a click on an X plans a needle there; otherwise it shows the pattern
+        if self._planning():
+            self.add_to_plan(mark.point_id, mark.side)
+        else:
+            self.details.show_region(self.map_view.selection, mark.point_id)
+            self.choose_trigger_point(mark.point_id)
+
+    def _drawing_to_visit(self, drawing: dict[RegionId, float]) -> None:
+        if not self._planning():
+            return
+        marks = tuple(
+            PainMark(str(zone), round(intensity))
+            for zone, intensity in sorted(drawing.items(), key=lambda item: str(item[0]))
+        )
+        self.patient_panel.set_pain_drawing(marks)
+
+    def _show_visit(self, visit: Visit | None) -> None:
+        """Show the open visit on the map: its pain drawing and numbered needle marks."""
+        self.pain_panel.set_planning(visit is not None and not visit.finalised)
+        drawing = {}
+        for mark in visit.pain_drawing if visit is not None else ():
+            try:
+                drawing[parse_region_id(mark.region_id)] = float(mark.intensity)
+            except ValueError:
+                continue  # a zone this version of the atlas no longer knows
+        self.pain_panel.set_drawing(drawing)
+        self._show_pain_on_map()
+        self._show_needles()
+
+    def _show_needles(self) -> None:
+        visit = self.patient_panel.current_visit if self.patient_panel else None
+        marks = []
+        catalogue = self._context.catalogue
+        for needle in visit.needles if visit is not None else ():
+            try:
+                point = catalogue.trigger_point(needle.trigger_point_id)
+            except KeyError:
+                continue
+            for panel in self.map_view.panels:
+                if panel.body is None or panel.body.name != point.view:
+                    continue
+                x, y = point.x, point.y
+                if needle.side == "left":
+                    left = RegionId("muscle", point.muscle_id, "left")
+                    if panel.body.region(left) is None:
+                        continue  # a one-sided view (lateral) shows the right side only
+                    x, y = panel.body.mirror_point(x, y)
+                marks.append(NeedleMark(needle.number, x + panel.dx, y))
+        self.map_view.show_needle_marks(marks)
 
     def _build_pain_dock(self) -> None:
         self.pain_panel = PainDrawingPanel(self._context, self)
@@ -448,6 +561,7 @@ class MainWindow(QMainWindow):
         self._show_selection_marks()
         self.choose_trigger_point(self.chosen_point)
         self._show_pain_on_map()
+        self._show_needles()
         self._refresh_condition()
         if self._settings is not None:
             self._settings.setValue("map/view", name)
