@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -200,10 +201,25 @@ def view_from_document(name: str, document: SvgDocument) -> BodyView:
         regions.append(Region(region_id, name, layer, shape.area, order))
     if not silhouettes:
         raise AtlasError(document.source, None, "has no outline")
-    axis_text = document.attributes.get("data-mirror-axis")
-    axis = float(axis_text) if axis_text else None
+    axis = _mirror_axis(document)
     silhouette = shapely.union_all(silhouettes)
     return BodyView(name, document.view_box, axis, silhouette, tuple(regions))
+
+
+def _mirror_axis(document: SvgDocument) -> float | None:
+    """The x (body units) the build mirrored the right side about, or None if not mirrored."""
+    text = document.attributes.get("data-mirror-axis")
+    if not text:
+        return None
+    try:
+        axis = float(text)
+    except ValueError:
+        axis = math.nan
+    if not math.isfinite(axis):
+        raise AtlasError(
+            document.source, None, f"has a mirror axis that is not a number ({text!r})"
+        )
+    return axis
 
 
 def load_view(path: Path, cache_dir: Path | None = None) -> BodyView:

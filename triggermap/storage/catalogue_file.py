@@ -22,22 +22,31 @@ def open_checked_catalogue(path: Path) -> sqlite3.Connection:
         raise CatalogueUnavailable(f"The trigger-point catalogue {path} is missing.")
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
         raise CatalogueUnavailable(
             f"The trigger-point catalogue {path} cannot be read ({error}); reinstall triggermap."
         ) from error
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         problems = connection.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as error:
+        tables = connection.execute("select count(*) from sqlite_master").fetchone()[0]
+    # SQLite cannot always decode its own message when it quotes a damaged (non-UTF-8) name
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
         connection.close()
         raise CatalogueUnavailable(
             f"The trigger-point catalogue {path} cannot be read ({error}); reinstall triggermap."
         ) from error
     if problems != "ok":
         connection.close()
+        # quick_check reports over several lines; the first says enough for one sentence
+        first = problems.replace("*** in database main ***", "").strip().splitlines()[0]
         raise CatalogueUnavailable(
-            f"The trigger-point catalogue {path} is damaged ({problems}); reinstall triggermap."
+            f"The trigger-point catalogue {path} is damaged ({first}); reinstall triggermap."
+        )
+    if tables == 0:
+        connection.close()
+        raise CatalogueUnavailable(
+            f"The trigger-point catalogue {path} is empty; reinstall triggermap."
         )
     if version != SCHEMA_VERSION:
         connection.close()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from triggermap.storage.catalogue_reader import open_catalogue_db
+from triggermap.storage.errors import CatalogueUnavailable
 
 #: At most this many words of the typed text take part in a search.
 MAX_TOKENS = 8
@@ -46,6 +47,7 @@ class CatalogueSearch:
     """Searches an open, read-only catalogue database."""
 
     def __init__(self, path: Path) -> None:
+        self._path = path
         self._db = open_catalogue_db(path)
 
     def close(self) -> None:
@@ -90,4 +92,10 @@ class CatalogueSearch:
         except sqlite3.OperationalError:
             # a query our quoting could not make safe (should not happen) finds nothing
             return []
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            # quick_check does not look inside the full-text indexes: damage there shows here
+            raise CatalogueUnavailable(
+                f"The search index of the trigger-point catalogue {self._path} is damaged "
+                f"({error}); reinstall triggermap."
+            ) from error
         return hits

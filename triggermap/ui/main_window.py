@@ -484,8 +484,15 @@ class MainWindow(QMainWindow):
         self.map_view.show_ranked_muscles(ranked)
 
     def update_search(self, text: str) -> list[SearchHit]:
-        """Refresh the completion list for typed text (any text is safe)."""
-        hits = self._context.search.search(text)
+        """Refresh the completion list for typed text (any text is safe).
+
+        A damaged search index is said in the status bar; the rest of the program works on.
+        """
+        try:
+            hits = self._context.search.search(text)
+        except CatalogueUnavailable as error:
+            self.statusBar().showMessage(str(error))
+            hits = []
         self._search_hits = {f"{hit.title} — {hit.detail}": hit for hit in hits}
         self._search_results.setStringList(list(self._search_hits))
         return hits
