@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPixmapCache,
     QWheelEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -69,6 +70,10 @@ MARK_HALF_SIZE = 7.0
 NEEDLE_TEAL = QColor(0, 109, 119)
 #: Diameter of a needle mark on screen, in pixels (it keeps its size at every zoom).
 NEEDLE_MARK_PX = 22
+#: Largest cached image of one SVG layer, in device pixels per side.
+LAYER_CACHE_PX = 8192
+#: Qt's pixmap cache, in KiB: room for every layer of two views at 4K.
+PIXMAP_CACHE_KIB = 128 * 1024
 #: Spacing of the pain brush's samples along a stroke, in pixels.
 BRUSH_STEP_PX = 3.0
 #: How close to an X mark a click must land to choose that trigger point, in pixels.
@@ -102,6 +107,9 @@ class BodyMapView(QGraphicsView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
+        # the cached layer images must fit Qt's pixmap cache together, or they evict each
+        # other and every repaint redraws the SVG (default limit 10 MiB)
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KIB))
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
         )
@@ -197,6 +205,9 @@ class BodyMapView(QGraphicsView):
                 item.setPos(renderer.boundsOnElement(element).topLeft() + QPointF(dx, 0))
                 item.setZValue(z)
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                # the default cache limit (1024 × 768) is smaller than a layer on a large
+                # screen, and Qt then redraws the SVG on every repaint (8–20 ms a frame)
+                item.setMaximumCacheSize(QSize(LAYER_CACHE_PX, LAYER_CACHE_PX))
                 item.setAcceptHoverEvents(False)
                 scene.addItem(item)
                 self._layers.setdefault(element, []).append(item)
