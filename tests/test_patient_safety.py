@@ -1,0 +1,182 @@
+"""Safety rules of a needling plan: hazards with depth (lowered for a lean build), both sides of
+the thorax, contraindications, screening and consent."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+
+from triggermap.clinic.model import Consent, Screening, ScreeningAnswer
+from triggermap.clinic.safety import LEAN_BMI, LEAN_DEPTH_FACTOR, hazards_of, plan_warnings
+from triggermap.services.context import AppContext
+
+from .patient_examples import example_needle, example_patient, example_visit
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return AppContext.default().catalogue
+
+
+def screened(*present: str, on: date = TODAY) -> Screening:
+    return Screening(on, tuple(ScreeningAnswer(identifier, True) for identifier in present))
+
+
+def cleared_patient(**changes):
+    """A patient with a current, clear screening and signed consent: no general warnings."""
+    fields = {"screening": screened(), "consent": Consent(TODAY, "explained", True, "Jo")}
+    return example_patient(**{**fields, **changes})
+
+
+def plan(*needles):
+    return example_visit("patient0001", needles=tuple(needles))
+
+
+def kinds(warnings) -> list[str]:
+    return [warning.kind for warning in warnings]
+
+
+def test_a_cleared_patient_with_a_safe_point_gets_no_warning(catalogue):
+    point = next(p.id for p in catalogue.trigger_points() if not hazards_of(catalogue, p))
+    warnings = plan_warnings(
+        cleared_patient(), plan(example_needle(trigger_point_id=point)), catalogue, TODAY
+    )
+    assert warnings == []
+
+
+def test_a_point_over_the_chest_wall_warns_of_pneumothorax_with_the_catalogue_depth(catalogue):
+    patient = cleared_patient(height_cm=175.0, weight_kg=75.0)  # BMI 24.5: average build
+    [warning] = plan_warnings(
+        patient,
+        plan(example_needle(trigger_point_id="rhomboid_major.trp1", side="left", depth_mm=None)),
+        catalogue,
+        TODAY,
+    )
+    [hazard] = hazards_of(catalogue, catalogue.trigger_point("rhomboid_major.trp1"))
+    assert warning.kind == "pneumothorax"
+    assert warning.max_depth_mm == hazard.max_depth_mm == 15.0
+    assert warning.side == "left"
+    assert warning.trigger_point_id == "rhomboid_major.trp1"
+    assert warning.message.startswith("Left rhomboid major TrP1 (needle 1): pneumothorax risk")
+    assert "Do not needle deeper than 15 mm." in warning.message
+
+
+def test_a_lean_build_lowers_the_safe_depth_and_says_so(catalogue):
+    lean = cleared_patient(height_cm=183.0, weight_kg=58.0)  # BMI 17.3
+    assert lean.body_mass_index < LEAN_BMI
+    [warning] = plan_warnings(
+        lean,
+        plan(example_needle(trigger_point_id="rhomboid_major.trp1", depth_mm=None)),
+        catalogue,
+        TODAY,
+    )
+    assert warning.max_depth_mm == pytest.approx(15.0 * LEAN_DEPTH_FACTOR)
+    assert "lowered by a fifth for a lean build, BMI 17.3" in warning.message
+
+
+def test_a_recorded_depth_beyond_the_limit_is_pointed_out(catalogue):
+    [warning] = plan_warnings(
+        cleared_patient(),
+        plan(example_needle(trigger_point_id="rhomboid_major.trp1", depth_mm=18.0)),
+        catalogue,
+        TODAY,
+    )
+    assert "The recorded depth, 18 mm, is beyond this limit." in warning.message
+
+
+def test_neurovascular_and_organ_hazards_are_warned_too(catalogue):
+    warnings = plan_warnings(
+        cleared_patient(),
+        plan(
+            example_needle(1, trigger_point_id="gluteus_medius.trp1"),
+            example_needle(2, trigger_point_id="procerus.central"),
+        ),
+        catalogue,
+        TODAY,
+    )
+    assert kinds(warnings) == ["neurovascular", "organ"]
+    assert "Avoid it by direction" in warnings[0].message
+    assert warnings[1].max_depth_mm == 3.0
+
+
+def test_both_sides_of_the_thorax_in_one_visit_is_warned_once(catalogue):
+    warnings = plan_warnings(
+        cleared_patient(),
+        plan(
+            example_needle(1, trigger_point_id="rhomboid_major.trp1", side="left"),
+            example_needle(2, trigger_point_id="pectoralis_major.trp2", side="right"),
+            example_needle(3, trigger_point_id="rhomboid_major.trp2", side="left"),
+        ),
+        catalogue,
+        TODAY,
+    )
+    [both] = [w for w in warnings if w.kind == "both_sides_of_thorax"]
+    assert "left: rhomboid major TrP1, rhomboid major TrP2" in both.message
+    assert "right: pectoralis major TrP2" in both.message
+
+
+def test_one_side_of_the_thorax_is_not_a_both_sides_warning(catalogue):
+    warnings = plan_warnings(
+        cleared_patient(),
+        plan(
+            example_needle(1, trigger_point_id="rhomboid_major.trp1", side="left"),
+            example_needle(2, trigger_point_id="pectoralis_major.trp2", side="left"),
+            example_needle(3, trigger_point_id="gluteus_medius.trp1", side="right"),
+        ),
+        catalogue,
+        TODAY,
+    )
+    assert "both_sides_of_thorax" not in kinds(warnings)
+
+
+@pytest.mark.parametrize(
+    ("present", "kind", "words"),
+    [
+        (
+            "needle_phobia",
+            "contraindication",
+            "Absolute contraindication: Needle phobia. Do not needle.",
+        ),
+        ("anticoagulants", "contraindication", "Relative contraindication: Anticoagulant therapy"),
+        ("vasovagal_history", "precaution", "Precaution: History of fainting"),
+    ],
+)
+def test_the_screening_names_each_contraindication_by_severity(catalogue, present, kind, words):
+    patient = cleared_patient(screening=screened(present))
+    [warning] = plan_warnings(patient, plan(), catalogue, TODAY)
+    assert warning.kind == kind
+    assert warning.message.startswith(words)
+
+
+def test_a_missing_or_year_old_screening_is_warned(catalogue):
+    missing = plan_warnings(cleared_patient(screening=None), plan(), catalogue, TODAY)
+    assert kinds(missing) == ["no_screening"]
+    old = screened(on=TODAY - timedelta(days=366))
+    [stale] = plan_warnings(cleared_patient(screening=old), plan(), catalogue, TODAY)
+    assert stale.kind == "no_screening"
+    assert "more than a year ago" in stale.message
+    recent = screened(on=TODAY - timedelta(days=364))
+    assert plan_warnings(cleared_patient(screening=recent), plan(), catalogue, TODAY) == []
+
+
+def test_missing_or_unsigned_consent_is_warned(catalogue):
+    assert kinds(plan_warnings(cleared_patient(consent=None), plan(), catalogue, TODAY)) == [
+        "no_consent"
+    ]
+    unsigned = Consent(TODAY, "explained", False)
+    [warning] = plan_warnings(cleared_patient(consent=unsigned), plan(), catalogue, TODAY)
+    assert warning.kind == "no_consent"
+    assert "not signed" in warning.message
+
+
+def test_unknown_weight_is_not_treated_as_lean(catalogue):
+    patient = cleared_patient(weight_kg=None)
+    [warning] = plan_warnings(
+        patient, plan(example_needle(trigger_point_id="rhomboid_major.trp1")), catalogue, TODAY
+    )
+    assert warning.max_depth_mm == 15.0
+    assert dataclasses.replace(patient, weight_kg=50.0).body_mass_index < LEAN_BMI

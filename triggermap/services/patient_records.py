@@ -1,0 +1,545 @@
+"""Use cases of the patient records: open the database, back up and restore, validate and save.
+
+The patient database lives in the user's data directory (see services.data_dir) as
+`patients.db`, with automatic backups in `backups/` beside it. Every saving use case validates
+first (against the catalogue) and returns a `Changes` saying what changed, for the views.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from triggermap.catalogue.model import Catalogue, TriggerPointId
+from triggermap.clinic.model import (
+    Addendum,
+    AdverseEventRecord,
+    Consent,
+    NeedledPoint,
+    PainMark,
+    Patient,
+    PatientId,
+    Screening,
+    ScreeningAnswer,
+    Visit,
+    VisitId,
+)
+from triggermap.clinic.safety import plan_warnings
+from triggermap.clinic.validation import check_patient, check_visit
+from triggermap.storage.patient_backup import (
+    backup_file_name,
+    backup_moment,
+    backup_reason,
+    copy_database_file,
+    database_file_problem,
+    list_backups,
+    private_directory,
+)
+from triggermap.storage.patient_db import PatientDatabase, PatientDatabaseError
+from triggermap.storage.patient_migrations import LATEST_VERSION
+
+PATIENT_DB_NAME = "patients.db"
+BACKUP_DIR_NAME = "backups"
+#: Automatic backups kept of each kind (daily, before a migration); older ones are removed.
+KEEP_BACKUPS = 7
+#: Starts the notes of every demonstration patient; `demo` refuses to mix with other records.
+DEMO_MARK = "Fictional patient for demonstration"
+DEMO_THERAPIST = "Demo Therapist (fictional)"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a use case changed, so each view refreshes only when it cares."""
+
+    patients: bool = False
+    visits: bool = False
+    patient_id: PatientId | None = None
+    visit_id: VisitId | None = None
+
+
+class DemoWouldMix(RuntimeError):
+    """The data directory already holds real patient records; demo records stay out of it."""
+
+
+# --- the database file, backups and restore -------------------------------------------------
+
+
+def patient_database_path(data_dir: Path) -> Path:
+    """Where the patient database of a data directory is."""
+    return Path(data_dir) / PATIENT_DB_NAME
+
+
+def backups_dir(data_dir: Path) -> Path:
+    """Where the automatic backups of a data directory go."""
+    return Path(data_dir) / BACKUP_DIR_NAME
+
+
+def open_patient_database(data_dir: Path, now: datetime | None = None) -> PatientDatabase:
+    """Open (creating if need be) the data directory's patient database.
+
+    A directory created here is owner-only (0700), the file too (0600). Backs the file up
+    before each schema migration, and once a day (UTC) when it holds patients, keeping the
+    last KEEP_BACKUPS of each kind. Raises PatientDatabaseDamaged (file untouched, latest backup
+    offered) or PatientDatabaseError."""
+    try:
+        directory = private_directory(Path(data_dir))
+        backups = private_directory(backups_dir(directory))
+    except OSError as error:
+        raise PatientDatabaseError(
+            f"The data directory {data_dir} cannot be created ({error.strerror or error})."
+        ) from error
+    database = PatientDatabase.open(directory / PATIENT_DB_NAME, backup_dir=backups)
+    with contextlib.suppress(PatientDatabaseError):
+        # a failed daily backup (say, a full disk) must not stop the clinic from working; the
+        # next open tries again, and every save reports a full disk itself
+        daily_backup(database, data_dir, now)
+    prune_backups(data_dir)
+    return database
+
+
+def daily_backup(
+    database: PatientDatabase, data_dir: Path, now: datetime | None = None
+) -> Path | None:
+    """Back the database up unless today's (UTC) daily backup exists or it has no patients;
+    returns the new backup or None."""
+    moment = now or datetime.now(UTC)
+    today = moment.astimezone(UTC).date()
+    for existing in list_backups(backups_dir(data_dir)):
+        made = backup_moment(existing)
+        if backup_reason(existing) == "daily" and made is not None and made.date() == today:
+            return None
+    if database.patient_count() == 0:
+        return None
+    target = backups_dir(data_dir) / backup_file_name(moment, "daily")
+    return database.backup_to(target)
+
+
+def prune_backups(data_dir: Path) -> list[Path]:
+    """Remove automatic backups beyond the newest KEEP_BACKUPS of each kind; returns those
+    removed. Backups made by hand (`triggermap backup`) are never removed."""
+    kept: dict[str, int] = {}
+    removed = []
+    for backup in list_backups(backups_dir(data_dir)):
+        reason = backup_reason(backup) or ""
+        if reason == "manual":
+            continue
+        kind = "migration" if reason.startswith("before_migration") else reason
+        kept[kind] = kept.get(kind, 0) + 1
+        if kept[kind] > KEEP_BACKUPS:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+                removed.append(backup)
+    return removed
+
+
+def make_backup(database: PatientDatabase, data_dir: Path, destination: Path | None = None) -> Path:
+    """A backup made by hand: to `destination`, else into the backups directory (kept)."""
+    if destination is None:
+        destination = backups_dir(data_dir) / backup_file_name(datetime.now(UTC), "manual")
+    return database.backup_to(destination)
+
+
+def latest_backup(data_dir: Path) -> Path | None:
+    """The newest backup of the data directory, or None."""
+    found = list_backups(backups_dir(data_dir))
+    return found[0] if found else None
+
+
+def restore_backup(data_dir: Path, backup: Path) -> Path:
+    """Make `backup` the data directory's patient database; returns the database's path.
+
+    The backup is checked first (integrity, schema). The database it replaces, damaged or not,
+    is never overwritten: it and its -wal file are moved aside as
+    `patients.db.replaced-<UTC time>` (see `set_aside_databases`). Close every window first."""
+    backup = Path(backup)
+    if not backup.is_file():
+        raise PatientDatabaseError(f"There is no backup file {backup}.")
+    problem = database_file_problem(backup, LATEST_VERSION)
+    if problem is not None:
+        raise PatientDatabaseError(f"The backup {backup} cannot be restored: {problem}.")
+    try:
+        directory = private_directory(Path(data_dir))
+        target = directory / PATIENT_DB_NAME
+        stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S-%f}"
+        aside = directory / f"{PATIENT_DB_NAME}.replaced-{stamp}"
+        for suffix in ("", "-wal", "-shm"):
+            current = Path(f"{target}{suffix}")
+            if current.exists():
+                os.replace(current, Path(f"{aside}{suffix}"))
+        copy_database_file(backup, target)
+    except OSError as error:
+        raise PatientDatabaseError(
+            f"The backup {backup} could not be restored ({error.strerror or error})."
+        ) from error
+    return target
+
+
+def set_aside_databases(data_dir: Path) -> list[Path]:
+    """Databases moved aside by restores, newest first."""
+    try:
+        found = Path(data_dir).glob(f"{PATIENT_DB_NAME}.replaced-*")
+        return sorted(
+            (path for path in found if not path.name.endswith(("-wal", "-shm"))), reverse=True
+        )
+    except OSError:
+        return []
+
+
+# --- ids and saving -----------------------------------------------------------------------
+
+
+def new_patient_id() -> PatientId:
+    """A new random patient id (32 hex digits; says nothing about the patient)."""
+    return PatientId(uuid.uuid4().hex)
+
+
+def new_visit_id() -> VisitId:
+    """A new random visit id (32 hex digits)."""
+    return VisitId(uuid.uuid4().hex)
+
+
+def register_patient(
+    database: PatientDatabase, catalogue: Catalogue, patient: Patient, today: date | None = None
+) -> Changes:
+    """Validate a new patient (screening against the catalogue) and save it."""
+    check_patient(patient, today or date.today(), catalogue)
+    database.add_patient(patient)
+    return Changes(patients=True, patient_id=patient.id)
+
+
+def amend_patient(
+    database: PatientDatabase, catalogue: Catalogue, patient: Patient, today: date | None = None
+) -> Changes:
+    """Validate and save changed details of a known patient."""
+    check_patient(patient, today or date.today(), catalogue)
+    database.update_patient(patient)
+    return Changes(patients=True, patient_id=patient.id)
+
+
+def remove_patient(database: PatientDatabase, patient_id: PatientId) -> Changes:
+    """Delete a patient and all their visits."""
+    database.delete_patient(patient_id)
+    return Changes(patients=True, visits=True, patient_id=patient_id)
+
+
+def record_visit(
+    database: PatientDatabase, catalogue: Catalogue, visit: Visit, today: date | None = None
+) -> Changes:
+    """Validate an open visit (trigger points and zones against the catalogue) and save it."""
+    patient = database.patient(visit.patient_id)
+    check_visit(visit, today or date.today(), catalogue, patient.date_of_birth)
+    database.save_visit(visit)
+    return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id)
+
+
+def sign_visit(
+    database: PatientDatabase, visit_id: VisitId, by: str, at: datetime | None = None
+) -> Changes:
+    """Finalise a visit: from now on it changes only by addenda."""
+    signed = database.finalise_visit(visit_id, by, at or datetime.now(UTC))
+    return Changes(visits=True, patient_id=signed.patient_id, visit_id=visit_id)
+
+
+def add_visit_addendum(database: PatientDatabase, visit_id: VisitId, addendum: Addendum) -> Changes:
+    """Add a dated correction to a signed visit."""
+    amended = database.add_addendum(visit_id, addendum)
+    return Changes(visits=True, patient_id=amended.patient_id, visit_id=visit_id)
+
+
+# --- demonstration records ----------------------------------------------------------------
+
+
+def is_demo_patient(patient: Patient) -> bool:
+    """True for the fictional patients `demo_patients` makes."""
+    return patient.notes.startswith(DEMO_MARK)
+
+
+def fill_demo(
+    database: PatientDatabase, catalogue: Catalogue, today: date | None = None
+) -> Changes:
+    """Add the fictional demonstration patients (those not there yet).
+
+    Raises DemoWouldMix if the database holds any patient that is not a demo patient."""
+    existing = database.all_patients()
+    real = [patient for patient in existing if not is_demo_patient(patient)]
+    if real:
+        raise DemoWouldMix(
+            f"The patient database holds {len(real)} patient(s) that are not demonstration "
+            "records; demo records are only added to a data directory of their own "
+            "(use --data-dir)."
+        )
+    known = {patient.id for patient in existing}
+    added = False
+    for patient, visits in demo_patients(catalogue, today):
+        if patient.id in known:
+            continue
+        register_patient(database, catalogue, patient, today)
+        for visit in visits:
+            record_visit(
+                database,
+                catalogue,
+                replace(visit, finalised_at=None, finalised_by="", addenda=()),
+                today,
+            )
+            if visit.finalised_at is not None:
+                database.finalise_visit(visit.id, visit.finalised_by, visit.finalised_at)
+            for addendum in visit.addenda:
+                database.add_addendum(visit.id, addendum)
+        added = True
+    return Changes(patients=added, visits=added)
+
+
+def demo_patients(
+    catalogue: Catalogue, today: date | None = None
+) -> list[tuple[Patient, list[Visit]]]:
+    """Fictional patients with visits, dated relative to `today`, for trying the program and
+    for screenshots. Pain drawings follow the planned points' referral patterns (essential
+    zones first) on the same side. Ids are fixed, so running `demo` twice adds nothing."""
+    today = today or date.today()
+    all_clear = tuple(
+        ScreeningAnswer(identifier, False) for identifier in catalogue.contraindications
+    )
+
+    def screening(on: date, present: dict[str, str]) -> Screening:
+        return Screening(
+            on,
+            tuple(
+                ScreeningAnswer(
+                    a.contraindication_id,
+                    a.contraindication_id in present,
+                    present.get(a.contraindication_id, ""),
+                )
+                for a in all_clear
+            ),
+        )
+
+    def signed_consent(on: date) -> Consent:
+        return Consent(
+            on,
+            "Dry needling explained: purpose, expected soreness for a day or two, bruising, "
+            "fainting, rare serious risks including pneumothorax over the chest wall; the "
+            "patient may stop at any time.",
+            True,
+            "the patient (fictional)",
+        )
+
+    def moment(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour, 0), tzinfo=UTC)
+
+    def ids(number: int) -> tuple[PatientId, VisitId, VisitId]:
+        base = uuid.uuid5(uuid.NAMESPACE_URL, f"triggermap:demo:{number}")
+        visit_base = uuid.uuid5(base, "visits")
+        return (
+            PatientId(base.hex),
+            VisitId(uuid.uuid5(visit_base, "1").hex),
+            VisitId(uuid.uuid5(visit_base, "2").hex),
+        )
+
+    def needle(point: str, side: str, number: int, **done: object) -> NeedledPoint:
+        return NeedledPoint(number, TriggerPointId(point), side, **done)  # type: ignore[arg-type]
+
+    def drawing(side: str, points: list[str], intensities: list[int]) -> tuple[PainMark, ...]:
+        """Marks on the points' essential zones, then spillover, on `side`."""
+        zones: list[str] = []
+        for point_id in points:
+            point = catalogue.trigger_point(TriggerPointId(point_id))
+            for zone_id in (*point.essential, *point.spillover):
+                if zone_id not in zones:
+                    zones.append(zone_id)
+        marks = []
+        for zone_id, intensity in zip(zones, intensities, strict=False):
+            zone_side = "midline" if catalogue.zones[zone_id].sides == "midline" else side
+            marks.append(PainMark(f"zone.{zone_id}.{zone_side}", intensity))
+        return tuple(marks)
+
+    records: list[tuple[Patient, list[Visit]]] = []
+
+    # 1. a finalised visit with an addendum, and a follow-up plan
+    alice_id, alice_first, alice_second = ids(1)
+    alice = Patient(
+        alice_id,
+        "Example",
+        "Alice",
+        date(1979, 4, 12),
+        "female",
+        168.0,
+        64.0,
+        f"{DEMO_MARK}; not a real person. Office worker, long hours at a screen.",
+        screening(today - timedelta(days=30), {}),
+        signed_consent(today - timedelta(days=30)),
+    )
+    first_day = today - timedelta(days=21)
+    first = Visit(
+        alice_first,
+        alice_id,
+        first_day,
+        complaint="Right-sided neck pain with a headache at the right temple after long desk days.",
+        pain_drawing=drawing("right", ["upper_trapezius.trp1"], [7, 5, 3]),
+        pain_before=7,
+        pain_after=4,
+        needles=(
+            needle(
+                "upper_trapezius.trp1",
+                "right",
+                1,
+                performed=True,
+                needle_length_mm=30.0,
+                needle_gauge_mm=0.25,
+                depth_mm=12.0,
+                technique="pistoning",
+                dose="8 passes",
+                local_twitch=True,
+                familiar_pain=True,
+                tolerance="well",
+                needle_brand="Demo Needles (fictional)",
+                needle_lot="DEMO-0001",
+            ),
+        ),
+        adjuncts=("stretching", "advice"),
+        adverse_events=(AdverseEventRecord("soreness", "mild", "Sore for a day (fictional)."),),
+        notes="Pincer grip, needle directed towards the therapist's fingers, away from the lung apex.",
+        finalised_at=moment(first_day, 17),
+        finalised_by=DEMO_THERAPIST,
+        addenda=(
+            Addendum(
+                moment(first_day + timedelta(days=2), 9),
+                DEMO_THERAPIST,
+                "Correction: the headache began two weeks before this visit, not two days.",
+            ),
+        ),
+    )
+    first = replace(first, warnings=tuple(plan_warnings(alice, first, catalogue, first_day)))
+    follow_up = Visit(
+        alice_second,
+        alice_id,
+        today,
+        complaint="Follow-up: neck pain better, still tight where the neck meets the shoulder.",
+        pain_drawing=drawing("right", ["levator_scapulae.trp1", "upper_trapezius.trp1"], [4, 3]),
+        pain_before=4,
+        needles=(
+            needle("levator_scapulae.trp1", "right", 1),
+            needle("upper_trapezius.trp1", "right", 2),
+        ),
+    )
+    records.append((alice, [first, follow_up]))
+
+    # 2. a lean patient with points over the chest wall on both sides: depth and side warnings
+    bruno_id, bruno_plan, _ = ids(2)
+    bruno = Patient(
+        bruno_id,
+        "Sample",
+        "Bruno",
+        date(1998, 9, 3),
+        "male",
+        183.0,
+        58.0,
+        f"{DEMO_MARK}; not a real person. Lean build (BMI about 17), rock climber.",
+        screening(
+            today - timedelta(days=10),
+            {"vasovagal_history": "Fainted once at a blood test (fictional)."},
+        ),
+        signed_consent(today - timedelta(days=10)),
+    )
+    plan = Visit(
+        bruno_plan,
+        bruno_id,
+        today,
+        complaint="Ache at the inner edge of the left shoulder blade; tightness across the right "
+        "chest into the inner arm.",
+        pain_drawing=(
+            *drawing("left", ["rhomboid_major.trp1"], [6, 3]),
+            *drawing("right", ["pectoralis_major.trp2"], [5, 2]),
+        ),
+        pain_before=6,
+        needles=(
+            needle("rhomboid_major.trp1", "left", 1, needle_length_mm=25.0, needle_gauge_mm=0.25),
+            needle(
+                "pectoralis_major.trp2", "right", 2, needle_length_mm=25.0, needle_gauge_mm=0.25
+            ),
+        ),
+        adjuncts=("manual_therapy",),
+    )
+    records.append((bruno, [plan]))
+
+    # 3. anticoagulants in a screening more than a year old
+    clara_id, clara_visit, _ = ids(3)
+    old_screening = today - timedelta(days=400)
+    clara = Patient(
+        clara_id,
+        "Demo",
+        "Clara",
+        date(1956, 1, 30),
+        "female",
+        162.0,
+        70.0,
+        f"{DEMO_MARK}; not a real person.",
+        screening(
+            old_screening, {"anticoagulants": "Takes a direct oral anticoagulant (fictional)."}
+        ),
+        signed_consent(old_screening),
+    )
+    clara_day = today - timedelta(days=10)
+    low_back = Visit(
+        clara_visit,
+        clara_id,
+        clara_day,
+        complaint="Left low back pain along the top of the pelvis, worse on standing.",
+        pain_drawing=drawing("left", ["gluteus_medius.trp1"], [6, 5, 3]),
+        pain_before=6,
+        pain_after=3,
+        needles=(
+            needle(
+                "gluteus_medius.trp1",
+                "left",
+                1,
+                performed=True,
+                needle_length_mm=60.0,
+                needle_gauge_mm=0.30,
+                depth_mm=35.0,
+                technique="static",
+                dose="5 min",
+                local_twitch=False,
+                familiar_pain=True,
+                tolerance="moderately",
+                needle_brand="Demo Needles (fictional)",
+                needle_lot="DEMO-0002",
+            ),
+        ),
+        adjuncts=("heat", "exercise"),
+        adverse_events=(
+            AdverseEventRecord("bruising", "mild", "Small bruise; pressure for 2 min."),
+        ),
+        finalised_at=moment(clara_day, 12),
+        finalised_by=DEMO_THERAPIST,
+    )
+    low_back = replace(
+        low_back, warnings=tuple(plan_warnings(clara, low_back, catalogue, clara_day))
+    )
+    records.append((clara, [low_back]))
+
+    # 4. no screening and no consent yet: a first visit with only a pain drawing
+    dev_id, dev_visit, _ = ids(4)
+    dev = Patient(
+        dev_id,
+        "Placeholder",
+        "Dev",
+        date(1988, 6, 15),
+        "other",
+        None,
+        None,
+        f"{DEMO_MARK}; not a real person. New patient: screening and consent still to do.",
+    )
+    first_visit = Visit(
+        dev_visit,
+        dev_id,
+        today,
+        complaint="Deep pain at the front of the right shoulder, reaching behind the back hurts.",
+        pain_drawing=drawing("right", ["infraspinatus.trp1"], [7, 3]),
+        pain_before=7,
+    )
+    records.append((dev, [first_visit]))
+    return records

@@ -1,0 +1,1013 @@
+"""The patient database: one SQLite file of patients, visits and their audit trail.
+
+Durable and careful with health information: WAL journal with synchronous=FULL (a record
+acknowledged as saved survives a crash or power loss), foreign keys on, `quick_check` on open,
+a busy timeout so two windows can share the file, secure_delete so a deleted patient's text is
+overwritten, and every write in one IMMEDIATE transaction together with its audit entry.
+All SQL is parameterised; nothing identifying a patient is logged or put in an error message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from triggermap.clinic.errors import PatientDataError
+from triggermap.clinic.model import (
+    Addendum,
+    AdverseEventRecord,
+    Consent,
+    NeedledPoint,
+    PainMark,
+    Patient,
+    PatientId,
+    SafetyWarning,
+    Screening,
+    ScreeningAnswer,
+    Visit,
+    VisitId,
+)
+from triggermap.clinic.validation import (
+    SHORT_TEXT_MAX_CHARACTERS,
+    check_addendum,
+    check_patient,
+    check_visit,
+)
+from triggermap.storage.patient_audit import append_entry, chain_problems
+from triggermap.storage.patient_backup import (
+    PRIVATE_FILE_MODE,
+    backup_file_name,
+    copy_database,
+    create_private_file,
+    list_backups,
+)
+from triggermap.storage.patient_migrations import LATEST_VERSION, MIGRATIONS
+
+#: How long a write waits for another window's write to finish before giving up (seconds).
+BUSY_TIMEOUT_SECONDS = 10.0
+
+# SQLite primary result codes (the low byte of an extended code)
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = 26
+
+_DATE_IN_TEXT = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),  # ISO: 1970-03-21
+    re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})"),  # day first: 21.3.1970, 21/03/1970
+)
+
+
+class PatientDatabaseError(RuntimeError):
+    """The patient database could not do what was asked; the message says why, for the user."""
+
+
+class PatientDatabaseDamaged(PatientDatabaseError):
+    """The patient database file is damaged or unreadable. It was left exactly as it was;
+    `latest_backup` is the newest backup to offer instead (None when there is none)."""
+
+    def __init__(self, path: Path, latest_backup: Path | None, reason: str) -> None:
+        self.path = path
+        self.latest_backup = latest_backup
+        self.reason = reason
+        offer = (
+            f" The latest backup is {latest_backup}; restore it with `triggermap restore`."
+            if latest_backup
+            else " There is no backup to restore."
+        )
+        super().__init__(
+            f"The patient database {path} is damaged or unreadable: {reason}. "
+            f"It has been left as it is.{offer}"
+        )
+
+
+class DiskFull(PatientDatabaseError):
+    """The disk filled up during a save: that save was undone, nothing saved before is lost."""
+
+
+class VisitFinalised(PatientDatabaseError):
+    """An attempt to change a signed (finalised) visit; corrections go in an addendum."""
+
+
+class PatientDatabase:
+    """The patient records in one SQLite file. Open with `PatientDatabase.open(path)`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._connection = connection
+
+    # --- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, backup_dir: Path | None = None) -> PatientDatabase:
+        """Open the database at `path`, creating it (owner-only) if missing, then check it and
+        bring its schema up to date. Before each migration of an existing file a backup goes
+        into `backup_dir` (when given), which is also where a damaged file's offered backup is
+        looked for. The directory of `path` must exist.
+
+        Raises PatientDatabaseDamaged (file untouched) or PatientDatabaseError."""
+        path = Path(path)
+        if path.exists() and not path.is_file():
+            raise PatientDatabaseError(f"The patient database {path} is not a file.")
+
+        def damaged(reason: str) -> PatientDatabaseDamaged:
+            backups = list_backups(backup_dir)
+            return PatientDatabaseDamaged(path, backups[0] if backups else None, reason)
+
+        try:
+            size = path.stat().st_size if path.exists() else None
+            if size is None:
+                create_private_file(path)
+            elif size == 0 and list_backups(backup_dir):
+                # a file emptied by a fault, not a new one: the backups show there was data
+                raise damaged("the file is empty")
+            with open(path, "rb"):
+                pass  # unreadable (permissions) is reported as such, before SQLite guesses
+        except PermissionError as error:
+            raise damaged(f"it cannot be read ({error.strerror})") from error
+        except OSError as error:
+            raise PatientDatabaseError(
+                f"The patient database {path} cannot be created or opened ({error.strerror})."
+            ) from error
+        try:
+            connection = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise damaged(f"it cannot be opened ({error})") from error
+        try:
+            # read-only checks first: a damaged file must not be written to at all
+            try:
+                verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            except sqlite3.Error as error:
+                raise damaged(f"it cannot be read ({error})") from error
+            if verdict != ["ok"]:
+                raise damaged(f"its integrity check failed ({'; '.join(verdict[:3])})")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > LATEST_VERSION:
+                raise PatientDatabaseError(
+                    f"The patient database {path} was written by a newer triggermap (schema "
+                    f"{version}; this one reads up to {LATEST_VERSION}). Update triggermap."
+                )
+            cls._configure(connection)
+            database = cls(path, connection)
+            database._migrate(version, backup_dir)
+            # tighten a file that arrived with looser permissions (copied, restored by hand)
+            if path.stat().st_mode & 0o077:
+                path.chmod(PRIVATE_FILE_MODE)
+            return database
+        except PatientDatabaseError:
+            connection.close()
+            raise
+        except sqlite3.Error as error:
+            connection.close()
+            raise _translated(error, f"The patient database {path} could not be opened") from error
+
+    @staticmethod
+    def _configure(connection: sqlite3.Connection) -> None:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise PatientDatabaseError(
+                "The patient database could not switch to its safe journal mode (WAL)."
+            )
+        # FULL: the WAL is synced on every commit, so an acknowledged save survives power loss
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        # overwrite deleted content with zeros, so a deleted patient's text does not linger
+        connection.execute("PRAGMA secure_delete = ON")
+
+    def _migrate(self, version: int, backup_dir: Path | None) -> None:
+        while version < LATEST_VERSION:
+            target = version + 1
+            if version > 0 and backup_dir is not None:
+                self.backup_to(
+                    backup_dir / backup_file_name(datetime.now(UTC), f"before_migration_{target}")
+                )
+            with self._writing("The patient database could not be updated to the new schema"):
+                # another window may have migrated meanwhile: decide inside the write lock
+                version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+                if version >= target:
+                    continue
+                # no plugins and no connection settings of sqlite-utils' own: only the schema
+                schema = sqlite_utils.Database(
+                    self._connection, recursive_triggers=False, execute_plugins=False
+                )
+                MIGRATIONS[version](schema)
+                self._connection.execute(f"PRAGMA user_version = {int(target)}")
+                version = target
+
+    def close(self) -> None:
+        """Close the file (the last connection to close folds the WAL into the database)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.close()
+
+    def __enter__(self) -> PatientDatabase:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- patients -------------------------------------------------------------------------
+
+    def add_patient(self, patient: Patient) -> None:
+        """Store a new patient; PatientDatabaseError if the id is taken."""
+        check_patient(patient, date.today())
+        with self._writing("The new patient was not saved"):
+            if self._patient_row(patient.id) is not None:
+                raise PatientDatabaseError(
+                    "A patient with this id already exists; nothing was saved."
+                )
+            self._connection.execute(
+                _INSERT_PATIENT,
+                _patient_values(patient),
+            )
+            self._write_patient_parts(patient)
+            append_entry(self._connection, "patient added", "patient", patient.id)
+
+    def add_patients(self, patients: Iterable[Patient]) -> int:
+        """Store many new patients in one transaction (an import): all or none. Returns how
+        many were stored; PatientDatabaseError if an id is taken."""
+        today = date.today()
+        count = 0
+        with self._writing("The patients were not imported; nothing was saved"):
+            for patient in patients:
+                check_patient(patient, today)
+                try:
+                    self._connection.execute(_INSERT_PATIENT, _patient_values(patient))
+                except sqlite3.IntegrityError as error:
+                    raise PatientDatabaseError(
+                        f"Patient {count + 1} of the import has an id that is taken; nothing "
+                        "was saved."
+                    ) from error
+                self._write_patient_parts(patient)
+                append_entry(self._connection, "patient added", "patient", patient.id)
+                count += 1
+        return count
+
+    def update_patient(self, patient: Patient) -> None:
+        """Replace a patient's details; KeyError if unknown. The audit names changed fields."""
+        check_patient(patient, date.today())
+        with self._writing("The patient's changes were not saved"):
+            before = self._patient_or_none(patient.id)
+            if before is None:
+                raise KeyError(f"no patient {patient.id!r}")
+            changed = _changed_fields(before, patient)
+            if not changed:
+                return
+            self._connection.execute(
+                _UPDATE_PATIENT,
+                (*_patient_values(patient)[1:], patient.id),
+            )
+            self._connection.execute(
+                "DELETE FROM screening_answers WHERE patient_id = ?", (patient.id,)
+            )
+            self._connection.execute(
+                "DELETE FROM patient_name_words WHERE patient_id = ?", (patient.id,)
+            )
+            self._write_patient_parts(patient)
+            append_entry(
+                self._connection, "patient changed", "patient", patient.id, ", ".join(changed)
+            )
+
+    def delete_patient(self, patient_id: PatientId) -> None:
+        """Delete a patient with all their visits; KeyError if unknown.
+
+        The deleted text is overwritten (secure_delete) and the WAL is checkpointed and
+        truncated at once, so the text lingers neither in the database file nor in its -wal
+        file (it does remain in backups made before, by design)."""
+        with self._writing("The patient was not deleted"):
+            if self._patient_row(patient_id) is None:
+                raise KeyError(f"no patient {patient_id!r}")
+            visit_ids = [
+                row[0]
+                for row in self._connection.execute(
+                    "SELECT id FROM visits WHERE patient_id = ?", (patient_id,)
+                )
+            ]
+            for visit_id in visit_ids:
+                self._delete_visit_parts(visit_id, with_addenda=True)
+            self._connection.execute("DELETE FROM visits WHERE patient_id = ?", (patient_id,))
+            self._connection.execute(
+                "DELETE FROM screening_answers WHERE patient_id = ?", (patient_id,)
+            )
+            self._connection.execute(
+                "DELETE FROM patient_name_words WHERE patient_id = ?", (patient_id,)
+            )
+            self._connection.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
+            append_entry(
+                self._connection,
+                "patient deleted",
+                "patient",
+                patient_id,
+                f"with {len(visit_ids)} visit(s)",
+            )
+        self.fold_journal()
+
+    def fold_journal(self) -> bool:
+        """Copy the WAL into the database and truncate it to zero bytes (old page images of
+        deleted rows live in the WAL until then). False if another window's open read kept
+        part of it; it is folded when that window lets go."""
+        try:
+            busy, _, _ = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            return False
+        return busy == 0
+
+    def patient(self, patient_id: PatientId) -> Patient:
+        """The patient of that id; KeyError if unknown."""
+        with self._reading():
+            found = self._patient_or_none(patient_id)
+        if found is None:
+            raise KeyError(f"no patient {patient_id!r}")
+        return found
+
+    def find_patients(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients whose name words start with every word of `text` (case and accents
+        ignored), or born on a date in it (1970-03-21, 21.3.1970 or 21/03/1970); sorted by
+        name, at most `limit`. Empty text lists the first patients by name."""
+        if not isinstance(text, str) or not isinstance(limit, int) or limit <= 0:
+            return []
+        words, birth_dates, impossible = _search_terms(text)
+        if impossible or (text.strip() and not words and not birth_dates):
+            # text with nothing to search by (punctuation, an impossible date) finds nobody
+            return []
+        conditions: list[str] = []
+        parameters: list[object] = []
+        for word in words:
+            conditions.append(
+                "id IN (SELECT patient_id FROM patient_name_words WHERE word >= ? AND word < ?)"
+            )
+            parameters.extend((word, word + "\U0010ffff"))
+        for birth in birth_dates:
+            conditions.append("date_of_birth = ?")
+            parameters.append(birth.isoformat())
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        with self._reading():
+            rows = self._connection.execute(
+                _SELECT_PATIENTS + where + " ORDER BY family_key, given_key, id LIMIT ?",
+                (*parameters, min(limit, 10_000)),
+            ).fetchall()
+            return self._patients_from_rows(rows)
+
+    def all_patients(self) -> list[Patient]:
+        """Every patient, sorted by name."""
+        with self._reading():
+            rows = self._connection.execute(
+                _SELECT_PATIENTS + " ORDER BY family_key, given_key, id"
+            ).fetchall()
+            return self._patients_from_rows(rows)
+
+    def patient_count(self) -> int:
+        """How many patients the database holds."""
+        with self._reading():
+            return self._connection.execute("SELECT count(*) FROM patients").fetchone()[0]
+
+    # --- visits ---------------------------------------------------------------------------
+
+    def save_visit(self, visit: Visit) -> None:
+        """Insert a visit, or replace one that is not finalised (VisitFinalised if it is).
+
+        Cheap enough to call on every edit of a plan: one transaction, one fsync."""
+        if visit.finalised_at is not None or visit.addenda:
+            raise PatientDatabaseError(
+                "A visit is signed with finalise_visit and corrected with addenda; "
+                "save_visit takes only an open visit."
+            )
+        with self._writing("The visit was not saved"):
+            birth = self._connection.execute(
+                "SELECT date_of_birth FROM patients WHERE id = ?", (visit.patient_id,)
+            ).fetchone()
+            if birth is None:
+                raise KeyError(f"no patient {visit.patient_id!r}")
+            check_visit(visit, date.today(), date_of_birth=date.fromisoformat(birth[0]))
+            before = self._visit_or_none(visit.id)
+            if before is not None and before.patient_id != visit.patient_id:
+                raise PatientDatabaseError(
+                    "This visit belongs to another patient; it cannot be moved."
+                )
+            if before is not None and before.finalised:
+                raise VisitFinalised(
+                    f"The visit of {before.visit_date.isoformat()} is signed and cannot be "
+                    "changed; add an addendum instead."
+                )
+            if before == visit:
+                return  # saved as you go with nothing changed: nothing to write or audit
+            self._connection.execute(
+                "INSERT INTO visits (id, patient_id, visit_date, complaint, pain_before,"
+                " pain_after, notes, finalised_at, finalised_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '')"
+                " ON CONFLICT (id) DO UPDATE SET visit_date = excluded.visit_date,"
+                " complaint = excluded.complaint, pain_before = excluded.pain_before,"
+                " pain_after = excluded.pain_after, notes = excluded.notes",
+                (
+                    visit.id,
+                    visit.patient_id,
+                    visit.visit_date.isoformat(),
+                    visit.complaint,
+                    visit.pain_before,
+                    visit.pain_after,
+                    visit.notes,
+                ),
+            )
+            if before is not None:
+                self._delete_visit_parts(visit.id, with_addenda=False)
+            self._write_visit_parts(visit)
+            if before is None:
+                append_entry(self._connection, "visit added", "visit", visit.id, visit.patient_id)
+            else:
+                changed = _changed_fields(before, visit)
+                append_entry(
+                    self._connection, "visit changed", "visit", visit.id, ", ".join(changed)
+                )
+
+    def visit(self, visit_id: VisitId) -> Visit:
+        """The visit of that id; KeyError if unknown."""
+        with self._reading():
+            found = self._visit_or_none(visit_id)
+        if found is None:
+            raise KeyError(f"no visit {visit_id!r}")
+        return found
+
+    def visits_of(self, patient_id: PatientId) -> list[Visit]:
+        """A patient's visits, oldest first ([] for an unknown patient)."""
+        with self._reading():
+            rows = self._connection.execute(
+                _SELECT_VISITS + " WHERE patient_id = ? ORDER BY visit_date, rowid",
+                (patient_id,),
+            ).fetchall()
+            parts = self._visit_parts(_SELECT_PARTS_OF_PATIENT, patient_id)
+        return [_visit_from_row(row, parts) for row in rows]
+
+    def finalise_visit(self, visit_id: VisitId, by: str, at: datetime) -> Visit:
+        """Sign a visit: from now on it changes only by addenda. Returns the signed visit."""
+        problems = []
+        if not isinstance(by, str) or not by.strip() or len(by) > SHORT_TEXT_MAX_CHARACTERS:
+            problems.append(
+                f"Say who signs the visit (1 to {SHORT_TEXT_MAX_CHARACTERS} characters)."
+            )
+        if not isinstance(at, datetime) or at.utcoffset() is None:
+            problems.append("The time of signing must be a date and time with its time zone.")
+        if problems:
+            raise PatientDataError(problems)
+        with self._writing("The visit was not signed"):
+            before = self._visit_or_none(visit_id)
+            if before is None:
+                raise KeyError(f"no visit {visit_id!r}")
+            if before.finalised:
+                raise VisitFinalised(
+                    f"The visit of {before.visit_date.isoformat()} is already signed."
+                )
+            self._connection.execute(
+                "UPDATE visits SET finalised_at = ?, finalised_by = ? WHERE id = ?",
+                (_moment_text(at), by, visit_id),
+            )
+            append_entry(self._connection, "visit finalised", "visit", visit_id)
+            signed = self._visit_or_none(visit_id)
+        assert signed is not None
+        return signed
+
+    def add_addendum(self, visit_id: VisitId, addendum: Addendum) -> Visit:
+        """Add a dated correction to a signed visit; returns the visit with it."""
+        check_addendum(addendum)
+        with self._writing("The addendum was not saved"):
+            before = self._visit_or_none(visit_id)
+            if before is None:
+                raise KeyError(f"no visit {visit_id!r}")
+            if not before.finalised:
+                raise PatientDatabaseError(
+                    "Only a signed visit takes addenda; this visit is still open, so edit it."
+                )
+            position = len(before.addenda)
+            self._connection.execute(
+                "INSERT INTO addenda (visit_id, position, written_at, author, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    visit_id,
+                    position,
+                    _moment_text(addendum.written_at),
+                    addendum.author,
+                    addendum.text,
+                ),
+            )
+            append_entry(
+                self._connection, "addendum added", "visit", visit_id, f"addendum {position + 1}"
+            )
+            amended = self._visit_or_none(visit_id)
+        assert amended is not None
+        return amended
+
+    # --- audit and backup -----------------------------------------------------------------
+
+    def audit_problems(self) -> list[str]:
+        """Breaks in the audit trail's hash chain, one sentence each ([] when intact)."""
+        with self._reading():
+            return chain_problems(self._connection)
+
+    def audit_entries(self, record_id: str | None = None) -> list[dict[str, object]]:
+        """The audit trail (oldest first), optionally of one record: seq, at, action,
+        record_kind, record_id, details."""
+        query = "SELECT seq, at, action, record_kind, record_id, details FROM audit"
+        parameters: tuple[object, ...] = ()
+        if record_id is not None:
+            query += " WHERE record_id = ?"
+            parameters = (record_id,)
+        with self._reading():
+            cursor = self._connection.execute(query + " ORDER BY seq", parameters)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def backup_to(self, destination: Path) -> Path:
+        """Write a consistent, self-contained copy (SQLite backup API) to `destination`,
+        readable by its owner only; returns `destination`."""
+        destination = Path(destination)
+        try:
+            return copy_database(self._connection, destination)
+        except sqlite3.Error as error:
+            raise _translated(error, f"The backup {destination} was not written") from error
+        except OSError as error:
+            raise PatientDatabaseError(
+                f"The backup {destination} was not written ({error.strerror or error})."
+            ) from error
+
+    def integrity_problems(self) -> list[str]:
+        """`PRAGMA integrity_check`'s complaints ([] when the file is sound)."""
+        with self._reading():
+            verdict = [row[0] for row in self._connection.execute("PRAGMA integrity_check")]
+        return [] if verdict == ["ok"] else verdict
+
+    # --- transactions and errors ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self, failure: str) -> Iterator[None]:
+        """One IMMEDIATE transaction (the write lock is taken up front, so two windows queue
+        rather than deadlock); rolled back on any error, with SQLite's errors in plain words."""
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _translated(error, failure) from error
+        try:
+            yield
+            self._connection.execute("COMMIT")
+        except BaseException as error:
+            if self._connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise _translated(error, failure) from error
+            raise
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A read: in one snapshot, with SQLite's errors in plain words."""
+        try:
+            self._connection.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if self._connection.in_transaction:
+                    self._connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise _translated(error, "The patient records could not be read") from error
+
+    # --- rows and domain values -----------------------------------------------------------
+
+    def _patient_row(self, patient_id: str) -> tuple | None:
+        return self._connection.execute(
+            _SELECT_PATIENTS + " WHERE id = ?",
+            (patient_id,),
+        ).fetchone()
+
+    def _patient_or_none(self, patient_id: str) -> Patient | None:
+        row = self._patient_row(patient_id)
+        return None if row is None else self._patients_from_rows([row])[0]
+
+    def _patients_from_rows(self, rows: Sequence[tuple]) -> list[Patient]:
+        answers: dict[str, list[ScreeningAnswer]] = defaultdict(list)
+        screened_ids = [row[0] for row in rows if row[_PATIENT_COLUMNS.index("screened_on")]]
+        if screened_ids:
+            # the ids go in as one bound JSON array, not as SQL text
+            for patient_id, contraindication_id, present, note in self._connection.execute(
+                "SELECT patient_id, contraindication_id, present, note FROM screening_answers"
+                " WHERE patient_id IN (SELECT value FROM json_each(?))"
+                " ORDER BY patient_id, position",
+                (json.dumps(screened_ids),),
+            ):
+                answers[patient_id].append(
+                    ScreeningAnswer(contraindication_id, bool(present), note)
+                )
+        return [_patient_from_row(row, answers.get(row[0], [])) for row in rows]
+
+    def _write_patient_parts(self, patient: Patient) -> None:
+        if patient.screening is not None:
+            self._connection.executemany(
+                "INSERT INTO screening_answers"
+                " (patient_id, position, contraindication_id, present, note) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        patient.id,
+                        position,
+                        answer.contraindication_id,
+                        int(answer.present),
+                        answer.note,
+                    )
+                    for position, answer in enumerate(patient.screening.answers)
+                ],
+            )
+        words = set(_name_words(patient.family_name)) | set(_name_words(patient.given_name))
+        self._connection.executemany(
+            "INSERT INTO patient_name_words (word, patient_id) VALUES (?, ?)",
+            [(word, patient.id) for word in sorted(words)],
+        )
+
+    def _visit_or_none(self, visit_id: str) -> Visit | None:
+        row = self._connection.execute(
+            _SELECT_VISITS + " WHERE id = ?",
+            (visit_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return _visit_from_row(row, self._visit_parts(_SELECT_PARTS_OF_VISIT, visit_id))
+
+    def _visit_parts(
+        self, queries: dict[str, str], record_id: str
+    ) -> dict[str, dict[str, list[tuple]]]:
+        """Rows of every part table for one visit or one patient's visits (`queries` says
+        which): table → visit id → rows."""
+        parts: dict[str, dict[str, list[tuple]]] = {}
+        for table, query in queries.items():
+            grouped: dict[str, list[tuple]] = defaultdict(list)
+            for row in self._connection.execute(query, (record_id,)):
+                grouped[row[0]].append(row[1:])
+            parts[table] = grouped
+        return parts
+
+    def _write_visit_parts(self, visit: Visit) -> None:
+        rows_by_table: dict[str, list[tuple]] = {
+            "pain_marks": [(mark.region_id, mark.intensity) for mark in visit.pain_drawing],
+            "needled_points": [
+                (
+                    needle.number,
+                    needle.trigger_point_id,
+                    needle.side,
+                    int(needle.performed),
+                    needle.needle_length_mm,
+                    needle.needle_gauge_mm,
+                    needle.depth_mm,
+                    needle.technique,
+                    needle.dose,
+                    _optional_flag(needle.local_twitch),
+                    _optional_flag(needle.familiar_pain),
+                    needle.tolerance,
+                    needle.needle_brand,
+                    needle.needle_lot,
+                )
+                for needle in visit.needles
+            ],
+            "visit_adjuncts": [(adjunct,) for adjunct in visit.adjuncts],
+            "adverse_events": [
+                (event.kind, event.severity, event.note) for event in visit.adverse_events
+            ],
+            "safety_warnings": [
+                (w.kind, w.message, w.trigger_point_id, w.side, w.max_depth_mm)
+                for w in visit.warnings
+            ],
+        }
+        for table, rows in rows_by_table.items():
+            if not rows:
+                continue
+            self._connection.executemany(
+                _INSERT_PART[table],
+                [(visit.id, position, *row) for position, row in enumerate(rows)],
+            )
+
+    def _delete_visit_parts(self, visit_id: str, *, with_addenda: bool) -> None:
+        for table in _PART_COLUMNS:
+            if table == "addenda" and not with_addenda:
+                continue
+            self._connection.execute(_DELETE_PARTS[table], (visit_id,))
+
+
+_PATIENT_COLUMNS = (
+    "id",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "sex",
+    "height_cm",
+    "weight_kg",
+    "notes",
+    "screened_on",
+    "consent_given_on",
+    "consent_explained",
+    "consent_signed",
+    "consent_signed_by",
+    "family_key",
+    "given_key",
+)
+_VISIT_COLUMNS = (
+    "id",
+    "patient_id",
+    "visit_date",
+    "complaint",
+    "pain_before",
+    "pain_after",
+    "notes",
+    "finalised_at",
+    "finalised_by",
+)
+#: Columns of each part table after visit_id and position, in the order they are read.
+_PART_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pain_marks": ("region_id", "intensity"),
+    "needled_points": (
+        "number",
+        "trigger_point_id",
+        "side",
+        "performed",
+        "needle_length_mm",
+        "needle_gauge_mm",
+        "depth_mm",
+        "technique",
+        "dose",
+        "local_twitch",
+        "familiar_pain",
+        "tolerance",
+        "needle_brand",
+        "needle_lot",
+    ),
+    "visit_adjuncts": ("adjunct",),
+    "adverse_events": ("kind", "severity", "note"),
+    "safety_warnings": ("kind", "message", "trigger_point_id", "side", "max_depth_mm"),
+    "addenda": ("written_at", "author", "text"),
+}
+
+
+# SQL text is built here once, from this module's constant table and column names only; every
+# value, anywhere, is a bound parameter.
+_SELECT_PATIENTS = f"SELECT {', '.join(_PATIENT_COLUMNS)} FROM patients"  # noqa: S608
+_INSERT_PATIENT = (
+    f"INSERT INTO patients ({', '.join(_PATIENT_COLUMNS)})"  # noqa: S608
+    f" VALUES ({', '.join('?' * len(_PATIENT_COLUMNS))})"
+)
+_UPDATE_PATIENT = (
+    f"UPDATE patients SET {', '.join(f'{column} = ?' for column in _PATIENT_COLUMNS[1:])}"  # noqa: S608
+    " WHERE id = ?"
+)
+_SELECT_VISITS = f"SELECT {', '.join(_VISIT_COLUMNS)} FROM visits"  # noqa: S608
+_SELECT_PARTS_OF_VISIT = {
+    table: f"SELECT visit_id, {', '.join(columns)} FROM {table}"  # noqa: S608
+    " WHERE visit_id = ? ORDER BY position"
+    for table, columns in _PART_COLUMNS.items()
+}
+_SELECT_PARTS_OF_PATIENT = {
+    table: f"SELECT visit_id, {', '.join(columns)} FROM {table}"  # noqa: S608
+    " WHERE visit_id IN (SELECT id FROM visits WHERE patient_id = ?)"
+    " ORDER BY visit_id, position"
+    for table, columns in _PART_COLUMNS.items()
+}
+_INSERT_PART = {
+    table: f"INSERT INTO {table} (visit_id, position, {', '.join(columns)})"  # noqa: S608
+    f" VALUES (?, ?, {', '.join('?' * len(columns))})"
+    for table, columns in _PART_COLUMNS.items()
+}
+_DELETE_PARTS = {
+    table: f"DELETE FROM {table} WHERE visit_id = ?"  # noqa: S608
+    for table in _PART_COLUMNS
+}
+
+
+def fold(text: str) -> str:
+    """A name folded for sorting and search: accents removed, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _name_words(text: str) -> list[str]:
+    """The folded words of a name: "O'Brien-Smith" → ["obrien", "smith"]."""
+    folded = fold(text).replace("'", "").replace("’", "")
+    return [word for word in re.split(r"[^\w]+", folded) if word]
+
+
+def _search_terms(text: str) -> tuple[list[str], list[date], bool]:
+    """Name words and birth dates in search text; True if it names an impossible date."""
+    birth_dates: list[date] = []
+    impossible = False
+    remaining = text[:1000]
+    for pattern in _DATE_IN_TEXT:
+        for matched in pattern.finditer(remaining):
+            numbers = [int(group) for group in matched.groups()]
+            year, month, day = numbers if pattern is _DATE_IN_TEXT[0] else numbers[::-1]
+            try:
+                birth_dates.append(date(year, month, day))
+            except ValueError:
+                impossible = True
+        remaining = pattern.sub(" ", remaining)
+    words = _name_words(remaining)
+    # the longest words narrow the search most; more than a few add nothing but work
+    words = sorted(set(words), key=len, reverse=True)[:8]
+    return words, birth_dates, impossible
+
+
+def _patient_values(patient: Patient) -> tuple:
+    screening, consent = patient.screening, patient.consent
+    return (
+        patient.id,
+        patient.family_name,
+        patient.given_name,
+        patient.date_of_birth.isoformat(),
+        patient.sex,
+        patient.height_cm,
+        patient.weight_kg,
+        patient.notes,
+        screening.screened_on.isoformat() if screening else None,
+        consent.given_on.isoformat() if consent else None,
+        consent.explained if consent else None,
+        int(consent.signed) if consent else None,
+        consent.signed_by if consent else None,
+        fold(patient.family_name),
+        fold(patient.given_name),
+    )
+
+
+def _patient_from_row(row: tuple, answers: list[ScreeningAnswer]) -> Patient:
+    (
+        patient_id,
+        family_name,
+        given_name,
+        date_of_birth,
+        sex,
+        height_cm,
+        weight_kg,
+        notes,
+        screened_on,
+        consent_given_on,
+        consent_explained,
+        consent_signed,
+        consent_signed_by,
+        _family_key,
+        _given_key,
+    ) = row
+    return Patient(
+        id=PatientId(patient_id),
+        family_name=family_name,
+        given_name=given_name,
+        date_of_birth=date.fromisoformat(date_of_birth),
+        sex=sex,
+        height_cm=height_cm,
+        weight_kg=weight_kg,
+        notes=notes,
+        screening=(
+            Screening(date.fromisoformat(screened_on), tuple(answers)) if screened_on else None
+        ),
+        consent=(
+            Consent(
+                date.fromisoformat(consent_given_on),
+                consent_explained or "",
+                bool(consent_signed),
+                consent_signed_by or "",
+            )
+            if consent_given_on
+            else None
+        ),
+    )
+
+
+def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Visit:
+    (
+        visit_id,
+        patient_id,
+        visit_date,
+        complaint,
+        pain_before,
+        pain_after,
+        notes,
+        finalised_at,
+        finalised_by,
+    ) = row
+    # positional and with a table for the flags: a long history builds thousands of these
+    needles = tuple(
+        NeedledPoint(
+            number,
+            point_id,
+            side,
+            _FLAGS[performed],
+            length,
+            gauge,
+            depth,
+            technique,
+            dose,
+            _FLAGS[twitch],
+            _FLAGS[familiar],
+            tolerance,
+            brand,
+            lot,
+        )
+        for (
+            number,
+            point_id,
+            side,
+            performed,
+            length,
+            gauge,
+            depth,
+            technique,
+            dose,
+            twitch,
+            familiar,
+            tolerance,
+            brand,
+            lot,
+        ) in parts["needled_points"].get(visit_id, ())
+    )
+    return Visit(
+        id=VisitId(visit_id),
+        patient_id=PatientId(patient_id),
+        visit_date=date.fromisoformat(visit_date),
+        complaint=complaint,
+        pain_drawing=tuple(
+            PainMark(region, intensity)
+            for region, intensity in parts["pain_marks"].get(visit_id, ())
+        ),
+        pain_before=pain_before,
+        pain_after=pain_after,
+        needles=needles,
+        adjuncts=tuple(adjunct for (adjunct,) in parts["visit_adjuncts"].get(visit_id, ())),
+        adverse_events=tuple(
+            AdverseEventRecord(*event) for event in parts["adverse_events"].get(visit_id, ())
+        ),
+        warnings=tuple(
+            SafetyWarning(*warning) for warning in parts["safety_warnings"].get(visit_id, ())
+        ),
+        notes=notes,
+        finalised_at=datetime.fromisoformat(finalised_at) if finalised_at else None,
+        finalised_by=finalised_by,
+        addenda=tuple(
+            Addendum(datetime.fromisoformat(at), author, text)
+            for at, author, text in parts["addenda"].get(visit_id, ())
+        ),
+    )
+
+
+def _changed_fields(before: object, after: object) -> list[str]:
+    """Names of the dataclass fields that differ (never their values: the audit holds no
+    patient text)."""
+    return [
+        field.name
+        for field in dataclasses.fields(after)  # type: ignore[arg-type]
+        if getattr(before, field.name) != getattr(after, field.name)
+    ]
+
+
+#: Stored 0/1/NULL back to a yes/no/not-recorded answer.
+_FLAGS: dict[int | None, bool | None] = {None: None, 0: False, 1: True}
+
+
+def _optional_flag(answer: bool | None) -> int | None:
+    return None if answer is None else int(answer)
+
+
+def _moment_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _translated(error: sqlite3.Error, failure: str) -> PatientDatabaseError:
+    """SQLite's error as a PatientDatabaseError in plain words; `failure` says what did not
+    happen ("The visit was not saved")."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == _SQLITE_FULL:
+        return DiskFull(
+            f"{failure}: the disk is full. Nothing saved before is lost. Free some disk space, "
+            "then save again."
+        )
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return PatientDatabaseError(
+            f"{failure}: the patient database stayed busy in another window or program for "
+            f"{BUSY_TIMEOUT_SECONDS:g} s. Try again."
+        )
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return PatientDatabaseError(
+            f"{failure}: the patient database file is damaged ({error}). Close triggermap and "
+            "restore the latest backup with `triggermap restore`."
+        )
+    if primary == _SQLITE_READONLY:
+        return PatientDatabaseError(f"{failure}: the patient database is read-only.")
+    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return PatientDatabaseError(
+            f"{failure}: the disk reported an error ({error}). Nothing saved before is lost."
+        )
+    return PatientDatabaseError(f"{failure} ({error}).")

@@ -1,0 +1,144 @@
+"""Numbered schema migrations of the patient database; `PRAGMA user_version` is the number.
+
+Migration n takes the schema from version n-1 to n. Each runs inside the caller's write
+transaction (the caller backs the file up first), so a failed migration changes nothing. Never
+edit a migration that has shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from triggermap.storage.patient_audit import AUDIT_SCHEMA
+
+
+def _patients_and_visits(db: sqlite_utils.Database) -> None:
+    """Version 1: patients, screenings, visits and their parts, the audit trail."""
+    db["patients"].create(
+        {
+            "id": str,
+            "family_name": str,
+            "given_name": str,
+            "date_of_birth": str,  # ISO date
+            "sex": str,
+            "height_cm": float,
+            "weight_kg": float,
+            "notes": str,
+            "screened_on": str,  # ISO date; NULL when never screened
+            "consent_given_on": str,  # ISO date; NULL when no consent on record
+            "consent_explained": str,
+            "consent_signed": int,
+            "consent_signed_by": str,
+            # the names folded for sorting: case and accents removed (see patient_db.fold)
+            "family_key": str,
+            "given_key": str,
+        },
+        pk="id",
+        not_null={
+            "family_name",
+            "given_name",
+            "date_of_birth",
+            "sex",
+            "notes",
+            "family_key",
+            "given_key",
+        },
+    )
+    db["patients"].create_index(["family_key", "given_key"], index_name="patients_by_name")
+    db["patients"].create_index(["date_of_birth"], index_name="patients_by_birth")
+    # one row per word of a name, folded, so that "jones" finds "Smith-Jones" by an index range
+    db["patient_name_words"].create(
+        {"word": str, "patient_id": str},
+        pk=("word", "patient_id"),
+        foreign_keys=[("patient_id", "patients", "id")],
+    )
+    db["patient_name_words"].create_index(["patient_id"], index_name="name_words_by_patient")
+    db["screening_answers"].create(
+        {
+            "patient_id": str,
+            "position": int,
+            "contraindication_id": str,
+            "present": int,
+            "note": str,
+        },
+        pk=("patient_id", "position"),
+        foreign_keys=[("patient_id", "patients", "id")],
+        not_null={"contraindication_id", "present", "note"},
+    )
+    db["visits"].create(
+        {
+            "id": str,
+            "patient_id": str,
+            "visit_date": str,  # ISO date
+            "complaint": str,
+            "pain_before": int,
+            "pain_after": int,
+            "notes": str,
+            "finalised_at": str,  # ISO date-time, UTC; NULL while open
+            "finalised_by": str,
+        },
+        pk="id",
+        foreign_keys=[("patient_id", "patients", "id")],
+        not_null={"patient_id", "visit_date", "complaint", "notes", "finalised_by"},
+    )
+    db["visits"].create_index(["patient_id", "visit_date"], index_name="visits_by_patient")
+    _visit_part(
+        db,
+        "pain_marks",
+        {"region_id": str, "intensity": int},
+    )
+    _visit_part(
+        db,
+        "needled_points",
+        {
+            "number": int,
+            "trigger_point_id": str,
+            "side": str,
+            "performed": int,
+            "needle_length_mm": float,
+            "needle_gauge_mm": float,
+            "depth_mm": float,
+            "technique": str,
+            "dose": str,
+            "local_twitch": int,
+            "familiar_pain": int,
+            "tolerance": str,
+            "needle_brand": str,
+            "needle_lot": str,
+        },
+    )
+    _visit_part(db, "visit_adjuncts", {"adjunct": str})
+    _visit_part(db, "adverse_events", {"kind": str, "severity": str, "note": str})
+    _visit_part(
+        db,
+        "safety_warnings",
+        {"kind": str, "message": str, "trigger_point_id": str, "side": str, "max_depth_mm": float},
+    )
+    _visit_part(db, "addenda", {"written_at": str, "author": str, "text": str})
+    # a signed visit is never edited in place (corrections are addenda); the program checks
+    # first and says so plainly, this stops other tools from doing it by accident
+    db.execute(
+        """
+        CREATE TRIGGER visits_signed_stay_signed BEFORE UPDATE ON visits
+        WHEN OLD.finalised_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a finalised visit cannot be changed; add an addendum'); END
+        """
+    )
+    for statement in AUDIT_SCHEMA:
+        db.execute(statement)
+
+
+def _visit_part(db: sqlite_utils.Database, table: str, columns: dict[str, type]) -> None:
+    """A table of one kind of part of a visit, kept in the order entered (`position`)."""
+    db[table].create(
+        {"visit_id": str, "position": int, **columns},
+        pk=("visit_id", "position"),
+        foreign_keys=[("visit_id", "visits", "id")],
+    )
+
+
+#: MIGRATIONS[n - 1] takes the schema to version n.
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_patients_and_visits,)
+LATEST_VERSION = len(MIGRATIONS)
