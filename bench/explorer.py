@@ -51,13 +51,25 @@ TRIGGERMAP_WINDOW = """
 import sys
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
-from triggermap.ui.render import headless_application
-app = headless_application()
+from PySide6.QtWidgets import QApplication
+import triggermap.launch  # the `triggermap` entry point, which a launcher starts bare
+app = QApplication(sys.argv[:1])
 from triggermap.services.context import AppContext
-from triggermap.ui.main_window import MainWindow
+from triggermap.ui.app import open_main_window
 context = AppContext.default()
 context.cache_dir = __import__("pathlib").Path({cache!r})
-window = MainWindow(context)
+context.check_program_files()  # as run_application does before the window opens
+window = open_main_window(context)
+"""
+
+#: Until the map answers the mouse: the geometry and catalogue have loaded after the first paint.
+UNTIL_INTERACTIVE = """
+window.resize(1400, 900)
+window.loaded.connect(app.quit)
+app.exec()
+assert window.is_loaded
+import resource
+print("peak-kib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -103,11 +115,15 @@ def main() -> int:
             run_child(TRIGGERMAP_WINDOW.format(root=str(ROOT), cache=cache) + SHOW_AND_REPORT)
             for _ in range(repeat)
         ]
+        interactive = [
+            run_child(TRIGGERMAP_WINDOW.format(root=str(ROOT), cache=cache) + UNTIL_INTERACTIVE)
+            for _ in range(repeat)
+        ]
     bare_time = statistics.median(t for t, _ in bare)
     our_time = statistics.median(t for t, _ in ours)
     rows.append(
         {
-            "figure": "startup to first painted main window (geometry cached)",
+            "figure": "startup to first painted main window (as `triggermap` starts)",
             "seconds": our_time,
             "baseline": "bare PySide6 window with a QGraphicsView",
             "ratio": our_time / bare_time,
@@ -115,7 +131,19 @@ def main() -> int:
             "met": our_time / bare_time <= 2,
         }
     )
-    bare_memory, our_memory = max(m for _, m in bare), max(m for _, m in ours)
+    ready_time = statistics.median(t for t, _ in interactive)
+    rows.append(
+        {
+            "figure": "startup until the map answers the mouse (geometry loaded)",
+            "seconds": ready_time,
+            "baseline": "bare PySide6 window with a QGraphicsView",
+            "ratio": ready_time / bare_time,
+            "target": "none (reported so the deferred loading hides nothing)",
+            "met": None,
+        }
+    )
+    bare_memory = max(m for _, m in bare)
+    our_memory = max(m for _, m in (*ours, *interactive))
     rows.append(
         {
             "figure": "peak memory at startup (MiB)",

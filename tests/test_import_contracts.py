@@ -16,7 +16,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 CONTRACTS = (
     "Qt (PySide6) only under triggermap.ui",
     "SQLite (sqlite3, sqlite_utils) only under triggermap.storage",
-    "Layers: cli > ui > services > storage > clinic > catalogue > geometry",
+    "Layers: launch > cli > ui > services > storage > clinic > catalogue > geometry",
 )
 
 

@@ -1,5 +1,5 @@
-"""`python -m triggermap` runs the same command line as `triggermap`."""
+"""`python -m triggermap` runs the same program as `triggermap`."""
 
-from triggermap.cli import main
+from triggermap.launch import main
 
 main()

@@ -47,3 +47,32 @@ def test_a_damaged_view_found_after_the_first_paint_is_reported(qtbot, tmp_path,
     assert "hand.svg" in failure.args[0]
     assert shown == [failure.args[0]]
     assert not window.isVisible()  # the window closed: nothing works without the atlas
+
+
+def test_the_first_paint_needs_neither_geometry_nor_sqlite_nor_the_command_line(tmp_path):
+    """What makes start-up fast: the launcher's path to the first painted window imports
+    none of shapely, numpy, sqlite-utils or click (each is loaded later, or never)."""
+    import subprocess
+    import sys
+
+    program = f"""
+import sys
+sys.argv = ["triggermap"]
+import triggermap.launch
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from triggermap.services.context import AppContext
+from triggermap.ui.app import open_main_window
+app = QApplication(sys.argv[:1])
+context = AppContext.default({str(tmp_path)!r})
+context.check_program_files()
+window = open_main_window(context)
+QTimer.singleShot(0, app.quit)
+app.exec()
+window.grab()
+print(sorted(m for m in ("shapely", "numpy", "sqlite_utils", "click") if m in sys.modules))
+"""
+    finished = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert finished.stdout.strip().splitlines()[-1] == "[]"

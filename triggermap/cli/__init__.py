@@ -11,7 +11,6 @@ from triggermap import __version__, resources
 from triggermap.geometry.errors import AtlasError
 from triggermap.services.context import AppContext
 from triggermap.services.data_dir import DATA_DIR_VARIABLE, user_data_dir
-from triggermap.storage.catalogue_file import check_catalogue_file
 from triggermap.storage.errors import CatalogueUnavailable
 
 # Commands import the geometry (shapely) and SQLite libraries inside their bodies: opening the
@@ -38,28 +37,9 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
     """
     ctx.obj = user_data_dir(data_dir)
     if ctx.invoked_subcommand is None:
-        from triggermap.ui.app import run_gui
+        from triggermap.ui.app import run_application
 
-        def load_context() -> AppContext:
-            # a missing file is reported here, plainly; a damaged one by the window, which
-            # loads the files just after its first paint
-            context = AppContext.default(data_dir)
-            needed = [
-                context.catalogue_path,
-                *(context.svg_dir / f"{name}.svg" for name in resources.VIEW_NAMES),
-            ]
-            for path in needed:
-                if not path.is_file():
-                    raise click.ClickException(
-                        f"triggermap's own file {path} is missing; reinstall the program."
-                    )
-            try:
-                check_catalogue_file(context.catalogue_path)  # a few ms: SQLite's quick_check
-            except CatalogueUnavailable as error:
-                raise click.ClickException(str(error)) from error
-            return context
-
-        ctx.exit(run_gui(load_context))
+        ctx.exit(run_application(data_dir))
 
 
 @main.command()

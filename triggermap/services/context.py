@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from triggermap.storage.catalogue_search import CatalogueSearch
 
 
+class ProgramFilesUnusable(RuntimeError):
+    """A file the program ships (a body view, the catalogue) is missing or damaged."""
+
+
 @dataclass
 class AppContext:
     """Paths the program uses, and the atlas and catalogue loaded on first use."""
@@ -40,6 +44,24 @@ class AppContext:
         return cls(
             resources.svg_dir(), resources.catalogue_db(), cache, user_data_dir(data_dir)
         )
+
+    def check_program_files(self) -> None:
+        """Raise ProgramFilesUnusable unless every standard view's SVG exists and the catalogue
+        passes SQLite's quick_check: a few milliseconds, before any window opens. (A damaged
+        view is found when the geometry loads, just after the window's first paint.)"""
+        from triggermap.storage.catalogue_file import check_catalogue_file
+        from triggermap.storage.errors import CatalogueUnavailable
+
+        for name in resources.VIEW_NAMES:
+            path = self.svg_dir / f"{name}.svg"
+            if not path.is_file():
+                raise ProgramFilesUnusable(
+                    f"triggermap's own file {path} is missing; reinstall the program."
+                )
+        try:
+            check_catalogue_file(self.catalogue_path)
+        except CatalogueUnavailable as error:
+            raise ProgramFilesUnusable(str(error)) from error
 
     @property
     def atlas(self) -> Atlas:

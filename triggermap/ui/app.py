@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triggermap.ui.display_check import missing_display_reason
 
 if TYPE_CHECKING:
     from triggermap.services.context import AppContext
+
+
+def run_application(data_dir: Path | None) -> int:
+    """Check the display and the program's own files, then run the application until its
+    window closes; returns the process exit status. Problems are one sentence on stderr."""
+    from triggermap.services.context import AppContext, ProgramFilesUnusable
+
+    def load_context() -> AppContext:
+        context = AppContext.default(data_dir)
+        context.check_program_files()
+        return context
+
+    try:
+        return run_gui(load_context)
+    except ProgramFilesUnusable as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
 
 
 def run_gui(load_context: Callable[[], AppContext]) -> int:

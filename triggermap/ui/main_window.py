@@ -574,6 +574,8 @@ class MainWindow(QMainWindow):
             self._settings.setValue("map/view", name)
 
     def closeEvent(self, event) -> None:
+        if self.patient_panel is not None:
+            self.patient_panel.close_database()  # saves text still being typed, then closes
         if self._settings is not None:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())
