@@ -1,0 +1,1 @@
+"""The patient side of the application: the patient panel, its dialogs, history and explain mode."""

@@ -1,0 +1,282 @@
+"""A patient's history: visits on a timeline, pain scores and painted zones per visit, drawings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from html import escape
+from itertools import pairwise
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triggermap.clinic.model import Patient, Visit
+from triggermap.services.context import AppContext
+from triggermap.services.patient_map import patient_map
+from triggermap.ui.patient_map_picture import patient_map_image
+
+#: Colours of the plot: pain before red, after green, painted zones as pale blue bars.
+BEFORE_RED = QColor(183, 28, 28)
+AFTER_GREEN = QColor(46, 125, 50)
+ZONES_BLUE = QColor(120, 160, 210, 150)
+AXIS_GREY = QColor(110, 110, 110)
+#: Size of each small pain-drawing map, in pixels.
+DRAWING_SIZE = (340, 280)
+
+
+@dataclass(frozen=True)
+class VisitPoint:
+    """One visit as the plot sees it: its date, pain before and after (0–10 or None), and the
+    number of zones painted in its pain drawing."""
+
+    visit_date: date
+    pain_before: int | None
+    pain_after: int | None
+    painted_zones: int
+    finalised: bool
+
+
+def visit_points(visits: list[Visit]) -> list[VisitPoint]:
+    """The plot's points, oldest visit first."""
+    return [
+        VisitPoint(v.visit_date, v.pain_before, v.pain_after, len(v.pain_drawing), v.finalised)
+        for v in sorted(visits, key=lambda v: v.visit_date)
+    ]
+
+
+def date_positions(days: list[date], left: float, right: float) -> list[float]:
+    """x of each date on an axis from `left` to `right` (pixels), proportional to time; one
+    date (or all on one day) sits in the middle."""
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    span = (last - first).days
+    if span == 0:
+        return [(left + right) / 2] * len(days)
+    return [left + (right - left) * (day - first).days / span for day in days]
+
+
+class HistoryPlot(QWidget):
+    """Pain before and after each visit (left axis, 0–10) over painted-zone counts (bars, right
+    axis), dates along a timeline underneath; finalised visits have a filled dot."""
+
+    def __init__(self, points: list[VisitPoint], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points = points
+        self.setMinimumHeight(260)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName("Pain and painted zones over visits")
+
+    def plot_rect(self) -> QRectF:
+        """Where values are plotted, in widget pixels (axes and labels lie outside)."""
+        return QRectF(56, 40, max(10, self.width() - 56 - 64), max(10, self.height() - 40 - 78))
+
+    def x_positions(self) -> list[float]:
+        rect = self.plot_rect()
+        inset = min(40.0, rect.width() / 6)
+        return date_positions(
+            [p.visit_date for p in self.points], rect.left() + inset, rect.right() - inset
+        )
+
+    def pain_y(self, score: float) -> float:
+        rect = self.plot_rect()
+        return rect.bottom() - rect.height() * score / 10
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        rect = self.plot_rect()
+        font = QFont(self.font())
+        font.setPointSizeF(9)
+        painter.setFont(font)
+        # grid and the pain axis on the left
+        for score in range(0, 11, 2):
+            y = self.pain_y(score)
+            painter.setPen(QPen(QColor(225, 225, 225), 1))
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            painter.setPen(AXIS_GREY)
+            painter.drawText(
+                QRectF(rect.left() - 34, y - 8, 28, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(score),
+            )
+        painter.save()
+        painter.translate(14, rect.center().y())
+        painter.rotate(-90)
+        painter.drawText(QRectF(-80, -10, 160, 20), Qt.AlignmentFlag.AlignCenter, "Pain (0–10)")
+        painter.restore()
+        most_zones = max([p.painted_zones for p in self.points] + [4])
+        painter.drawText(
+            QRectF(rect.right() + 6, rect.top() - 8, 60, 16),
+            Qt.AlignmentFlag.AlignLeft,
+            f"{most_zones} zones",
+        )
+        painter.drawText(
+            QRectF(rect.right() + 6, rect.bottom() - 8, 60, 16),
+            Qt.AlignmentFlag.AlignLeft,
+            "0 zones",
+        )
+        xs = self.x_positions()
+        # painted zones as bars behind the lines
+        bar = max(8.0, min(28.0, rect.width() / max(1, len(xs)) / 3))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ZONES_BLUE)
+        for x, point in zip(xs, self.points, strict=True):
+            height = rect.height() * point.painted_zones / most_zones
+            painter.drawRect(QRectF(x - bar / 2, rect.bottom() - height, bar, height))
+        for field, colour, style in (
+            ("pain_before", BEFORE_RED, Qt.PenStyle.SolidLine),
+            ("pain_after", AFTER_GREEN, Qt.PenStyle.DashLine),
+        ):
+            marks = [
+                QPointF(x, self.pain_y(getattr(p, field)))
+                for x, p in zip(xs, self.points, strict=True)
+                if getattr(p, field) is not None
+            ]
+            painter.setPen(QPen(colour, 2.5, style))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for start, end in pairwise(marks):
+                painter.drawLine(start, end)
+            painter.setPen(QPen(colour, 2))
+            painter.setBrush(colour)
+            for mark in marks:
+                painter.drawEllipse(mark, 5, 5)
+        # the timeline: an axis with a dot per visit and its date
+        axis_y = rect.bottom() + 26
+        painter.setPen(QPen(AXIS_GREY, 2))
+        painter.drawLine(QPointF(rect.left(), axis_y), QPointF(rect.right(), axis_y))
+        for index, (x, point) in enumerate(zip(xs, self.points, strict=True)):
+            painter.setPen(QPen(QColor(31, 80, 130), 2))
+            painter.setBrush(QColor(31, 80, 130) if point.finalised else QColor("white"))
+            painter.drawEllipse(QPointF(x, axis_y), 6, 6)
+            painter.setPen(QColor(40, 40, 40))
+            # alternate label rows so close dates do not overlap
+            label_y = axis_y + 10 + (index % 2) * 16
+            painter.drawText(
+                QRectF(x - 45, label_y, 90, 16),
+                Qt.AlignmentFlag.AlignCenter,
+                point.visit_date.isoformat(),
+            )
+        # legend
+        legend_x = rect.left()
+        for colour, text, kind in (
+            (BEFORE_RED, "Pain before", "line"),
+            (AFTER_GREEN, "Pain after", "line"),
+            (ZONES_BLUE, "Painted zones", "bar"),
+            (QColor(31, 80, 130), "Finalised visit", "dot"),
+        ):
+            if kind == "line":
+                painter.setPen(QPen(colour, 2.5))
+                painter.drawLine(QPointF(legend_x, 18), QPointF(legend_x + 22, 18))
+            elif kind == "bar":
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawRect(QRectF(legend_x + 4, 11, 14, 14))
+            else:
+                painter.setPen(QPen(colour, 2))
+                painter.setBrush(colour)
+                painter.drawEllipse(QPointF(legend_x + 11, 18), 5, 5)
+            painter.setPen(QColor(40, 40, 40))
+            width = painter.fontMetrics().horizontalAdvance(text)
+            painter.drawText(
+                QRectF(legend_x + 28, 10, width + 4, 16), Qt.AlignmentFlag.AlignVCenter, text
+            )
+            legend_x += 28 + width + 22
+        if not self.points:
+            painter.setPen(AXIS_GREY)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "No visits yet")
+        painter.end()
+
+
+class HistoryWindow(QWidget):
+    """A window with the patient's visits: the plot and timeline, then each visit's pain drawing
+    as a small map, side by side, oldest first."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        patient: Patient,
+        visits: list[Visit],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(f"History — {patient.display_name}")
+        ordered = sorted(visits, key=lambda v: v.visit_date)
+        self.title = QLabel(
+            f"<span style='font-size:16pt; font-weight:bold'>{escape(patient.display_name)}"
+            f"</span>&nbsp;&nbsp;born {patient.date_of_birth.isoformat()} · "
+            f"{len(ordered)} visit{'s' if len(ordered) != 1 else ''}",
+            self,
+        )
+        self.plot = HistoryPlot(visit_points(ordered), self)
+        strip = QWidget(self)
+        strip_layout = QHBoxLayout(strip)
+        self.drawing_cards: list[QWidget] = []
+        self.drawing_pictures: list[QLabel] = []
+        for visit in ordered:
+            card = self._drawing_card(context, visit, strip)
+            strip_layout.addWidget(card)
+            self.drawing_cards.append(card)
+        strip_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(strip)
+        scroll.setWidgetResizable(True)
+        # tall enough for a whole card: the drawings scroll sideways only
+        scroll.setMinimumHeight(strip.sizeHint().height() + 24)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(QLabel("<b>Pain drawings</b>", self))
+        layout.addWidget(scroll)
+        self.resize(1100, 760)
+
+    def _drawing_card(self, context: AppContext, visit: Visit, parent: QWidget) -> QWidget:
+        card = QFrame(parent)
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(card)
+        scores = " → ".join(
+            "—" if score is None else str(score) for score in (visit.pain_before, visit.pain_after)
+        )
+        status = "✓ finalised" if visit.finalised else "draft"
+        heading = QLabel(f"<b>{visit.visit_date.isoformat()}</b> · pain {scores} · {status}", card)
+        complaint = QLabel(escape(visit.complaint or "no complaint recorded"), card)
+        complaint.setWordWrap(True)
+        complaint.setMaximumWidth(DRAWING_SIZE[0])
+        picture = QLabel(card)
+        picture.setAccessibleName(f"Pain drawing of {visit.visit_date.isoformat()}")
+        # only the pain drawing: needles and referral zones belong to the visit's own map
+        drawing_only = replace(visit, needles=())
+        image = patient_map_image(
+            patient_map(drawing_only, context.catalogue, context.atlas),
+            context.atlas,
+            context.svg_dir,
+            width_px=DRAWING_SIZE[0] * 2,
+            height_px=DRAWING_SIZE[1] * 2,
+        )
+        picture.setPixmap(
+            QPixmap.fromImage(image).scaled(
+                DRAWING_SIZE[0],
+                DRAWING_SIZE[1],
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+        zones = QLabel(f"{len(visit.pain_drawing)} zones painted", card)
+        self.drawing_pictures.append(picture)
+        for widget in (heading, complaint, picture, zones):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return card

@@ -1,0 +1,1199 @@
+"""The patient panel beside the map: find a patient, open a visit, plan and record the needling.
+
+Every edit of the open visit is an undoable command that saves at once (saves as you go); new
+safety warnings must be acknowledged before a point joins the plan, and are kept with the visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QFont, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triggermap.catalogue.model import TriggerPointId
+from triggermap.clinic.errors import PatientDataError
+from triggermap.clinic.model import (
+    ADJUNCTS,
+    ADVERSE_EVENT_KINDS,
+    ADVERSE_EVENT_SEVERITIES,
+    Addendum,
+    AdverseEventRecord,
+    NeedledPoint,
+    PainMark,
+    Patient,
+    SafetyWarning,
+    Visit,
+)
+from triggermap.clinic.safety import plan_warnings
+from triggermap.services.context import AppContext
+from triggermap.services.patient_records import (
+    amend_patient,
+    latest_backup,
+    new_patient_id,
+    new_visit_id,
+    open_patient_database,
+    record_visit,
+    register_patient,
+    restore_backup,
+)
+from triggermap.storage.patient_db import (
+    DiskFull,
+    PatientDatabase,
+    PatientDatabaseDamaged,
+    PatientDatabaseError,
+    VisitFinalised,
+)
+from triggermap.ui.patients.dialogs import (
+    ALERT_RED,
+    CARE_AMBER,
+    DONE_GREEN,
+    WARNING_TITLES,
+    AddendumDialog,
+    ConsentDialog,
+    FinaliseDialog,
+    PatientDialog,
+    SafetyWarningDialog,
+    ScreeningDialog,
+    words,
+)
+from triggermap.ui.patients.plan_table import PlanDelegate, PlanTableModel, point_title
+from triggermap.ui.patients.undo import VisitEdit
+
+#: Errors of saving that the panel shows and recovers from (the edit is rolled back).
+SAVE_ERRORS = (PatientDataError, DiskFull, VisitFinalised, PatientDatabaseError)
+#: How long typing in a text field rests before it is saved (ms): short, so a killed program
+#: loses at most a second or so of typing.
+TEXT_SAVE_DELAY_MS = 800
+#: Warning kinds about the patient (not one point); they lead the banner.
+PATIENT_WARNING_KINDS = ("contraindication", "precaution", "no_consent", "no_screening")
+
+
+def age_on(born: date, today: date) -> int:
+    """Whole years of age on `today`."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def warning_key(warning: SafetyWarning) -> tuple:
+    """What makes a warning the same warning again as the plan grows (the message of a point's
+    hazard names the needle's number, which changes when needles are removed)."""
+    if warning.trigger_point_id:
+        return (warning.kind, warning.trigger_point_id, warning.side, warning.max_depth_mm)
+    if warning.kind == "both_sides_of_thorax":
+        return (warning.kind,)
+    return (warning.kind, warning.message)
+
+
+def badge(text: str, colour: str) -> str:
+    """A coloured badge as rich text (white on `colour`)."""
+    return (
+        f"<span style='background:{colour}; color:white; font-weight:bold;'>"
+        f"&nbsp;{escape(text)}&nbsp;</span>"
+    )
+
+
+class CommittingTextEdit(QPlainTextEdit):
+    """A text field that reports `committed` when it loses focus, so the text is saved then."""
+
+    committed = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.committed.emit()
+
+
+class PatientPanel(QWidget):
+    """Patients, their visits and the open visit's plan; a dock beside the body map.
+
+    Signals: `visit_changed(Visit | None)` after every change of the open visit (undo and redo
+    too); `patient_changed(Patient | None)`. Slots for the map: `add_trigger_point`,
+    `remove_needle`, `set_pain_drawing`. `undo_action` and `redo_action` belong in the Edit menu.
+
+    The steps that ask the therapist are attributes a test (or a kiosk) may replace:
+    `confirm_warnings(list[SafetyWarning]) -> bool`, `ask_finalise() -> signer | None`,
+    `ask_addendum() -> (author, text) | None`, `choose_handout_path(name) -> Path | None`.
+    """
+
+    visit_changed = Signal(object)
+    patient_changed = Signal(object)
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], date] = date.today,
+        therapist: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._catalogue = context.catalogue
+        self._today = today
+        self.therapist = therapist
+        self._database: PatientDatabase | None = None
+        self._damaged: PatientDatabaseDamaged | None = None
+        self._patient: Patient | None = None
+        self._visit: Visit | None = None
+        self._refreshing = False
+        self._undo_stack = QUndoStack(self)
+        # own actions rather than the stack's: text still being typed is saved first, so Undo
+        # takes back exactly what the therapist sees
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setEnabled(False)
+        self.redo_action.triggered.connect(self.redo)
+        self._undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self._undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self._undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setText(f"&Undo {text}".strip())
+        )
+        self._undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setText(f"&Redo {text}".strip())
+        )
+        self.confirm_warnings: Callable[[list[SafetyWarning]], bool] = self._ask_warnings
+        self.ask_finalise: Callable[[], str | None] = self._ask_finalise
+        self.ask_addendum: Callable[[], tuple[str, str] | None] = self._ask_addendum
+        self.choose_handout_path: Callable[[str], Path | None] = self._choose_handout_path
+        self.explain_window: QWidget | None = None
+        self.history_window: QWidget | None = None
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_SAVE_DELAY_MS)
+        self._text_timer.timeout.connect(self.save_typed_text)
+
+        inner = QWidget(self)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._build_alerts(inner))
+        layout.addWidget(self._build_finder(inner))
+        layout.addWidget(self._build_patient(inner))
+        layout.addWidget(self._build_visit(inner), 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # the dock's width is the panel's: long lines wrap, the plan table scrolls sideways
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._show_patient()
+        self.setMinimumWidth(420)
+
+    # ----------------------------------------------------------------- building the parts
+
+    def _build_alerts(self, parent: QWidget) -> QWidget:
+        box = QFrame(parent)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.problem_label = QLabel(box)
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problem_label.setAccessibleName("Problem")
+        self.problem_label.setStyleSheet(
+            f"background:#fdecea; color:{ALERT_RED}; border:2px solid {ALERT_RED}; padding:6px;"
+        )
+        self.problem_label.hide()
+        self.restore_button = QPushButton("Restore the latest backup…", box)
+        self.restore_button.clicked.connect(self.restore_latest_backup)
+        self.restore_button.hide()
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.restore_button)
+        return box
+
+    def _build_finder(self, parent: QWidget) -> QWidget:
+        group = QGroupBox("Patients", parent)
+        layout = QVBoxLayout(group)
+        row = QHBoxLayout()
+        self.search_field = QLineEdit(group)
+        self.search_field.setPlaceholderText("Find by name or date of birth (1980-03-14)")
+        self.search_field.setAccessibleName("Find patient")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(self.search)
+        self.new_patient_button = QPushButton("New patient…", group)
+        self.new_patient_button.clicked.connect(self.new_patient)
+        row.addWidget(self.search_field, 1)
+        row.addWidget(self.new_patient_button)
+        layout.addLayout(row)
+        self.results = QListWidget(group)
+        self.results.setAccessibleName("Patients found")
+        self.results.setMaximumHeight(96)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.itemActivated.connect(self._open_result)
+        self.results.itemClicked.connect(self._open_result)
+        layout.addWidget(self.results)
+        return group
+
+    def _build_patient(self, parent: QWidget) -> QWidget:
+        self.patient_group = QGroupBox("Patient", parent)
+        layout = QVBoxLayout(self.patient_group)
+        self.patient_name = QLabel(self.patient_group)
+        font = QFont(self.patient_name.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.patient_name.setFont(font)
+        self.patient_facts = QLabel(self.patient_group)
+        self.patient_facts.setWordWrap(True)
+        self.patient_badges = QLabel(self.patient_group)
+        self.patient_badges.setTextFormat(Qt.TextFormat.RichText)
+        self.patient_badges.setWordWrap(True)
+        self.patient_badges.setAccessibleName("Screening and consent")
+        buttons = QHBoxLayout()
+        self.screening_button = QPushButton("Screening…", self.patient_group)
+        self.screening_button.clicked.connect(self.edit_screening)
+        self.consent_button = QPushButton("Consent…", self.patient_group)
+        self.consent_button.clicked.connect(self.edit_consent)
+        self.edit_patient_button = QPushButton("Details…", self.patient_group)
+        self.edit_patient_button.clicked.connect(self.edit_patient)
+        for button in (self.screening_button, self.consent_button, self.edit_patient_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.visits = QListWidget(self.patient_group)
+        self.visits.setAccessibleName("Visits")
+        self.visits.setMaximumHeight(100)
+        self.visits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.visits.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.visits.itemClicked.connect(self._open_visit_item)
+        self.visits.itemActivated.connect(self._open_visit_item)
+        visit_buttons = QHBoxLayout()
+        self.new_visit_button = QPushButton("New visit", self.patient_group)
+        self.new_visit_button.clicked.connect(self.new_visit)
+        self.history_button = QPushButton("History", self.patient_group)
+        self.history_button.clicked.connect(self.show_history)
+        visit_buttons.addWidget(self.new_visit_button)
+        visit_buttons.addWidget(self.history_button)
+        visit_buttons.addStretch(1)
+        layout.addWidget(self.patient_name)
+        layout.addWidget(self.patient_facts)
+        layout.addWidget(self.patient_badges)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("Visits", self.patient_group))
+        layout.addWidget(self.visits)
+        layout.addLayout(visit_buttons)
+        return self.patient_group
+
+    def _build_visit(self, parent: QWidget) -> QWidget:
+        self.visit_group = QGroupBox("Visit", parent)
+        layout = QVBoxLayout(self.visit_group)
+        self.visit_status = QLabel(self.visit_group)
+        self.visit_status.setTextFormat(Qt.TextFormat.RichText)
+        self.visit_status.setWordWrap(True)
+        self.warning_banner = QLabel(self.visit_group)
+        self.warning_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.warning_banner.setWordWrap(True)
+        self.warning_banner.setAccessibleName("Safety warnings")
+        self.warning_banner.setStyleSheet(
+            f"background:{ALERT_RED}; color:white; padding:6px; border-radius:3px;"
+        )
+        layout.addWidget(self.visit_status)
+        layout.addWidget(self.warning_banner)
+
+        form = QFormLayout()
+        self.complaint = QLineEdit(self.visit_group)
+        self.complaint.setPlaceholderText("What brings the patient today")
+        self.complaint.setAccessibleName("Complaint")
+        self.complaint.textEdited.connect(lambda _: self._text_timer.start())
+        self.complaint.editingFinished.connect(self.save_typed_text)
+        scores = QHBoxLayout()
+        self.pain_before = self._pain_box("Pain before (0–10)")
+        self.pain_after = self._pain_box("Pain after (0–10)")
+        self.pain_before.valueChanged.connect(lambda v: self._edit_score("pain_before", v))
+        self.pain_after.valueChanged.connect(lambda v: self._edit_score("pain_after", v))
+        scores.addWidget(QLabel("before", self.visit_group))
+        scores.addWidget(self.pain_before)
+        scores.addSpacing(12)
+        scores.addWidget(QLabel("after", self.visit_group))
+        scores.addWidget(self.pain_after)
+        scores.addStretch(1)
+        self.pain_drawing_label = QLabel(self.visit_group)
+        self.pain_drawing_label.setWordWrap(True)
+        self.pain_drawing_label.setAccessibleName("Pain drawing")
+        form.addRow("Complaint", self.complaint)
+        form.addRow("Pain (NRS)", scores)
+        form.addRow("Pain drawing", self.pain_drawing_label)
+        layout.addLayout(form)
+
+        plan_title = QHBoxLayout()
+        plan_label = QLabel("<b>Plan and needling</b> — click trigger points on the map", self)
+        plan_label.setWordWrap(True)
+        self.remove_needle_button = QPushButton("Remove needle", self.visit_group)
+        self.remove_needle_button.clicked.connect(self._remove_selected_needle)
+        plan_title.addWidget(plan_label, 1)
+        plan_title.addWidget(self.remove_needle_button)
+        layout.addLayout(plan_title)
+        self.plan_model = PlanTableModel(self._catalogue, self)
+        self.plan_model.needle_edit_requested.connect(self.edit_needle)
+        self.plan_table = QTableView(self.visit_group)
+        self.plan_table.setAccessibleName("Plan")
+        self.plan_table.setModel(self.plan_model)
+        self.plan_table.setItemDelegate(PlanDelegate(self.plan_table))
+        self.plan_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.plan_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.plan_table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.plan_table.verticalHeader().hide()
+        self.plan_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.plan_table.setAlternatingRowColors(True)
+        # as tall as its rows (never shorter than a few): the panel scrolls, not the table
+        self.plan_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.plan_model.modelReset.connect(self._fit_plan_height)
+        self._fit_plan_height()
+        layout.addWidget(self.plan_table)
+        self.plan_notice = QLabel(self.visit_group)
+        self.plan_notice.setWordWrap(True)
+        self.plan_notice.setStyleSheet(f"color:{CARE_AMBER};")
+        layout.addWidget(self.plan_notice)
+
+        adjuncts = QGroupBox("Adjuncts", self.visit_group)
+        grid = QGridLayout(adjuncts)
+        self.adjunct_boxes: dict[str, QCheckBox] = {}
+        for number, adjunct in enumerate(ADJUNCTS):
+            box = QCheckBox(words(adjunct).capitalize(), adjuncts)
+            box.toggled.connect(lambda on, a=adjunct: self._edit_adjunct(a, on))
+            grid.addWidget(box, number // 3, number % 3)
+            self.adjunct_boxes[adjunct] = box
+        layout.addWidget(adjuncts)
+
+        events = QGroupBox("Adverse events", self.visit_group)
+        events_layout = QVBoxLayout(events)
+        self.adverse_events = QListWidget(events)
+        self.adverse_events.setAccessibleName("Adverse events")
+        self.adverse_events.setMaximumHeight(64)
+        row = QHBoxLayout()
+        self.event_kind = QComboBox(events)
+        for kind in ADVERSE_EVENT_KINDS:
+            self.event_kind.addItem(words(kind).capitalize(), kind)
+        self.event_severity = QComboBox(events)
+        for severity in ADVERSE_EVENT_SEVERITIES:
+            self.event_severity.addItem(severity, severity)
+        self.add_event_button = QPushButton("Add", events)
+        self.add_event_button.clicked.connect(
+            lambda: self.add_adverse_event(
+                self.event_kind.currentData(), self.event_severity.currentData()
+            )
+        )
+        self.remove_event_button = QPushButton("Remove", events)
+        self.remove_event_button.clicked.connect(self._remove_selected_event)
+        for widget in (self.event_kind, self.event_severity):
+            row.addWidget(widget, 1)
+        row.addWidget(self.add_event_button)
+        row.addWidget(self.remove_event_button)
+        events.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        events_layout.addWidget(self.adverse_events)
+        events_layout.addLayout(row)
+        layout.addWidget(events)
+
+        self.notes = CommittingTextEdit(self.visit_group)
+        self.notes.setPlaceholderText("Notes on this visit")
+        self.notes.setAccessibleName("Visit notes")
+        self.notes.setFixedHeight(60)
+        self.notes.textChanged.connect(self._notes_typed)
+        self.notes.committed.connect(self.save_typed_text)
+        layout.addWidget(self.notes)
+        self.addenda = QLabel(self.visit_group)
+        self.addenda.setWordWrap(True)
+        self.addenda.setTextFormat(Qt.TextFormat.RichText)
+        self.addenda.setAccessibleName("Addenda")
+        layout.addWidget(self.addenda)
+
+        actions = QGridLayout()
+        self.finalise_button = QPushButton("Finalise…", self.visit_group)
+        self.finalise_button.clicked.connect(self.finalise)
+        self.addendum_button = QPushButton("Add addendum…", self.visit_group)
+        self.addendum_button.clicked.connect(self.add_addendum)
+        self.explain_button = QPushButton("Explain to patient", self.visit_group)
+        self.explain_button.clicked.connect(self.explain)
+        self.handout_button = QPushButton("Save handout PDF…", self.visit_group)
+        self.handout_button.clicked.connect(self.save_handout)
+        actions.addWidget(self.finalise_button, 0, 0)
+        actions.addWidget(self.addendum_button, 0, 0)
+        actions.addWidget(self.explain_button, 0, 1)
+        actions.addWidget(self.handout_button, 0, 2)
+        layout.addLayout(actions)
+        # spare height collects below the buttons, not between the parts
+        layout.addStretch(1)
+        return self.visit_group
+
+    def _fit_plan_height(self) -> None:
+        rows = max(3, self.plan_model.rowCount())
+        header = self.plan_table.horizontalHeader().sizeHint().height()
+        row = self.plan_table.verticalHeader().defaultSectionSize()
+        scroll_bar = self.plan_table.horizontalScrollBar().sizeHint().height()
+        self.plan_table.setFixedHeight(header + rows * row + scroll_bar + 4)
+
+    def _pain_box(self, name: str) -> QSpinBox:
+        box = QSpinBox(self)
+        # -1 stands for "not recorded" and shows as a dash
+        box.setRange(-1, 10)
+        box.setSpecialValueText("—")
+        box.setAccessibleName(name)
+        return box
+
+    # ----------------------------------------------------------------- properties
+
+    @property
+    def current_patient(self) -> Patient | None:
+        return self._patient
+
+    @property
+    def current_visit(self) -> Visit | None:
+        return self._visit
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self._undo_stack
+
+    def undo(self) -> None:
+        """Undo the last edit of the open visit (text being typed is saved first)."""
+        self.save_typed_text()
+        self._undo_stack.undo()
+
+    def redo(self) -> None:
+        self._undo_stack.redo()
+
+    # ----------------------------------------------------------------- the database
+
+    def database(self) -> PatientDatabase | None:
+        """The patient database, opened on first use; None (and a message) when it cannot be
+        opened. A damaged file is left exactly as it is."""
+        if self._database is None and self._damaged is None:
+            try:
+                self._database = open_patient_database(self._context.data_dir)
+            except PatientDatabaseDamaged as damaged:
+                self._damaged = damaged
+                self._show_damaged(damaged)
+            except PatientDatabaseError as error:
+                self.show_problem("The patient records cannot be opened", str(error))
+        return self._database
+
+    def close_database(self) -> None:
+        """Save typed text and close the database (call when the program ends)."""
+        self.save_typed_text()
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # a damaged database is reported as soon as the panel is seen, not at the first search
+        if self._database is None and self._damaged is None:
+            self.database()
+            self.search(self.search_field.text())
+
+    def _show_damaged(self, damaged: PatientDatabaseDamaged) -> None:
+        backup = damaged.latest_backup or latest_backup(self._context.data_dir)
+        text = (
+            f"<b>The patient database cannot be read: it is damaged.</b><br>"
+            f"{escape(str(damaged.path))}<br>The file has not been changed."
+        )
+        if backup is not None:
+            text += f"<br>The latest backup is {escape(Path(backup).name)}."
+            self.restore_button.show()
+        else:
+            text += "<br>No backup was found."
+        self.problem_label.setText(text)
+        self.problem_label.show()
+        for widget in (self.search_field, self.new_patient_button, self.results):
+            widget.setEnabled(False)
+
+    def restore_latest_backup(self) -> bool:
+        """Restore the latest backup (the damaged file is moved aside by the service, never
+        overwritten) and open it; True when the records are available again."""
+        backup = (self._damaged.latest_backup if self._damaged else None) or latest_backup(
+            self._context.data_dir
+        )
+        if backup is None:
+            return False
+        try:
+            restore_backup(self._context.data_dir, backup)
+        except (OSError, PatientDatabaseError) as error:
+            self.show_problem("The backup could not be restored", str(error))
+            return False
+        self._damaged = None
+        self.restore_button.hide()
+        self.problem_label.hide()
+        for widget in (self.search_field, self.new_patient_button, self.results):
+            widget.setEnabled(True)
+        if self.database() is None:
+            return False
+        self.search(self.search_field.text())
+        return True
+
+    def show_problem(self, title: str, text: str) -> None:
+        """Show a problem above the panel until the next successful change."""
+        self.problem_label.setText(f"<b>{escape(title)}</b><br>{escape(text)}")
+        self.problem_label.show()
+
+    def _clear_problem(self) -> None:
+        if self._damaged is None:
+            self.problem_label.hide()
+
+    # ----------------------------------------------------------------- patients
+
+    def search(self, text: str = "") -> list[Patient]:
+        """List the patients whose name or date of birth (1980-03-14, 14.3.1980) matches; the
+        first patients by name for no text."""
+        database = self.database()
+        self.results.clear()
+        if database is None:
+            return []
+        found = database.find_patients(text)
+        for patient in found:
+            item = QListWidgetItem(
+                f"{patient.display_name}  ·  born {patient.date_of_birth.isoformat()}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, patient.id)
+            self.results.addItem(item)
+        return found
+
+    def _open_result(self, item: QListWidgetItem) -> None:
+        database = self.database()
+        if database is not None:
+            self.open_patient(database.patient(item.data(Qt.ItemDataRole.UserRole)))
+
+    def make_patient_dialog(self, patient: Patient | None = None) -> PatientDialog:
+        """The dialog for a new patient (or to correct `patient`)."""
+        return PatientDialog(new_patient_id(), self._today(), self, patient=patient)
+
+    def new_patient(self) -> Patient | None:
+        """Ask for a new patient, save and open them; None when cancelled."""
+        return self._enter_patient(None)
+
+    def edit_patient(self) -> Patient | None:
+        """Correct the open patient's details."""
+        if self._patient is None:
+            return None
+        return self._enter_patient(self._patient)
+
+    def _enter_patient(self, original: Patient | None) -> Patient | None:
+        database = self.database()
+        if database is None:
+            return None
+        dialog = self.make_patient_dialog(original)
+        try:
+            while dialog.exec() == QDialog.DialogCode.Accepted:
+                patient = dialog.patient()
+                try:
+                    self._save_patient(database, patient, new=original is None)
+                except PatientDataError as error:
+                    dialog.show_problems(error.problems)
+                    continue
+                except SAVE_ERRORS as error:
+                    self.show_problem("The patient was not saved", str(error))
+                    return None
+                self.open_patient(patient)
+                self.search(self.search_field.text())
+                return patient
+            return None
+        finally:
+            dialog.deleteLater()
+
+    def _save_patient(self, database: PatientDatabase, patient: Patient, *, new: bool) -> None:
+        if new:
+            register_patient(database, self._catalogue, patient, self._today())
+        else:
+            amend_patient(database, self._catalogue, patient, self._today())
+        self._clear_problem()
+
+    def open_patient(self, patient: Patient | None) -> None:
+        """Show this patient and their visits; no visit is open until one is chosen."""
+        self.save_typed_text()
+        self._patient = patient
+        self._open(None)
+        self._show_patient()
+        self.patient_changed.emit(patient)
+
+    def _replace_patient(self, patient: Patient) -> bool:
+        database = self.database()
+        if database is None:
+            return False
+        try:
+            self._save_patient(database, patient, new=False)
+        except SAVE_ERRORS as error:
+            self.show_problem("The patient was not saved", str(error))
+            return False
+        self._patient = patient
+        self._show_patient()
+        self._show_visit()
+        self.patient_changed.emit(patient)
+        return True
+
+    def make_screening_dialog(self) -> ScreeningDialog:
+        assert self._patient is not None
+        return ScreeningDialog(self._catalogue, self._today(), self._patient.screening, self)
+
+    def edit_screening(self) -> bool:
+        """Record a new dated contraindication screening for the open patient."""
+        if self._patient is None:
+            return False
+        dialog = self.make_screening_dialog()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            return self._replace_patient(replace(self._patient, screening=dialog.screening()))
+        finally:
+            dialog.deleteLater()
+
+    def make_consent_dialog(self) -> ConsentDialog:
+        assert self._patient is not None
+        return ConsentDialog(self._patient, self._today(), self)
+
+    def edit_consent(self) -> bool:
+        """Record the open patient's consent to dry needling."""
+        if self._patient is None:
+            return False
+        dialog = self.make_consent_dialog()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            return self._replace_patient(replace(self._patient, consent=dialog.consent()))
+        finally:
+            dialog.deleteLater()
+
+    def _show_patient(self) -> None:
+        patient = self._patient
+        self.patient_group.setVisible(patient is not None)
+        if patient is None:
+            self.visits.clear()
+            return
+        today = self._today()
+        self.patient_name.setText(patient.display_name)
+        facts = [f"{age_on(patient.date_of_birth, today)} years", patient.sex]
+        facts.append(f"born {patient.date_of_birth.isoformat()}")
+        bmi = patient.body_mass_index
+        facts.append(f"BMI {bmi:.1f}" if bmi is not None else "BMI unknown")
+        self.patient_facts.setText("  ·  ".join(facts))
+        self.patient_badges.setText(" ".join(self._badges(patient, today)))
+        self._list_visits()
+
+    def _badges(self, patient: Patient, today: date) -> list[str]:
+        badges = []
+        screening = patient.screening
+        if screening is None:
+            badges.append(badge("No screening", ALERT_RED))
+        else:
+            severities = [
+                self._catalogue.contraindications[c].severity
+                for c in screening.present()
+                if c in self._catalogue.contraindications
+            ]
+            stale = (today - screening.screened_on).days > 365
+            if "absolute" in severities or "relative" in severities:
+                names = [
+                    self._catalogue.contraindications[c].name
+                    for c in screening.present()
+                    if c in self._catalogue.contraindications
+                    and self._catalogue.contraindications[c].severity != "precaution"
+                ]
+                badges.append(badge("Contraindicated: " + "; ".join(names), ALERT_RED))
+            elif severities:
+                badges.append(badge("Precaution", CARE_AMBER))
+            else:
+                badges.append(badge(f"Screened {screening.screened_on.isoformat()}", DONE_GREEN))
+            if stale:
+                badges.append(badge("Screening over a year old", ALERT_RED))
+        consent = patient.consent
+        if consent is None:
+            badges.append(badge("No consent", ALERT_RED))
+        elif not consent.signed:
+            badges.append(badge("Consent not signed", ALERT_RED))
+        else:
+            badges.append(badge(f"Consent signed {consent.given_on.isoformat()}", DONE_GREEN))
+        return badges
+
+    # ----------------------------------------------------------------- visits
+
+    def _list_visits(self) -> None:
+        self.visits.clear()
+        database = self.database()
+        if database is None or self._patient is None:
+            return
+        for visit in reversed(database.visits_of(self._patient.id)):
+            mark = "✓" if visit.finalised else "✎"
+            complaint = visit.complaint or "no complaint recorded"
+            item = QListWidgetItem(f"{mark}  {visit.visit_date.isoformat()} — {complaint}")
+            item.setData(Qt.ItemDataRole.UserRole, visit.id)
+            item.setToolTip("Finalised" if visit.finalised else "Draft")
+            self.visits.addItem(item)
+            if self._visit is not None and visit.id == self._visit.id:
+                item.setSelected(True)
+
+    def _open_visit_item(self, item: QListWidgetItem) -> None:
+        database = self.database()
+        if database is not None:
+            self.open_visit(database.visit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def new_visit(self) -> Visit | None:
+        """Start today's visit for the open patient (saved at once) and open it."""
+        database = self.database()
+        if database is None or self._patient is None:
+            return None
+        visit = Visit(id=new_visit_id(), patient_id=self._patient.id, visit_date=self._today())
+        try:
+            record_visit(database, self._catalogue, visit, self._today())
+        except SAVE_ERRORS as error:
+            self.show_problem("The visit was not started", str(error))
+            return None
+        self._clear_problem()
+        self.open_visit(visit)
+        return visit
+
+    def open_visit(self, visit: Visit | None) -> None:
+        """Open a visit of the open patient (or none)."""
+        self.save_typed_text()
+        self._open(visit)
+        self._list_visits()
+
+    def _open(self, visit: Visit | None) -> None:
+        self._undo_stack.clear()
+        self._visit = visit
+        self.plan_notice.clear()
+        self._show_visit()
+        self.visit_changed.emit(visit)
+
+    def current_warnings(self) -> list[SafetyWarning]:
+        """The warnings the open visit's plan raises now (patient and points)."""
+        if self._patient is None or self._visit is None:
+            return []
+        return plan_warnings(self._patient, self._visit, self._catalogue, self._today())
+
+    def _show_visit(self) -> None:
+        visit = self._visit
+        self.visit_group.setVisible(visit is not None)
+        if visit is None:
+            self.plan_model.show_plan((), (), editable=False)
+            return
+        self._refreshing = True
+        try:
+            editable = not visit.finalised
+            if visit.finalised:
+                signed = visit.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                self.visit_status.setText(
+                    f"<b>Visit of {visit.visit_date.isoformat()}</b> — "
+                    + badge(f"Finalised {signed} by {visit.finalised_by}", DONE_GREEN)
+                    + " read-only; add corrections as addenda"
+                )
+            else:
+                self.visit_status.setText(
+                    f"<b>Visit of {visit.visit_date.isoformat()}</b> — draft, saved as you go"
+                )
+            warnings = self.current_warnings()
+            self._show_banner(warnings if editable else list(visit.warnings))
+            # compared stripped, so a save does not take a space being typed from under the caret
+            if self.complaint.text().strip() != visit.complaint:
+                self.complaint.setText(visit.complaint)
+                if not self.complaint.hasFocus():
+                    # show a long complaint from its beginning
+                    self.complaint.setCursorPosition(0)
+            self.pain_before.setValue(-1 if visit.pain_before is None else visit.pain_before)
+            self.pain_after.setValue(-1 if visit.pain_after is None else visit.pain_after)
+            self.pain_drawing_label.setText(self._pain_drawing_words(visit.pain_drawing))
+            self.plan_model.show_plan(visit.needles, tuple(warnings), editable=editable)
+            for adjunct, box in self.adjunct_boxes.items():
+                box.setChecked(adjunct in visit.adjuncts)
+                box.setEnabled(editable)
+            self.adverse_events.clear()
+            for event in visit.adverse_events:
+                self.adverse_events.addItem(
+                    f"{words(event.kind).capitalize()} — {event.severity}"
+                    + (f": {event.note}" if event.note else "")
+                )
+            if self.notes.toPlainText().strip() != visit.notes:
+                self.notes.setPlainText(visit.notes)
+            for widget in (
+                self.complaint,
+                self.pain_before,
+                self.pain_after,
+                self.remove_needle_button,
+                self.event_kind,
+                self.event_severity,
+                self.add_event_button,
+                self.remove_event_button,
+            ):
+                widget.setEnabled(editable)
+            self.complaint.setReadOnly(not editable)
+            self.notes.setReadOnly(not editable)
+            self.finalise_button.setVisible(editable)
+            self.addendum_button.setVisible(not editable)
+            self.addenda.setVisible(bool(visit.addenda))
+            self.addenda.setText(
+                "<b>Addenda</b>"
+                + "".join(
+                    f"<p><b>{a.written_at.astimezone().strftime('%Y-%m-%d %H:%M')}, "
+                    f"{escape(a.author)}:</b> {escape(a.text)}</p>"
+                    for a in visit.addenda
+                )
+            )
+        finally:
+            self._refreshing = False
+
+    def _show_banner(self, warnings: list[SafetyWarning]) -> None:
+        if not warnings:
+            self.warning_banner.hide()
+            self.warning_banner.clear()
+            return
+        ordered = sorted(warnings, key=lambda w: w.kind not in PATIENT_WARNING_KINDS)
+        lines = []
+        for warning in ordered:
+            title = WARNING_TITLES.get(warning.kind, words(warning.kind).capitalize())
+            depth = (
+                f" <b>max {warning.max_depth_mm:g} mm</b>"
+                if warning.max_depth_mm is not None
+                else ""
+            )
+            message = warning.message
+            # the safety rules start some messages with the title itself ("Precaution: …")
+            if message.lower().startswith(title.lower() + ":"):
+                message = message[len(title) + 1 :].lstrip()
+            lines.append(f"⚠ <b>{escape(title)}</b>{depth}: {escape(message)}")
+        self.warning_banner.setText("<br>".join(lines))
+        self.warning_banner.show()
+
+    def _pain_drawing_words(self, marks: tuple[PainMark, ...]) -> str:
+        if not marks:
+            return "none yet — use “Where does it hurt?” on the map"
+        parts = []
+        for mark in sorted(marks, key=lambda m: -m.intensity):
+            pieces = mark.region_id.split(".")
+            if len(pieces) == 3 and pieces[1] in self._catalogue.zones:
+                name = self._catalogue.zones[pieces[1]].name
+                side = "" if pieces[2] == "midline" else f" ({pieces[2]})"
+                parts.append(f"{name}{side} {mark.intensity}")
+            else:
+                parts.append(f"{mark.region_id} {mark.intensity}")
+        return f"{len(marks)} zones: " + ", ".join(parts)
+
+    # ----------------------------------------------------------------- edits (undoable)
+
+    def _editable_visit(self) -> Visit | None:
+        """The open visit if it may be edited, with any typed text saved first (an edit is
+        computed from it, and would otherwise undo the typing)."""
+        self.save_typed_text()
+        visit = self._visit
+        if visit is None:
+            self.plan_notice.setText("Open or start a visit first.")
+            return None
+        if visit.finalised:
+            self.plan_notice.setText("This visit is finalised: add an addendum instead.")
+            return None
+        return visit
+
+    def _apply(self, visit: Visit) -> bool:
+        """Save `visit` and show it; on failure show why and keep showing what is saved."""
+        database = self.database()
+        if database is None:
+            return False
+        try:
+            record_visit(database, self._catalogue, visit, self._today())
+        except SAVE_ERRORS as error:
+            self.show_problem("The change was not saved and has been undone", str(error))
+            self._show_visit()
+            return False
+        self._clear_problem()
+        self._visit = visit
+        self._show_visit()
+        self._list_visits()
+        self.visit_changed.emit(visit)
+        return True
+
+    def _push(self, after: Visit, text: str, merge_key: str | None = None) -> bool:
+        """Apply an edit of the open visit as an undoable command; True when it was saved."""
+        before = self._visit
+        if before is None or after == before:
+            return False
+        command = VisitEdit(self._apply, before, after, text, merge_key)
+        self._undo_stack.push(command)
+        return self._visit == after
+
+    def add_trigger_point(self, point_id: str, side: str) -> bool:
+        """Add a trigger point on the patient's `side` to the plan as the next numbered needle,
+        after any new safety warning is acknowledged; True when it was added."""
+        visit = self._editable_visit()
+        if visit is None or self._patient is None:
+            return False
+        if any(n.trigger_point_id == point_id and n.side == side for n in visit.needles):
+            self.plan_notice.setText(
+                f"{point_title(self._catalogue, point_id)} ({side}) is already in the plan."
+            )
+            return False
+        number = max((n.number for n in visit.needles), default=0) + 1
+        needle = NeedledPoint(number=number, trigger_point_id=TriggerPointId(point_id), side=side)
+        planned = replace(visit, needles=(*visit.needles, needle))
+        known = {warning_key(w) for w in visit.warnings}
+        fresh = [
+            w
+            for w in plan_warnings(self._patient, planned, self._catalogue, self._today())
+            if warning_key(w) not in known
+        ]
+        if fresh and not self.confirm_warnings(fresh):
+            self.plan_notice.setText(
+                f"{point_title(self._catalogue, point_id)} ({side}) was not added."
+            )
+            return False
+        self.plan_notice.clear()
+        planned = replace(planned, warnings=(*visit.warnings, *fresh))
+        return self._push(
+            planned, f"Add needle {number}: {point_title(self._catalogue, point_id)} ({side})"
+        )
+
+    def remove_needle(self, number: int) -> bool:
+        """Take needle `number` out of the plan; later needles move up one number."""
+        visit = self._editable_visit()
+        if visit is None or all(n.number != number for n in visit.needles):
+            return False
+        kept = [n for n in visit.needles if n.number != number]
+        renumbered = tuple(replace(n, number=i) for i, n in enumerate(kept, start=1))
+        return self._push(replace(visit, needles=renumbered), f"Remove needle {number}")
+
+    def _remove_selected_needle(self) -> None:
+        rows = self.plan_table.selectionModel().selectedRows()
+        if rows:
+            self.remove_needle(self.plan_model.needle_at(rows[0].row()).number)
+
+    def edit_needle(self, number: int, field: str, value: object) -> bool:
+        """Change one recorded field (depth, technique, …) of needle `number`."""
+        visit = self._editable_visit()
+        if visit is None:
+            return False
+        needles = tuple(
+            replace(n, **{field: value}) if n.number == number else n for n in visit.needles
+        )
+        return self._push(replace(visit, needles=needles), f"Needle {number}: {words(field)}")
+
+    def set_pain_drawing(self, marks: tuple[PainMark, ...]) -> bool:
+        """Replace the open visit's pain drawing (zones with intensity 0–10)."""
+        visit = self._editable_visit()
+        if visit is None:
+            return False
+        return self._push(replace(visit, pain_drawing=tuple(marks)), "Change pain drawing")
+
+    def _edit_score(self, field: str, value: int) -> None:
+        if self._refreshing:
+            return
+        visit = self._editable_visit()
+        if visit is None:
+            return
+        score = None if value < 0 else value
+        self._push(replace(visit, **{field: score}), f"Change {words(field)}", merge_key=field)
+
+    def _edit_adjunct(self, adjunct: str, on: bool) -> None:
+        if self._refreshing:
+            return
+        visit = self._editable_visit()
+        if visit is None:
+            return
+        chosen = [
+            a for a in ADJUNCTS if (a in visit.adjuncts and a != adjunct) or (a == adjunct and on)
+        ]
+        verb = "Add" if on else "Remove"
+        self._push(replace(visit, adjuncts=tuple(chosen)), f"{verb} adjunct {words(adjunct)}")
+
+    def add_adverse_event(self, kind: str, severity: str, note: str = "") -> bool:
+        """Record an adverse event of the open visit."""
+        visit = self._editable_visit()
+        if visit is None:
+            return False
+        event = AdverseEventRecord(kind, severity, note)
+        return self._push(
+            replace(visit, adverse_events=(*visit.adverse_events, event)),
+            f"Add adverse event {words(kind)}",
+        )
+
+    def remove_adverse_event(self, index: int) -> bool:
+        visit = self._editable_visit()
+        if visit is None or not 0 <= index < len(visit.adverse_events):
+            return False
+        events = visit.adverse_events[:index] + visit.adverse_events[index + 1 :]
+        return self._push(replace(visit, adverse_events=events), "Remove adverse event")
+
+    def _remove_selected_event(self) -> None:
+        row = self.adverse_events.currentRow()
+        if row >= 0:
+            self.remove_adverse_event(row)
+
+    def _notes_typed(self) -> None:
+        if not self._refreshing:
+            self._text_timer.start()
+
+    def save_typed_text(self) -> None:
+        """Save the complaint and notes as typed so far (each an undoable edit)."""
+        self._text_timer.stop()
+        visit = self._visit
+        if visit is None or visit.finalised or self._refreshing:
+            return
+        complaint = self.complaint.text().strip()
+        notes = self.notes.toPlainText().strip()
+        if complaint != visit.complaint:
+            self._push(replace(visit, complaint=complaint), "Edit complaint", "complaint")
+        visit = self._visit
+        if visit is not None and notes != visit.notes:
+            self._push(replace(visit, notes=notes), "Edit notes", "notes")
+
+    # ----------------------------------------------------------------- finalise, addenda
+
+    def _ask_finalise(self) -> str | None:
+        dialog = FinaliseDialog(self.therapist, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.signed_by.text().strip() or None
+        finally:
+            dialog.deleteLater()
+
+    def finalise(self) -> bool:
+        """Finalise (sign) the open visit after confirmation; it is read-only afterwards."""
+        self.save_typed_text()
+        visit = self._editable_visit()
+        database = self.database()
+        if visit is None or database is None:
+            return False
+        signer = self.ask_finalise()
+        if not signer:
+            return False
+        try:
+            signed = database.finalise_visit(visit.id, signer, datetime.now(UTC))
+        except SAVE_ERRORS as error:
+            self.show_problem("The visit was not finalised", str(error))
+            return False
+        self._clear_problem()
+        self.open_visit(signed)
+        return True
+
+    def _ask_addendum(self) -> tuple[str, str] | None:
+        dialog = AddendumDialog(self.therapist, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.author.text().strip(), dialog.text.toPlainText().strip()
+        finally:
+            dialog.deleteLater()
+
+    def add_addendum(self) -> bool:
+        """Add a dated addendum to the open finalised visit."""
+        visit = self._visit
+        database = self.database()
+        if visit is None or not visit.finalised or database is None:
+            return False
+        answer = self.ask_addendum()
+        if answer is None:
+            return False
+        author, text = answer
+        try:
+            amended = database.add_addendum(visit.id, Addendum(datetime.now(UTC), author, text))
+        except SAVE_ERRORS as error:
+            self.show_problem("The addendum was not saved", str(error))
+            return False
+        self._clear_problem()
+        self._visit = amended
+        self._show_visit()
+        self.visit_changed.emit(amended)
+        return True
+
+    # ----------------------------------------------------------------- safety dialog
+
+    def make_warning_dialog(self, warnings: list[SafetyWarning]) -> SafetyWarningDialog:
+        return SafetyWarningDialog(warnings, self)
+
+    def _ask_warnings(self, warnings: list[SafetyWarning]) -> bool:
+        dialog = self.make_warning_dialog(warnings)
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
+
+    # ----------------------------------------------------------------- other windows
+
+    def explain(self) -> QWidget | None:
+        """Open explain mode full screen for the open visit."""
+        from triggermap.ui.patients.explain import ExplainWindow
+
+        if self._patient is None or self._visit is None:
+            return None
+        self.save_typed_text()
+        window = ExplainWindow(self._context, self._patient, self._visit, self)
+        window.showFullScreen()
+        self.explain_window = window
+        return window
+
+    def show_history(self) -> QWidget | None:
+        """Open the history of the open patient's visits."""
+        from triggermap.ui.patients.history import HistoryWindow
+
+        database = self.database()
+        if self._patient is None or database is None:
+            return None
+        self.save_typed_text()
+        window = HistoryWindow(
+            self._context, self._patient, database.visits_of(self._patient.id), self
+        )
+        window.show()
+        self.history_window = window
+        return window
+
+    def _choose_handout_path(self, suggested: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save handout PDF", suggested, "PDF documents (*.pdf)"
+        )
+        return Path(path) if path else None
+
+    def save_handout(self) -> Path | None:
+        """Write the patient handout of the open visit to a PDF the therapist chooses."""
+        from triggermap.ui.patient_pdf import write_handout_pdf
+
+        if self._patient is None or self._visit is None:
+            return None
+        self.save_typed_text()
+        path = self.choose_handout_path(f"handout-{self._visit.visit_date.isoformat()}.pdf")
+        if path is None:
+            return None
+        try:
+            write_handout_pdf(
+                path,
+                self._patient,
+                self._visit,
+                self._catalogue,
+                self._context.atlas,
+                self._context.svg_dir,
+            )
+        except OSError as error:
+            self.show_problem("The handout was not saved", str(error))
+            return None
+        return path

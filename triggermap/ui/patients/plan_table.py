@@ -1,0 +1,248 @@
+"""The plan table of a visit: one row per needled point, the done fields editable in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from triggermap.catalogue.model import Catalogue
+from triggermap.clinic.model import TECHNIQUES, TOLERANCE, NeedledPoint, SafetyWarning
+from triggermap.ui.patients.dialogs import ALERT_RED, WARNING_TITLES, words
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class PlanColumn:
+    """A column of the plan: the NeedledPoint field it shows, its title and how it is edited.
+
+    `kind`: "fixed" (not editable), "check" (performed), "number" (mm; `top` is the largest
+    value and `decimals` the precision), "choice" (one of `choices` or none), "yes_no", "text".
+    """
+
+    field: str
+    title: str
+    kind: str
+    top: float = 0.0
+    decimals: int = 0
+    choices: tuple[str, ...] = ()
+
+
+PLAN_COLUMNS: tuple[PlanColumn, ...] = (
+    PlanColumn("number", "#", "fixed"),
+    PlanColumn("trigger_point_id", "Trigger point", "fixed"),
+    PlanColumn("side", "Side", "fixed"),
+    PlanColumn("performed", "Done", "check"),
+    PlanColumn("depth_mm", "Depth mm", "number", top=120, decimals=0),
+    PlanColumn("needle_length_mm", "Needle mm", "number", top=150, decimals=0),
+    PlanColumn("needle_gauge_mm", "Gauge mm", "number", top=0.5, decimals=2),
+    PlanColumn("technique", "Technique", "choice", choices=TECHNIQUES),
+    PlanColumn("dose", "Dose / time", "text"),
+    PlanColumn("local_twitch", "Twitch", "yes_no"),
+    PlanColumn("familiar_pain", "Familiar pain", "yes_no"),
+    PlanColumn("tolerance", "Tolerance", "choice", choices=TOLERANCE),
+    PlanColumn("needle_brand", "Needle brand", "text"),
+    PlanColumn("needle_lot", "Lot", "text"),
+)
+
+NOT_RECORDED = "—"
+
+
+def yes_no(value: bool | None) -> str:
+    return NOT_RECORDED if value is None else ("yes" if value else "no")
+
+
+def point_title(catalogue: Catalogue, point_id: str) -> str:
+    """ "Muscle name TrP label" for a trigger point id, or the id if the catalogue lacks it."""
+    try:
+        point = catalogue.trigger_point(point_id)
+    except KeyError:
+        return point_id
+    muscle = catalogue.muscles.get(point.muscle_id)
+    return f"{muscle.name if muscle else point.muscle_id} {point.label}"
+
+
+class PlanTableModel(QAbstractTableModel):
+    """The needles of the open visit. Edits are not applied here: `needle_edit_requested`
+    (needle number, field name, new value) asks the panel, which applies them as undoable
+    commands and then calls `show_plan` with the new needles."""
+
+    needle_edit_requested = Signal(int, str, object)
+
+    def __init__(self, catalogue: Catalogue, parent=None) -> None:
+        super().__init__(parent)
+        self._catalogue = catalogue
+        self._needles: tuple[NeedledPoint, ...] = ()
+        self._hazards: dict[tuple[str, str | None], list[SafetyWarning]] = {}
+        self._editable = False
+
+    def show_plan(
+        self,
+        needles: tuple[NeedledPoint, ...],
+        warnings: tuple[SafetyWarning, ...],
+        editable: bool,
+    ) -> None:
+        """Show these needles; rows whose point carries a recorded warning are marked red."""
+        self.beginResetModel()
+        self._needles = needles
+        self._editable = editable
+        self._hazards = {}
+        for warning in warnings:
+            if warning.trigger_point_id:
+                key = (warning.trigger_point_id, warning.side)
+                self._hazards.setdefault(key, []).append(warning)
+        self.endResetModel()
+
+    def needle_at(self, row: int) -> NeedledPoint:
+        return self._needles[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._needles)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(PLAN_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return PLAN_COLUMNS[section].title
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        kind = PLAN_COLUMNS[index.column()].kind
+        if self._editable and kind == "check":
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        elif self._editable and kind != "fixed":
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def _warnings_of(self, needle: NeedledPoint) -> list[SafetyWarning]:
+        return self._hazards.get((needle.trigger_point_id, needle.side), []) + self._hazards.get(
+            (needle.trigger_point_id, None), []
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        needle = self._needles[index.row()]
+        column = PLAN_COLUMNS[index.column()]
+        value = getattr(needle, column.field)
+        if role == Qt.ItemDataRole.EditRole:
+            return value
+        if role == Qt.ItemDataRole.CheckStateRole and column.kind == "check":
+            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        hazards = self._warnings_of(needle)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and hazards
+            and column.field in ("number", "trigger_point_id")
+        ):
+            return QBrush(QColor(ALERT_RED))
+        if role == Qt.ItemDataRole.ToolTipRole and hazards:
+            return "\n".join(
+                WARNING_TITLES.get(w.kind, words(w.kind))
+                + (f": max depth {w.max_depth_mm:g} mm" if w.max_depth_mm is not None else "")
+                for w in hazards
+            )
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{column.title}: {self._display(column, value, needle)}"
+        if role != Qt.ItemDataRole.DisplayRole or column.kind == "check":
+            return None
+        return self._display(column, value, needle)
+
+    def _display(self, column: PlanColumn, value, needle: NeedledPoint) -> str:
+        if column.field == "number":
+            return f"{value} ⚠" if self._warnings_of(needle) else str(value)
+        if column.field == "trigger_point_id":
+            return point_title(self._catalogue, value)
+        if column.kind == "check":
+            return "done" if value else "planned"
+        if column.kind == "number":
+            return NOT_RECORDED if value is None else f"{value:.{column.decimals}f}"
+        if column.kind == "yes_no":
+            return yes_no(value)
+        if column.kind == "choice":
+            return NOT_RECORDED if value is None else words(value)
+        return str(value or "")
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not self._editable:
+            return False
+        column = PLAN_COLUMNS[index.column()]
+        if column.kind == "fixed":
+            return False
+        if column.kind == "check":
+            if role != Qt.ItemDataRole.CheckStateRole:
+                return False
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Qt.ItemDataRole.EditRole:
+            return False
+        elif column.kind == "number":
+            value = float(value) if value not in (None, "", 0, 0.0) else None
+        elif column.kind == "text":
+            value = str(value or "").strip()
+        needle = self._needles[index.row()]
+        if getattr(needle, column.field) == value:
+            return False
+        self.needle_edit_requested.emit(needle.number, column.field, value)
+        return True
+
+
+class PlanDelegate(QStyledItemDelegate):
+    """Editors for the plan's done fields: spin boxes for millimetres (0 means not recorded),
+    lists for technique, tolerance and yes/no, a line for text."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index):
+        column = PLAN_COLUMNS[index.column()]
+        if column.kind == "number":
+            editor = QDoubleSpinBox(parent)
+            editor.setRange(0, column.top)
+            editor.setDecimals(column.decimals)
+            editor.setSingleStep(1 if column.decimals == 0 else 0.05)
+            editor.setSpecialValueText(NOT_RECORDED)
+            return editor
+        if column.kind in ("choice", "yes_no"):
+            editor = QComboBox(parent)
+            editor.addItem(NOT_RECORDED, None)
+            if column.kind == "yes_no":
+                editor.addItem("yes", True)
+                editor.addItem("no", False)
+            for choice in column.choices:
+                editor.addItem(words(choice), choice)
+            return editor
+        if column.kind == "text":
+            return QLineEdit(parent)
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QDoubleSpinBox):
+            editor.setValue(value or 0)
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(0 if value is None else max(0, editor.findData(value)))
+        elif isinstance(editor, QLineEdit):
+            editor.setText(value or "")
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model, index: Index) -> None:
+        if isinstance(editor, QDoubleSpinBox):
+            model.setData(index, editor.value() or None)
+        elif isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData())
+        elif isinstance(editor, QLineEdit):
+            model.setData(index, editor.text())
+        else:
+            super().setModelData(editor, model, index)
