@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -30,7 +32,7 @@ from triggermap.geometry.regions import RegionId, parse_region_id
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.storage.errors import CatalogueUnavailable
-from triggermap.ui.map_view import BodyMapView, NeedleMark
+from triggermap.ui.map_view import LAYERS, BodyMapView, NeedleMark
 from triggermap.ui.muscle_details import MuscleDetailsPanel
 from triggermap.ui.pain_panel import PainDrawingPanel
 
@@ -118,6 +120,22 @@ class MainWindow(QMainWindow):
         self.deep_toggle = QCheckBox("Deep muscles", self)
         self.deep_toggle.setShortcut(QKeySequence("Ctrl+D"))
         toolbar.addWidget(self.deep_toggle)
+        layers_button = QToolButton(self)
+        layers_button.setText("Layers")
+        layers_button.setAccessibleName("Layers shown on the map")
+        layers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        layers_menu = QMenu(layers_button)
+        self.layer_actions: dict[str, QAction] = {}
+        for layer, title in LAYERS.items():
+            action = layers_menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(
+                lambda shown, name=layer: self.map_view.set_layer_shown(name, shown)
+            )
+            self.layer_actions[layer] = action
+        layers_button.setMenu(layers_menu)
+        toolbar.addWidget(layers_button)
         fit = QAction("Fit to window", self)
         fit.setShortcut(QKeySequence("Ctrl+0"))
         fit.triggered.connect(self.map_view.fit)
@@ -192,6 +210,9 @@ class MainWindow(QMainWindow):
             if state is not None:
                 self.restoreState(state)
             self.deep_toggle.setChecked(str(settings.value("map/deep", "false")).lower() == "true")
+            for layer, action in self.layer_actions.items():
+                shown = str(settings.value(f"map/layers/{layer}", "true")).lower() == "true"
+                action.setChecked(shown)
         last = settings.value("map/view", "anterior") if settings else "anterior"
         index = self.view_choice.findData(last)
         self.view_choice.setCurrentIndex(max(index, 0))
@@ -580,6 +601,8 @@ class MainWindow(QMainWindow):
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())
             self._settings.setValue("map/deep", self.deep_toggle.isChecked())
+            for layer, action in self.layer_actions.items():
+                self._settings.setValue(f"map/layers/{layer}", action.isChecked())
             self._settings.sync()
         super().closeEvent(event)
 

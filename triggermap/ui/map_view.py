@@ -80,6 +80,15 @@ BRUSH_STEP_PX = 3.0
 MARK_CLICK_PX = 10
 
 
+#: Layers the user can show or hide, with their names on screen.
+LAYERS = {
+    "superficial": "Superficial muscles",
+    "trigger_points": "Trigger points",
+    "referral": "Referral zones",
+    "labels": "Labels",
+}
+
+
 @dataclass(frozen=True)
 class NeedleMark:
     """A planned needle on the map: its number and where it goes, in scene coordinates."""
@@ -124,6 +133,8 @@ class BodyMapView(QGraphicsView):
         self._renderer: QSvgRenderer | None = None
         self._layers: dict[str, QGraphicsSvgItem] = {}
         self._deep_visible = False
+        #: the layers a user can switch (the deep layer has its own switch)
+        self.layer_shown: dict[str, bool] = dict.fromkeys(LAYERS, True)
         self._hover_item = self._overlay(HOVER_FILL, 10)
         self._selected_item = self._overlay(SELECTED_FILL, 11)
         self._essential_item = self._overlay(QColor(REFERRAL_RED.red(), 16, 46, 170), 12)
@@ -241,13 +252,38 @@ class BodyMapView(QGraphicsView):
     def set_deep_visible(self, visible: bool) -> None:
         """Show the deep muscles over a faded superficial layer (and hit-test them first)."""
         self._deep_visible = visible
+        self._apply_layers()
+
+    def set_layer_shown(self, layer: str, shown: bool) -> None:
+        """Show or hide one of LAYERS: superficial muscles, trigger points (X and needle
+        marks), referral zones, labels (captions and the patient's sides)."""
+        if layer not in self.layer_shown:
+            raise ValueError(f"no layer {layer!r}; layers are {', '.join(self.layer_shown)}")
+        self.layer_shown[layer] = shown
+        self._apply_layers()
+
+    def _apply_layers(self) -> None:
+        shown = self.layer_shown
         for item in self._layers.get("muscles.deep", []):
-            item.setVisible(visible)
+            item.setVisible(self._deep_visible)
         for item in self._layers.get("muscles.superficial", []):
-            item.setOpacity(0.3 if visible else 1.0)
+            item.setVisible(shown["superficial"])
+            item.setOpacity(0.3 if self._deep_visible else 1.0)
+        for name in ("captions", "side-labels"):
+            for item in self._layers.get(name, []):
+                item.setVisible(shown["labels"])
+        self._marks_item.setVisible(shown["trigger_points"] and bool(self.trigger_point_marks))
+        for item in self._needle_items:
+            item.setVisible(shown["trigger_points"])
+        for item in (self._essential_item, self._spillover_item):
+            item.setVisible(shown["referral"] and not item.path().isEmpty())
 
     def visible_layers(self) -> tuple[Layer, ...]:
-        return ("deep", "superficial") if self._deep_visible else ("superficial",)
+        """Muscle layers a click or hover finds, topmost first."""
+        found: list[Layer] = ["deep"] if self._deep_visible else []
+        if self.layer_shown["superficial"]:
+            found.append("superficial")
+        return tuple(found)
 
     def select(self, region_id: RegionId | None) -> None:
         """Select a region (None clears) and announce it."""
@@ -364,6 +400,16 @@ class BodyMapView(QGraphicsView):
             return ordered[0 if step > 0 else -1]
         return ordered[(ordered.index(self.selection) + step) % len(ordered)]
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Trackpad pinch zooms about the fingers (macOS and Wayland send it as a native
+        gesture; value() is the change of scale, e.g. 0.05 for 5 % larger)."""
+        if event.type() == QEvent.Type.NativeGesture and (
+            event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom(max(0.5, min(2.0, 1.0 + event.value())))
+            return True
+        return super().viewportEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
@@ -393,7 +439,7 @@ class BodyMapView(QGraphicsView):
             path.moveTo(mark.x - half, mark.y + half)
             path.lineTo(mark.x + half, mark.y - half)
         self._marks_item.setPath(path)
-        self._marks_item.setVisible(bool(marks))
+        self._marks_item.setVisible(bool(marks) and self.layer_shown["trigger_points"])
         self.trigger_point_marks = list(marks)
 
     def show_referral(self, essential: Area | None, spillover: Area | None) -> None:
@@ -401,7 +447,7 @@ class BodyMapView(QGraphicsView):
         for item, area in ((self._essential_item, essential), (self._spillover_item, spillover)):
             shown = area is not None and not area.is_empty
             item.setPath(painter_path(area) if shown else QPainterPath())
-            item.setVisible(shown)
+            item.setVisible(shown and self.layer_shown["referral"])
 
     def set_pain_mode(self, drawing: bool) -> None:
         """While drawing pain, a click marks the skin zone under it instead of a muscle."""
@@ -479,6 +525,7 @@ class BodyMapView(QGraphicsView):
             disc.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
             disc.setPos(mark.x, mark.y)
             disc.setZValue(15)
+            disc.setVisible(self.layer_shown["trigger_points"])
             self.scene().addItem(disc)
             self._needle_items.append(disc)
         self.needle_marks = list(marks)
@@ -529,4 +576,6 @@ class BodyMapView(QGraphicsView):
             bounds = label.boundingRect()
             label.setPos(dx + (x + 15 if left else x + width - 15 - bounds.width()), y + 10)
             label.setZValue(20)
+            label.setVisible(self.layer_shown["labels"])
             self.scene().addItem(label)
+            self._layers.setdefault("side-labels", []).append(label)
