@@ -14,6 +14,15 @@ _SHIPPED = PACKAGE_DIR / "_shipped"
 
 #: The body views every installation has, in the order the program offers them.
 VIEW_NAMES = ("anterior", "posterior", "lateral", "head", "hand", "foot")
+#: Each view's name on screen and on paper, in the clinic's words.
+VIEW_TITLES = {
+    "anterior": "Front",
+    "posterior": "Back",
+    "lateral": "Right side",
+    "head": "Head and neck",
+    "hand": "Hands",
+    "foot": "Feet",
+}
 
 
 def _in_checkout() -> bool:

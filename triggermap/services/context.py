@@ -41,9 +41,7 @@ class AppContext:
         """The installed (or checked-out) program's own files, with a per-user geometry cache;
         the user's data in `data_dir` (default: see services.data_dir.user_data_dir)."""
         cache = Path(platformdirs.user_cache_dir("triggermap", appauthor=False)) / "geometry"
-        return cls(
-            resources.svg_dir(), resources.catalogue_db(), cache, user_data_dir(data_dir)
-        )
+        return cls(resources.svg_dir(), resources.catalogue_db(), cache, user_data_dir(data_dir))
 
     def check_program_files(self) -> None:
         """Raise ProgramFilesUnusable unless every standard view's SVG exists and the catalogue

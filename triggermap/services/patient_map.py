@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from shapely.geometry import Polygon
 
+from triggermap import resources
 from triggermap.catalogue.model import VIEWS, Catalogue, MuscleId, TriggerPointId
 from triggermap.clinic.model import Visit
 from triggermap.geometry.atlas import Area, Atlas, BodyView
@@ -23,15 +24,6 @@ from triggermap.services.explore import referral_regions
 
 #: Views every patient map shows, left to right: front, then back.
 BASE_VIEWS: tuple[str, ...] = ("anterior", "posterior")
-
-_CAPTIONS = {
-    "anterior": "Front",
-    "posterior": "Back",
-    "lateral": "Right side",
-    "head": "Head and neck",
-    "hand": "Hands",
-    "foot": "Feet",
-}
 
 
 @dataclass(frozen=True)
@@ -214,5 +206,5 @@ def _panel_order(key: tuple[str, bool]) -> tuple[int, bool]:
 def _caption(view: str, mirrored: bool) -> str:
     if view == "lateral" and mirrored:
         return "Left side"
-    caption = _CAPTIONS.get(view, view.capitalize())
+    caption = resources.VIEW_TITLES.get(view, view.capitalize())
     return f"{caption} (mirrored)" if mirrored else caption

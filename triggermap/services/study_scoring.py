@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from triggermap.catalogue.model import Catalogue, Muscle, MuscleId, TriggerPoint
+from triggermap.services.pain_ranking import CLOSE_UP_SCALE
 
 #: A spillover zone counts this much of an essential zone of the same area: spillover is felt
 #: only by some patients (the same weight the pain ranking gives it).
@@ -20,10 +21,6 @@ SPILLOVER_WEIGHT = 0.5
 FULL_MARKS_DISTANCE = 20.0
 #: ... and one this far away or further scores nothing (about a hand's breadth).
 ZERO_MARKS_DISTANCE = 120.0
-
-#: Linear scale of the close-up views relative to the full-body figure, so distances in every
-#: view are judged at one scale (see services.pain_ranking.CLOSE_UP_SCALE).
-VIEW_SCALE = {"head": 0.41, "hand": 0.47, "foot": 0.57}
 
 #: A choice of the right muscle but another of its trigger points earns half marks.
 RIGHT_MUSCLE_WRONG_POINT = 50.0
@@ -91,7 +88,8 @@ def drawing_score(
 
 def full_body_distance(view: str, dx: float, dy: float) -> float:
     """The length of an offset (dx, dy) in `view`'s body units, at full-body scale."""
-    return math.hypot(dx, dy) * VIEW_SCALE.get(view, 1.0)
+    # close-up views are judged at the full-body scale, as the pain ranking judges zone areas
+    return math.hypot(dx, dy) * CLOSE_UP_SCALE.get(view, 1.0)
 
 
 def distance_score(distance: float) -> float:

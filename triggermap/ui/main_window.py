@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triggermap import resources
 from triggermap.catalogue.model import REGIONS
 from triggermap.clinic.model import PainMark, Visit
 from triggermap.geometry.errors import AtlasError
@@ -44,15 +45,7 @@ if TYPE_CHECKING:
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
 
-VIEW_TITLES = {
-    "front_back": "Front and back",
-    "anterior": "Front",
-    "posterior": "Back",
-    "lateral": "Right side",
-    "head": "Head and neck",
-    "hand": "Hands",
-    "foot": "Feet",
-}
+VIEW_TITLES = {**resources.VIEW_TITLES, "front_back": "Front and back"}
 
 
 def view_names(context: AppContext) -> list[str]:
@@ -215,7 +208,10 @@ class MainWindow(QMainWindow):
                 action.setChecked(shown)
         last = settings.value("map/view", "anterior") if settings else "anterior"
         index = self.view_choice.findData(last)
+        # shown once below, not also by the change signal (an SVG parse on the start-up path)
+        self.view_choice.blockSignals(True)
         self.view_choice.setCurrentIndex(max(index, 0))
+        self.view_choice.blockSignals(False)
         if load_later:
             self._show_chosen_view()  # the picture only, until the geometry is there
             _FirstPaint(self.map_view.viewport(), self.finish_loading)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triggermap import resources
 from triggermap.catalogue.model import REGIONS, Catalogue
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.study_cards import (
@@ -48,14 +49,7 @@ PREVALENCE_CHOICES = (
     ("Rare", ("rare",)),
     ("Less common (occasional or rare)", ("occasional", "rare")),
 )
-VIEW_TITLES = {
-    "anterior": "Front",
-    "posterior": "Back",
-    "lateral": "Right side",
-    "head": "Head and neck",
-    "hand": "Hands",
-    "foot": "Feet",
-}
+VIEW_TITLES = resources.VIEW_TITLES
 
 
 def region_title(region: str) -> str:
