@@ -101,3 +101,17 @@ def test_a_click_on_a_trigger_point_mark_reports_it_and_keeps_the_selection(
     assert blocker.args == [mark]
     assert mark.side == "left"
     assert window.map_view.selection == RegionId("muscle", "pectoralis_major", "left")
+
+
+def test_the_pain_outline_stays_visible_over_a_referral_pattern(qtbot, window, mini_context):
+    zone = RegionId("zone", "lateral_shoulder", "left")
+    window.paint_pain_zone(zone)
+    area = window.map_view.scene_area([zone])
+    window.map_view.show_referral(area, None)  # a pattern over exactly the painted zone
+    image = window.map_view.viewport().grab().toImage()
+    blue = 0
+    for x, y in area.exterior.coords:
+        point = window.map_view.mapFromScene(x, y)
+        colour = image.pixelColor(point.x(), point.y())
+        blue += colour.blue() > colour.red() + 40
+    assert blue > len(area.exterior.coords) / 2

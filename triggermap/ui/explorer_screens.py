@@ -94,7 +94,10 @@ def _condition(window: MainWindow) -> None:
     window.show_view("front_back")
     QApplication.processEvents()
     window.map_view.fit()
-    window.condition_choice.setCurrentIndex(window.condition_choice.findData("tension_headache"))
+    index = window.condition_choice.findData("tension_type_headache")
+    if index < 0:
+        raise ValueError("the catalogue has no condition 'tension_type_headache' to show")
+    window.condition_choice.setCurrentIndex(index)
 
 
 def _where_does_it_hurt(window: MainWindow) -> None:

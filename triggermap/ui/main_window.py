@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from triggermap.storage.catalogue_search import SearchHit
     from triggermap.ui.patients.panel import PatientPanel
 
+#: Starting width of the Muscles/Patient side, in pixels (the user can drag it wider).
+MUSCLE_LIST_WIDTH = 280
+
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
 
@@ -279,6 +282,8 @@ class MainWindow(QMainWindow):
         # the patient's record shares the left side with the muscle list, one tab each
         self.tabifyDockWidget(dock, self._patient_dock)
         dock.raise_()
+        # the patient tab would otherwise widen the side to its own size hint, at the map's cost
+        self.resizeDocks([dock], [MUSCLE_LIST_WIDTH], Qt.Orientation.Horizontal)
         self.muscle_list.itemActivated.connect(self._open_listed_muscle)
         self.muscle_list.currentItemChanged.connect(
             lambda item, _old: self._open_listed_muscle(item)

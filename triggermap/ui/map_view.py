@@ -467,12 +467,18 @@ class BodyMapView(QGraphicsView):
             item.setBrush(
                 QBrush(QColor(PAIN_BLUE.red(), PAIN_BLUE.green(), PAIN_BLUE.blue(), alpha))
             )
-            pen = QPen(PAIN_BLUE, 1.5)
-            pen.setCosmetic(True)
-            item.setPen(pen)
+            item.setPen(QPen(Qt.PenStyle.NoPen))
             item.setZValue(9)
-            self.scene().addItem(item)
-            self._pain_items.append(item)
+            # the outline lies above referral zones, so a pattern shown over the drawing
+            # never hides where the patient hurts
+            outline = QGraphicsPathItem(item.path())
+            pen = QPen(PAIN_BLUE, 2.5)
+            pen.setCosmetic(True)
+            outline.setPen(pen)
+            outline.setZValue(12.5)
+            for shown in (item, outline):
+                self.scene().addItem(shown)
+                self._pain_items.append(shown)
 
     def show_ranked_muscles(self, ranked: list[tuple[Area, int, tuple[float, float]]]) -> None:
         """Light up muscles with their rank (1 = most often implicated) at a label point."""
