@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from triggermap.ui import display_check
 from triggermap.ui.display_check import missing_display_reason
 
 
@@ -17,6 +18,20 @@ def test_no_display_gives_one_clear_sentence():
     assert reason is not None
     assert "needs a graphical display" in reason
     assert reason.count("\n") == 0
+
+
+def test_a_missing_x11_library_is_named_by_its_package(monkeypatch):
+    if not sys.platform.startswith("linux"):
+        return
+    monkeypatch.setattr(
+        display_check,
+        "XCB_LIBRARIES",
+        {"libc.so.6": "libc6", "libtriggermap-no-such-library.so.0": "libno-such-package0"},
+    )
+    assert display_check.missing_xcb_packages() == ["libno-such-package0"]
+    reason = missing_display_reason({"DISPLAY": ":0"})
+    assert reason is not None
+    assert reason.endswith("sudo apt-get install libno-such-package0")
 
 
 def test_an_explicit_platform_is_trusted():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 
 #: Libraries Qt's X11 (xcb) platform plugin loads, with the Debian package that provides each.
@@ -42,10 +40,18 @@ def missing_display_reason(environment: dict[str, str] | None = None) -> str | N
 
 
 def missing_xcb_packages() -> list[str]:
-    """Debian packages of the X11 libraries Qt needs that the system lacks (Linux only)."""
-    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
-    try:
-        known = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []  # cannot tell; let Qt try
-    return [package for library, package in XCB_LIBRARIES.items() if library not in known]
+    """Debian packages of the X11 libraries Qt needs that the system lacks (Linux only).
+
+    Each library is loaded the way Qt's plugin will load it (the dynamic loader, honouring
+    LD_LIBRARY_PATH), which takes microseconds; asking `ldconfig -p` instead cost a process
+    on every start. A library found here is one Qt loads a moment later anyway.
+    """
+    import ctypes  # only where a display is about to be used
+
+    missing = []
+    for library, package in XCB_LIBRARIES.items():
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    return missing
