@@ -28,6 +28,7 @@ FLIPPED_BYTES = 32
 #: What each of our messages says is wrong, in the reader's own words.
 CATALOGUE_PROBLEMS = ("is missing", "cannot be read", "is damaged", "is empty", "has schema")
 
+
 def truncations(raw: bytes) -> dict[str, bytes]:
     """Copies cut short at lengths that hit different structures of the file."""
     end = len(raw.rstrip())  # trailing white space is not content: cut into the content

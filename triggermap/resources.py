@@ -23,6 +23,9 @@ VIEW_TITLES = {
     "hand": "Hands",
     "foot": "Feet",
 }
+#: Which side of the picture shows the patient's right, per view ("left" = the viewer's left).
+#: Views with their own captions (hand, foot, head) or one side only (lateral) label themselves.
+PATIENT_RIGHT_ON = {"anterior": "left", "posterior": "right"}
 
 
 def _in_checkout() -> bool:

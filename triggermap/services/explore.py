@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from triggermap.catalogue.model import Catalogue, Condition, TriggerPoint, TriggerPointId
 from triggermap.geometry.regions import RegionId
 
-if TYPE_CHECKING:  # the geometry (shapely) loads only where it is used
+if TYPE_CHECKING:
+    # Only named in annotations: the catalogue's classes arrive with the catalogue, and the
+    # geometry (shapely) where it is used, both after the window's first paint.
+    from triggermap.catalogue.model import Catalogue, Condition, TriggerPoint, TriggerPointId
     from triggermap.geometry.atlas import BodyView
 
 

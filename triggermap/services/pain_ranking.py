@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from triggermap.catalogue.model import Catalogue, TriggerPointId
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import zone_on_side
 
-if TYPE_CHECKING:  # the geometry (shapely) loads only where it is used
+if TYPE_CHECKING:
+    # Only named in annotations: the catalogue's classes arrive with the catalogue, and the
+    # geometry (shapely) where it is used, both after the window's first paint.
+    from triggermap.catalogue.model import Catalogue, TriggerPointId
     from triggermap.geometry.atlas import Atlas
 
 #: How much a drawn zone counts when it lies in a pattern's spillover rather than its

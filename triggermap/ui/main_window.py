@@ -26,24 +26,28 @@ from PySide6.QtWidgets import (
 )
 
 from triggermap import resources
-from triggermap.catalogue.model import REGIONS
-from triggermap.clinic.model import PainMark, Visit
 from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId, parse_region_id
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.storage.errors import CatalogueUnavailable
 from triggermap.ui.map_view import LAYERS, BodyMapView, NeedleMark
-from triggermap.ui.muscle_details import MuscleDetailsPanel
 from triggermap.ui.pain_panel import PainDrawingPanel
 
+# What is needed only once the catalogue has loaded (its model, the details panel, patient
+# records) is imported where it is used: the first paint waits for every module imported here.
 if TYPE_CHECKING:
+    from triggermap.clinic.model import Visit
     from triggermap.services.context import AppContext
     from triggermap.storage.catalogue_search import SearchHit
     from triggermap.ui.patients.panel import PatientPanel
 
 #: Starting width of the Muscles/Patient side, in pixels (the user can drag it wider).
 MUSCLE_LIST_WIDTH = 280
+
+#: Starting heights of the Details and "Where does it hurt?" docks, in pixels (the window
+#: shares its height in this proportion; the user can drag the split).
+DETAILS_TO_PAIN_HEIGHT = (560, 280)
 
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
@@ -198,6 +202,14 @@ class MainWindow(QMainWindow):
         )
         self.map_view.selected.connect(self._selection_changed)
         self.resize(1100, 900)
+        # The details (anatomy, hazards, needling) get most of the right side; the pain
+        # drawing's list of candidates needs less. Without this the pain panel's size hint
+        # wins and the details shrink to a few lines while the catalogue loads.
+        self.resizeDocks(
+            [self._details_dock, self._pain_dock],
+            list(DETAILS_TO_PAIN_HEIGHT),
+            Qt.Orientation.Vertical,
+        )
         if settings is not None:
             # window layout and layers as the user left them
             geometry, state = settings.value("window/geometry"), settings.value("window/state")
@@ -239,6 +251,8 @@ class MainWindow(QMainWindow):
                 self.close()
                 return
             raise
+        from triggermap.ui.muscle_details import MuscleDetailsPanel
+
         self.details = MuscleDetailsPanel(catalogue, self)
         self._details_dock.setWidget(self.details)
         self.details.trigger_point_chosen.connect(self.choose_trigger_point)
@@ -290,6 +304,8 @@ class MainWindow(QMainWindow):
         )
 
     def _fill_muscle_list(self) -> None:
+        from triggermap.catalogue.model import REGIONS
+
         by_region: dict[str, list] = {}
         for muscle in self._context.catalogue.muscles.values():
             by_region.setdefault(muscle.region, []).append(muscle)
@@ -394,6 +410,8 @@ class MainWindow(QMainWindow):
     def _drawing_to_visit(self, drawing: dict[RegionId, float]) -> None:
         if not self._planning():
             return
+        from triggermap.clinic.model import PainMark
+
         marks = tuple(
             PainMark(str(zone), round(intensity))
             for zone, intensity in sorted(drawing.items(), key=lambda item: str(item[0]))
@@ -440,7 +458,7 @@ class MainWindow(QMainWindow):
         self.pain_toggle = self.pain_panel.drawing_toggle
         self.pain_intensity = self.pain_panel.intensity
         self.candidates = self.pain_panel.candidates
-        dock = QDockWidget("Where does it hurt?", self)
+        dock = self._pain_dock = QDockWidget("Where does it hurt?", self)
         dock.setObjectName("pain-dock")
         dock.setWidget(self.pain_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)

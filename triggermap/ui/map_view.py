@@ -28,16 +28,17 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QWidget,
 )
 
 from triggermap.geometry.regions import RegionId
-from triggermap.services.explore import TriggerPointMark
-from triggermap.ui.render import PATIENT_RIGHT_ON
+from triggermap.resources import PATIENT_RIGHT_ON
 from triggermap.ui.shapes import painter_path
 
 if TYPE_CHECKING:
     # shapely (with numpy) loads when the geometry does, after the window's first paint
     from triggermap.geometry.atlas import Area, BodyView, Layer
+    from triggermap.services.explore import TriggerPointMark
 
 #: Space between views shown side by side, in body units.
 PANEL_GAP = 80.0
@@ -115,6 +116,9 @@ class BodyMapView(QGraphicsView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        # Our own viewport widget rather than Qt's: when Python first asks Qt for the default
+        # one, PySide looks up its type across every widget class, about 8 ms of start-up.
+        self.setViewport(QWidget())
         self.setScene(QGraphicsScene(self))
         # the cached layer images must fit Qt's pixmap cache together, or they evict each
         # other and every repaint redraws the SVG (default limit 10 MiB)

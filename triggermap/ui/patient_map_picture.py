@@ -27,9 +27,9 @@ from PySide6.QtSvg import QSvgRenderer
 
 from triggermap.geometry.atlas import Atlas, BodyView
 from triggermap.geometry.errors import AtlasError
+from triggermap.resources import PATIENT_RIGHT_ON
 from triggermap.services.patient_map import MapPanel, PatientMap, panel_region_area
 from triggermap.ui.map_view import PAIN_BLUE, REFERRAL_RED
-from triggermap.ui.render import PATIENT_RIGHT_ON
 from triggermap.ui.shapes import painter_path
 
 #: Opacity of the muscle layer under the patient's own marks (the anatomy stays readable).

@@ -24,16 +24,13 @@ from PySide6.QtWidgets import QApplication
 
 from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
+from triggermap.resources import PATIENT_RIGHT_ON
 
 SVG = "http://www.w3.org/2000/svg"
 ElementTree.register_namespace("", SVG)
 
 HIGHLIGHT_FILL = "#f2b134"
 HIGHLIGHT_STROKE = "#7a4b00"
-
-#: Which side of the picture shows the patient's right, per view ("left" = the viewer's left).
-#: Views with their own captions (hand, foot, head) or one side only (lateral) label themselves.
-PATIENT_RIGHT_ON = {"anterior": "left", "posterior": "right"}
 
 
 def headless_application() -> QApplication:
