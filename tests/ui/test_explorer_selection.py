@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, QUrl
 
 from triggermap.geometry.regions import RegionId
 from triggermap.ui.main_window import MainWindow
+from triggermap.ui.map_view import RANK_BADGE_PX
 
 PEC_MAJOR_L = RegionId("muscle", "pectoralis_major", "left")
 DELTOID_R = RegionId("muscle", "deltoid", "right")
@@ -120,8 +121,15 @@ def test_pain_drawing_ranks_candidates_and_a_click_shows_the_pattern(qtbot, wind
 
 
 def test_a_condition_lights_up_its_muscles_ranked(qtbot, window: MainWindow):
+    from shapely.geometry import Point
+
     view = window._context.atlas.view("mini")
-    x, y = view.inside_point(RegionId("muscle", "deltoid", "left"))
+    deltoid = RegionId("muscle", "deltoid", "left")
+    # a point of the muscle clear of its badge (which sits on the muscle's label point)
+    badge_room = RANK_BADGE_PX / window.map_view.transform().m11()
+    label_point = Point(view.inside_point(deltoid)).buffer(badge_room)
+    clear = view.region(deltoid).area.difference(label_point)
+    x, y = clear.representative_point().coords[0]
     point = window.map_view.mapFromScene(x, y)
     before = window.map_view.viewport().grab().toImage().pixelColor(point)
     window.condition_choice.setCurrentIndex(window.condition_choice.findData("shoulder_pain"))
@@ -129,16 +137,12 @@ def test_a_condition_lights_up_its_muscles_ranked(qtbot, window: MainWindow):
     after = window.map_view.viewport().grab().toImage().pixelColor(point)
     assert after.name() != before.name()
     assert after.green() > before.green()  # amber over the red muscle
-    labels = [i.text() for i in window.map_view._ranked_items if hasattr(i, "text")]
-    assert sorted(labels) == [
-        "1",
-        "1",
-        "2",
-        "2",
-    ]  # deltoid first, pectoralis minor second, both sides
+    # deltoid first, pectoralis minor second, both sides
+    assert [badge.rank for badge in window.map_view.rank_badges] == [1, 1, 2, 2]
     assert "Shoulder pain" in window.details.toPlainText()
     window.condition_choice.setCurrentIndex(0)
     assert window.map_view._ranked_items == []
+    assert window.map_view.rank_badges == []
 
 
 def test_settings_remember_view_layers_and_layout(qtbot, mini_context, tmp_path):

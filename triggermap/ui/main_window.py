@@ -47,7 +47,7 @@ MUSCLE_LIST_WIDTH = 280
 
 #: Starting heights of the Details and "Where does it hurt?" docks, in pixels (the window
 #: shares its height in this proportion; the user can drag the split).
-DETAILS_TO_PAIN_HEIGHT = (560, 280)
+DETAILS_TO_PAIN_HEIGHT = (540, 320)
 
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
+    QGraphicsLineItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
@@ -65,6 +67,10 @@ REFERRAL_RED = QColor(200, 16, 46)
 #: red-green colour blindness.
 PAIN_BLUE = QColor(31, 120, 180)
 RANK_AMBER = QColor(230, 145, 20)
+#: Outline of ranked muscles, their badges and leader lines.
+RANK_BROWN = QColor(110, 60, 0)
+#: Diameter of a rank badge on screen, in pixels (it keeps its size at every zoom).
+RANK_BADGE_PX = 22
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
 #: Planned needles: a dark teal disc with a white number, distinct from red and blue.
@@ -88,6 +94,18 @@ LAYERS = {
     "referral": "Referral zones",
     "labels": "Labels",
 }
+
+
+@dataclass
+class RankBadge:
+    """A ranked muscle's numbered badge: the point it labels and where the badge is drawn
+    (scene coordinates; they differ when crowding moved it aside, with a leader line)."""
+
+    rank: int
+    anchor: tuple[float, float]
+    centre: tuple[float, float]
+    item: QGraphicsEllipseItem
+    leader: QGraphicsLineItem
 
 
 @dataclass(frozen=True)
@@ -162,6 +180,7 @@ class BodyMapView(QGraphicsView):
         self.needle_marks: list[NeedleMark] = []
         self._pain_items: list[QGraphicsPathItem] = []
         self._ranked_items: list[QGraphicsItem] = []
+        self._rank_badges: list[RankBadge] = []
         self._needle_items: list[QGraphicsItem] = []
 
     # -- content ------------------------------------------------------------------------------
@@ -298,9 +317,11 @@ class BodyMapView(QGraphicsView):
     def fit(self) -> None:
         """Fit the whole view into the window."""
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._place_rank_badges()
 
     def zoom(self, factor: float) -> None:
         self.scale(factor, factor)
+        self._place_rank_badges()
 
     # -- events -------------------------------------------------------------------------------
 
@@ -485,33 +506,82 @@ class BodyMapView(QGraphicsView):
                 self._pain_items.append(shown)
 
     def show_ranked_muscles(self, ranked: list[tuple[Area, int, tuple[float, float]]]) -> None:
-        """Light up muscles with their rank (1 = most often implicated) at a label point."""
+        """Light up muscles with their rank (1 = most often implicated): each muscle is shaded
+        (stronger for a higher rank) and gets a numbered badge at its label point (scene
+        coordinates), moved aside with a leader line where badges would crowd."""
         for item in self._ranked_items:
             self.scene().removeItem(item)
         self._ranked_items = []
+        self._rank_badges = []
         font = QFont()
-        font.setPointSizeF(14)
+        font.setPointSizeF(10)
         font.setBold(True)
-        for area, rank, (x, y) in ranked:
+        radius = RANK_BADGE_PX / 2
+        leader_pen = QPen(RANK_BROWN, 1.5)
+        leader_pen.setCosmetic(True)
+        # the most often implicated first: they keep their own place when badges crowd
+        for area, rank, anchor in sorted(ranked, key=lambda entry: entry[1]):
             shade = QGraphicsPathItem(painter_path(area))
             strength = max(70, 220 - 25 * (rank - 1))
             shade.setBrush(
                 QBrush(QColor(RANK_AMBER.red(), RANK_AMBER.green(), RANK_AMBER.blue(), strength))
             )
-            pen = QPen(QColor(110, 60, 0), 1.5)
+            pen = QPen(RANK_BROWN, 1.5)
             pen.setCosmetic(True)
             shade.setPen(pen)
             shade.setZValue(8)
-            label = QGraphicsSimpleTextItem(str(rank))
-            label.setFont(font)
-            label.setBrush(QBrush(QColor("#1a1a1a")))
-            # the number keeps its size on screen whatever the zoom
-            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            label.setPos(x, y)
-            label.setZValue(14)
-            for item in (shade, label):
+            leader = QGraphicsLineItem()
+            leader.setPen(leader_pen)
+            leader.setZValue(13.9)
+            badge = QGraphicsEllipseItem(-radius, -radius, RANK_BADGE_PX, RANK_BADGE_PX)
+            badge.setBrush(QBrush(QColor("white")))
+            badge.setPen(QPen(RANK_BROWN, 2))
+            # the badge keeps its size on screen whatever the zoom
+            badge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            badge.setZValue(14)
+            number = QGraphicsSimpleTextItem(str(rank), badge)
+            number.setFont(font)
+            number.setBrush(QBrush(QColor("#1a1a1a")))
+            text_box = number.boundingRect()
+            number.setPos(-text_box.width() / 2, -text_box.height() / 2)
+            for item in (shade, leader, badge):
                 self.scene().addItem(item)
                 self._ranked_items.append(item)
+            self._rank_badges.append(RankBadge(rank, anchor, anchor, badge, leader))
+        self._place_rank_badges()
+
+    @property
+    def rank_badges(self) -> list[RankBadge]:
+        """The badges of the ranked muscles shown, the most often implicated first."""
+        return list(self._rank_badges)
+
+    def _place_rank_badges(self) -> None:
+        """Put each badge where it covers no other at the present zoom (badges keep their
+        size on screen, so their room on the figure changes when the map zooms)."""
+        if not self._rank_badges:
+            return
+        from triggermap.geometry.callouts import place_badges
+
+        radius = RANK_BADGE_PX / 2 / max(self.transform().m11(), 1e-6)  # scene units
+        for panel in self._panels:
+            x0, y0, width, height = panel.view_box
+            left, right = x0 + panel.dx, x0 + panel.dx + width
+            on_panel = [b for b in self._rank_badges if left <= b.anchor[0] <= right]
+            if not on_panel:
+                continue
+            midline = panel.body.mirror_axis if panel.body is not None else None
+            centres = place_badges(
+                [b.anchor for b in on_panel],
+                radius,
+                (left, y0, right, y0 + height),
+                None if midline is None else midline + panel.dx,
+            )
+            for badge, centre in zip(on_panel, centres, strict=True):
+                badge.centre = centre
+                badge.item.setPos(*centre)
+                moved = math.dist(centre, badge.anchor) > radius
+                badge.leader.setLine(*badge.anchor, *centre)
+                badge.leader.setVisible(moved)
 
     def show_needle_marks(self, marks: list[NeedleMark]) -> None:
         """Draw numbered needle marks (scene coordinates); an empty list clears them."""
