@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -117,8 +117,7 @@ class MainWindow(QMainWindow):
             self.view_choice.addItem(VIEW_TITLES.get(name, name.title()), name)
         toolbar.addWidget(QLabel(" View: ", self))
         toolbar.addWidget(self.view_choice)
-        self.deep_toggle = QCheckBox("Deep muscles", self)
-        self.deep_toggle.setShortcut(QKeySequence("Ctrl+D"))
+        self.deep_toggle = QCheckBox("Deep muscles", self)  # Ctrl+D is on the View menu
         toolbar.addWidget(self.deep_toggle)
         layers_button = QToolButton(self)
         layers_button.setText("Layers")
@@ -136,10 +135,11 @@ class MainWindow(QMainWindow):
             self.layer_actions[layer] = action
         layers_button.setMenu(layers_menu)
         toolbar.addWidget(layers_button)
-        fit = QAction("Fit to window", self)
-        fit.setShortcut(QKeySequence("Ctrl+0"))
-        fit.triggered.connect(self.map_view.fit)
-        toolbar.addAction(fit)
+        self.fit_action = QAction("Fit to window", self)
+        self.fit_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.fit_action.triggered.connect(self.map_view.fit)
+        toolbar.addAction(self.fit_action)
+        self.zoom_actions: list[QAction] = []
         for text, keys, factor in (
             ("Zoom in", QKeySequence.StandardKey.ZoomIn, 1.25),
             ("Zoom out", QKeySequence.StandardKey.ZoomOut, 0.8),
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(keys)
             action.triggered.connect(lambda _=False, f=factor: self.map_view.zoom(f))
             toolbar.addAction(action)
+            self.zoom_actions.append(action)
 
         self._details_dock = QDockWidget("Details", self)
         self._details_dock.setObjectName("details-dock")
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
         self.view_choice.blockSignals(True)
         self.view_choice.setCurrentIndex(max(index, 0))
         self.view_choice.blockSignals(False)
+        self._check_view_action()
         if load_later:
             self._show_chosen_view()  # the picture only, until the geometry is there
             _FirstPaint(self.map_view.viewport(), self.finish_loading)
@@ -354,11 +356,54 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.edit_menu = self.menuBar().addMenu("&Edit")
+        self._build_view_menu()
         self.study_action = QAction("&Study referral patterns…", self)
         self.study_action.setShortcut(QKeySequence("Ctrl+L"))
         self.study_action.triggered.connect(self.open_study_window)
         self.menuBar().addMenu("&Learn").addAction(self.study_action)
         self.study_window: QWidget | None = None
+
+    def _build_view_menu(self) -> None:
+        """The map toolbar's controls, also in the menu bar with their keys: a keyboard or
+        screen-reader user reaches every one from the menus (Alt+V), and sees its key."""
+        menu = self.menuBar().addMenu("&View")
+        self.view_actions: dict[str, QAction] = {}
+        views = QActionGroup(self)  # one body view at a time
+        for index in range(self.view_choice.count()):
+            name = self.view_choice.itemData(index)
+            action = menu.addAction(self.view_choice.itemText(index))
+            action.setCheckable(True)
+            if index < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, view=name: self.show_view(view))
+            views.addAction(action)
+            self.view_actions[name] = action
+        self.view_choice.currentIndexChanged.connect(lambda _: self._check_view_action())
+        menu.addSeparator()
+        self.deep_action = menu.addAction("&Deep muscles")
+        self.deep_action.setCheckable(True)
+        self.deep_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.deep_action.toggled.connect(self.deep_toggle.setChecked)
+        self.deep_toggle.toggled.connect(self.deep_action.setChecked)
+        layers = menu.addMenu("&Layers")
+        for action in self.layer_actions.values():
+            layers.addAction(action)
+        menu.addSeparator()
+        for action in (self.fit_action, *self.zoom_actions):
+            menu.addAction(action)
+        menu.addSeparator()
+        find = menu.addAction("&Find…")
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._focus_search)
+
+    def _check_view_action(self) -> None:
+        action = self.view_actions.get(self.view_choice.currentData())
+        if action is not None:
+            action.setChecked(True)
+
+    def _focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
 
     def open_study_window(self) -> QWidget:
         """Open (or raise) the learning mode's window."""
