@@ -41,3 +41,19 @@ def no_unexpected_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+
+
+@pytest.fixture
+def shipped_window(qtbot, tmp_path: Path):
+    """The main window over the shipped atlas and catalogue at 1400 × 900, shown and
+    exposed; its geometry cache lives in tmp_path."""
+    from triggermap.ui.main_window import MainWindow
+
+    context = AppContext.default()
+    context.cache_dir = tmp_path / "cache"
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

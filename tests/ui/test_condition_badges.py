@@ -8,21 +8,13 @@ import math
 import pytest
 from PySide6.QtCore import QPointF
 
-from triggermap.services.context import AppContext
 from triggermap.ui.main_window import MainWindow
 from triggermap.ui.map_view import RANK_BADGE_PX
 
 
 @pytest.fixture
-def window(qtbot, tmp_path) -> MainWindow:
-    context = AppContext.default()
-    context.cache_dir = tmp_path / "cache"
-    shown = MainWindow(context)
-    qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    return shown
+def window(shipped_window: MainWindow) -> MainWindow:
+    return shipped_window
 
 
 def on_screen(window: MainWindow):

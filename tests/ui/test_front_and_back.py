@@ -6,23 +6,15 @@ import pytest
 from PySide6.QtCore import Qt
 
 from triggermap.geometry.regions import RegionId
-from triggermap.services.context import AppContext
 from triggermap.ui.main_window import MainWindow
 
 INFRASPINATUS_R = RegionId("muscle", "infraspinatus", "right")
 
 
 @pytest.fixture
-def window(qtbot, tmp_path) -> MainWindow:
-    context = AppContext.default()
-    context.cache_dir = tmp_path / "cache"
-    shown = MainWindow(context)
-    qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.show_view("front_back")
-    return shown
+def window(shipped_window: MainWindow) -> MainWindow:
+    shipped_window.show_view("front_back")
+    return shipped_window
 
 
 def test_both_panels_are_shown_and_clicks_hit_the_back_panel(qtbot, window: MainWindow):

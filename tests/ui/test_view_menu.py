@@ -7,22 +7,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu
 
-from triggermap.services.context import AppContext
 from triggermap.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path) -> MainWindow:
-    context = AppContext.default()
-    context.cache_dir = tmp_path / "cache"
-    shown = MainWindow(context)
-    qtbot.addWidget(shown)
-    shown.resize(1200, 800)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
-    return shown
+def window(qtbot, shipped_window: MainWindow) -> MainWindow:
+    shipped_window.activateWindow()  # shortcuts go to the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shipped_window)
+    return shipped_window
 
 
 def menu_actions(menu: QMenu) -> list[QAction]:
