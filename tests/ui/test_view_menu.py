@@ -62,3 +62,16 @@ def test_find_puts_the_cursor_in_the_search_field(qtbot, window: MainWindow):
     qtbot.keyClick(window.map_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search_field.hasFocus()
     assert window.search_field.selectedText() == "trapezius"
+
+
+def test_reset_window_layout_brings_back_closed_and_floating_docks(qtbot, window: MainWindow):
+    window._details_dock.setFloating(True)
+    window._pain_dock.close()
+    window.muscle_dock.close()
+    window.reset_layout()
+    qtbot.wait(20)
+    for dock in (window._details_dock, window._pain_dock, window.muscle_dock):
+        assert dock.isVisible(), dock.windowTitle()
+        assert not dock.isFloating(), dock.windowTitle()
+    assert window.tabifiedDockWidgets(window.muscle_dock) == [window._patient_dock]
+    assert window._details_dock.height() > window._pain_dock.height()

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
             list(DETAILS_TO_PAIN_HEIGHT),
             Qt.Orientation.Vertical,
         )
+        self._default_layout = self.saveState()  # for View ▸ Reset window layout
         if settings is not None:
             # window layout and layers as the user left them
             geometry, state = settings.value("window/geometry"), settings.value("window/state")
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
         self.muscle_list.setHeaderHidden(True)
         self.muscle_list.setAccessibleName("Muscles by body region")
         self._muscle_items: dict[RegionId, QTreeWidgetItem] = {}
-        dock = QDockWidget("Muscles", self)
+        dock = self.muscle_dock = QDockWidget("Muscles", self)
         dock.setObjectName("muscle-list-dock")
         dock.setWidget(self.muscle_list)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
@@ -391,10 +392,22 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         for action in (self.fit_action, *self.zoom_actions):
             menu.addAction(action)
+        reset = menu.addAction("&Reset window layout")
+        reset.triggered.connect(self.reset_layout)
         menu.addSeparator()
         find = menu.addAction("&Find…")
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._focus_search)
+
+    def reset_layout(self) -> None:
+        """Put every dock and the toolbar back where a first start puts them (a layout saved
+        by an older version, or a dock closed by mistake, is undone this way)."""
+        self.restoreState(self._default_layout)
+        for dock in (self._details_dock, self._pain_dock, self._patient_dock):
+            dock.setFloating(False)
+            dock.show()
+        self.muscle_dock.show()
+        self.muscle_dock.raise_()
 
     def _check_view_action(self) -> None:
         action = self.view_actions.get(self.view_choice.currentData())
