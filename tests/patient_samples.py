@@ -20,6 +20,8 @@ from triggermap.clinic.model import (
     VisitId,
 )
 
+from .patient_examples import example_needle
+
 PATIENT_ID = PatientId("pt-0001")
 
 
@@ -45,21 +47,26 @@ def sample_patient() -> Patient:
 
 
 def needle(number: int, point: str, side: str, performed: bool = True) -> NeedledPoint:
-    return NeedledPoint(
-        number=number,
+    """The shared example needle (patient_examples) at `point` on `side`; a planned needle
+    that was not placed has no depth, technique or responses."""
+    placed = {
+        "depth_mm": 12.0,
+        "technique": "pistoning",
+        "dose": "6 passes",
+        "local_twitch": True,
+        "familiar_pain": True,
+        "tolerance": "well",
+    }
+    if not performed:
+        placed = dict.fromkeys(placed) | {"dose": ""}
+    return example_needle(
+        number,
         trigger_point_id=TriggerPointId(point),
-        side=side,  # type: ignore[arg-type]
+        side=side,
         performed=performed,
-        needle_length_mm=30.0,
-        needle_gauge_mm=0.25,
-        depth_mm=12.0 if performed else None,
-        technique="pistoning" if performed else None,
-        dose="6 passes" if performed else "",
-        local_twitch=True if performed else None,
-        familiar_pain=True if performed else None,
-        tolerance="well" if performed else None,
         needle_brand="Acme",
         needle_lot="LOT-7731",
+        **placed,
     )
 
 
