@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from report import report  # noqa: E402
+from timing import distribution  # noqa: E402
 
 #: Shared end of both start-up programs: show the window, let it paint once, report memory.
 SHOW_AND_REPORT = """
@@ -96,15 +97,6 @@ def run_child(code: str, env: dict[str, str]) -> tuple[float, float]:
         int(line.split()[1]) for line in finished.stdout.splitlines() if line.startswith("peak-kib")
     )
     return elapsed, peak / 1024
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(fraction: float) -> float:
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-    return {"median": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99)}
 
 
 def main() -> int:
@@ -198,7 +190,7 @@ def main() -> int:
             start = time.perf_counter()
             blank.viewport().grab()
             base.append(time.perf_counter() - start)
-        stats = percentiles(times)
+        stats = distribution(times)
         rows.append(
             {
                 "figure": f"repaint {name}, every layer on",
@@ -219,7 +211,7 @@ def main() -> int:
             start = time.perf_counter()
             window.update_search(typed[:end])
             times.append(time.perf_counter() - start)
-    stats = percentiles(times)
+    stats = distribution(times)
     rows.append(
         {
             "figure": "search completion per keystroke",
@@ -245,7 +237,7 @@ def main() -> int:
         start = time.perf_counter()
         rank_trigger_points(drawing, context.catalogue, weights)
         times.append(time.perf_counter() - start)
-    stats = percentiles(times)
+    stats = distribution(times)
     rows.append(
         {
             "figure": "'where does it hurt?' ranking, 20 zones",

@@ -17,8 +17,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,24 +25,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from report import report  # noqa: E402
+from timing import percentile, timings  # noqa: E402
 
 from tests.patient_samples import eight_needle_visit, sample_patient  # noqa: E402
-
-
-def timings(action: Callable[[], object], repeats: int) -> list[float]:
-    """Wall-clock seconds of each of `repeats` runs, after one untimed warm-up run."""
-    action()
-    seconds = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        seconds.append(time.perf_counter() - start)
-    return seconds
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def row(figure: str, seconds: list[float], base: list[float], baseline: str, target: str, met):

@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from report import report  # noqa: E402
+from timing import percentile, timings  # noqa: E402
 
 from triggermap.catalogue.model import TriggerPointId  # noqa: E402
 from triggermap.clinic.model import (  # noqa: E402
@@ -133,21 +133,6 @@ def visit_with_needles(patient_id: str, number: int, needles: int) -> Visit:
         adjuncts=("stretching",),
         notes="Generated for a benchmark.",
     )
-
-
-def timings(action: Callable[[], object], repeat: int) -> list[float]:
-    action()
-    result = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        result.append(time.perf_counter() - start)
-    return result
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def row(figure: str, values: list[float], baseline: float, target: str, met: bool | None) -> dict:

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,26 +27,11 @@ from PySide6.QtCore import QByteArray, QRectF  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 from report import report  # noqa: E402
+from timing import percentile, timings  # noqa: E402
 
 from triggermap import resources  # noqa: E402
 from triggermap.geometry.atlas import load_view  # noqa: E402
 from triggermap.ui.render import headless_application  # noqa: E402
-
-
-def timings(action: Callable[[], object], repeat: int) -> list[float]:
-    """Seconds per call, `repeat` calls after one warm-up."""
-    action()
-    result = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        result.append(time.perf_counter() - start)
-    return result
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def bench_view(name: str, path: Path, repeat: int) -> list[dict]:

@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from report import report  # noqa: E402
 from shapely import affinity  # noqa: E402
+from timing import distribution, timings  # noqa: E402
 
 from triggermap import resources  # noqa: E402
 from triggermap.catalogue.model import (  # noqa: E402
@@ -83,29 +83,6 @@ HIT_TEST = Expected(0.25, "about flat", "the R-tree visits only regions near the
 def growth(t1: float, t100: float) -> float:
     """Exponent k in t ∝ n^k between the 1× and 100× sizes (0 = flat, 1 = linear)."""
     return math.log(t100 / t1) / math.log(100)
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(fraction: float) -> float:
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-    return {"seconds": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99)}
-
-
-def each_call(action: Callable[[], object], repeat: int) -> list[float]:
-    """Seconds of each of `repeat` calls, after one warm-up call."""
-    action()
-    result = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        result.append(time.perf_counter() - start)
-    return result
-
-
-# -- the synthetic bigger catalogue ------------------------------------------------------------
 
 
 def _tagged(text: str, copy: int) -> str:
@@ -270,14 +247,16 @@ def growth_rows(
     exponent = growth(baseline, statistics.median(samples[100]))
     rows = []
     for scale in SCALES:
-        stats = percentiles(samples[scale])
+        stats = distribution(samples[scale])
         row = {
             "figure": f"{name}, {scale}×",
-            **stats,
+            "seconds": stats["median"],
+            "p95": stats["p95"],
+            "p99": stats["p99"],
             "scale": scale,
             "size": sizes[scale],
             "baseline": f"{name} at 1×, same run",
-            "ratio": stats["seconds"] / baseline,
+            "ratio": stats["median"] / baseline,
             "target": "baseline" if scale == 1 else "informative",
         }
         if scale == 100:
@@ -323,7 +302,7 @@ def main() -> int:
                 print(f"  {figure} at {scale}×: done", flush=True)
                 if not distinct:
                     continue
-                samples.setdefault("catalogue load", {})[scale] = each_call(
+                samples.setdefault("catalogue load", {})[scale] = timings(
                     lambda path=path: read_catalogue(path), loads
                 )
                 sizes.setdefault("catalogue load", {})[scale] = label
