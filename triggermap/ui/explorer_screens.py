@@ -128,8 +128,16 @@ def _dark(window: MainWindow) -> None:
         (QPalette.ColorRole.ButtonText, "#e6e6e6"),
         (QPalette.ColorRole.Highlight, "#2f6fbf"),
         (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
     ):
         dark.setColor(role, QColor(colour))
+    # setColor above fills every colour group; a real dark theme dims what is disabled
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        dark.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
     QApplication.instance().setPalette(dark)
     QApplication.processEvents()
     _select(window, "posterior", "infraspinatus", "right", "infraspinatus.trp1")
