@@ -1,5 +1,5 @@
-"""Safety rules of a needling plan: hazards with depth (lowered for a lean build), both sides of
-the thorax, contraindications, screening and consent."""
+"""Safety rules of a needling plan: hazards with explicit depth limits per build and sex, both
+sides of the thorax, contraindications, screening and consent."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from triggermap.clinic.model import Consent, Screening, ScreeningAnswer
-from triggermap.clinic.safety import LEAN_BMI, LEAN_DEPTH_FACTOR, hazards_of, plan_warnings
+from triggermap.clinic.safety import SLIM_BMI_BELOW, hazards_of, plan_warnings
 from triggermap.services.context import AppContext
 
 from .patient_examples import example_needle, example_patient, example_visit
@@ -62,20 +62,24 @@ def test_a_point_over_the_chest_wall_warns_of_pneumothorax_with_the_catalogue_de
     assert warning.side == "left"
     assert warning.trigger_point_id == "rhomboid_major.trp1"
     assert warning.message.startswith("Left rhomboid major TrP1 (needle 1): pneumothorax risk")
-    assert "Do not needle deeper than 15 mm." in warning.message
+    assert "Do not needle deeper than 15 mm (average build, BMI 24.5" in warning.message
 
 
-def test_a_lean_build_lowers_the_safe_depth_and_says_so(catalogue):
-    lean = cleared_patient(height_cm=183.0, weight_kg=58.0)  # BMI 17.3
-    assert lean.body_mass_index < LEAN_BMI
+def test_a_slim_build_takes_the_catalogues_slim_limit_and_says_so(catalogue):
+    slim = cleared_patient(height_cm=183.0, weight_kg=58.0)  # BMI 17.3
+    assert slim.body_mass_index < SLIM_BMI_BELOW
     [warning] = plan_warnings(
-        lean,
+        slim,
         plan(example_needle(trigger_point_id="rhomboid_major.trp1", depth_mm=None)),
         catalogue,
         TODAY,
     )
-    assert warning.max_depth_mm == pytest.approx(15.0 * LEAN_DEPTH_FACTOR)
-    assert "lowered by a fifth for a lean build, BMI 17.3" in warning.message
+    [hazard] = hazards_of(catalogue, catalogue.trigger_point("rhomboid_major.trp1"))
+    [row] = [r for r in hazard.limits if r.build == "slim" and r.sex == "any"]
+    assert warning.max_depth_mm == row.max_depth_mm < hazard.max_depth_mm
+    assert f"Do not needle deeper than {row.max_depth_mm:g} mm (slim build, BMI 17.3" in (
+        warning.message
+    )
 
 
 def test_a_recorded_depth_beyond_the_limit_is_pointed_out(catalogue):
@@ -173,10 +177,15 @@ def test_missing_or_unsigned_consent_is_warned(catalogue):
     assert "not signed" in warning.message
 
 
-def test_unknown_weight_is_not_treated_as_lean(catalogue):
+def test_unknown_weight_takes_the_slim_limit_the_safe_end(catalogue):
+    """Issue 13: where the build is not known the smallest published figure holds."""
     patient = cleared_patient(weight_kg=None)
     [warning] = plan_warnings(
         patient, plan(example_needle(trigger_point_id="rhomboid_major.trp1")), catalogue, TODAY
     )
-    assert warning.max_depth_mm == 15.0
-    assert dataclasses.replace(patient, weight_kg=50.0).body_mass_index < LEAN_BMI
+    slim = cleared_patient(height_cm=183.0, weight_kg=50.0)
+    [slim_warning] = plan_warnings(
+        slim, plan(example_needle(trigger_point_id="rhomboid_major.trp1")), catalogue, TODAY
+    )
+    assert warning.max_depth_mm == slim_warning.max_depth_mm < 15.0
+    assert "height or weight not recorded, so the slim figure" in warning.message

@@ -16,6 +16,17 @@ Prevalence = Literal["very_common", "common", "occasional", "rare"]
 PREVALENCE_WEIGHT: dict[str, int] = {"very_common": 4, "common": 3, "occasional": 2, "rare": 1}
 HAZARD_KINDS = ("pneumothorax", "neurovascular", "organ", "other")
 SEVERITIES = ("absolute", "relative", "precaution")
+#: Body builds that needle choices and depth limits are given for.
+BUILDS = ("slim", "average", "large")
+#: The sexes a depth limit may be given for; "any" holds where no study separates them.
+LIMIT_SEXES = ("female", "male", "any")
+#: Sides a hazard may be confined to; "" means both sides (the heart lies on the left).
+HAZARD_SIDES = ("", "left", "right")
+#: What a contraindication concerns: the whole patient, only the affected area or limb, or
+#: electrical stimulation through the needle (not needling itself).
+CONTRAINDICATION_SCOPES = ("whole", "area", "electrical_stimulation")
+#: Common lengths of dry-needling needles (mm), shortest first.
+COMMON_NEEDLE_LENGTHS_MM = (13.0, 15.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0)
 VIEWS = ("anterior", "posterior", "lateral", "head", "hand", "foot")
 REGIONS = (
     "head_and_face",
@@ -48,11 +59,24 @@ class Zone:
 
 
 @dataclass(frozen=True)
+class HazardLimit:
+    """The deepest safe insertion (mm) for one build and sex, and the work it rests on."""
+
+    build: str
+    sex: str
+    max_depth_mm: float
+    source: SourceId
+
+
+@dataclass(frozen=True)
 class Hazard:
     """Something a needle could injure near a trigger point or muscle.
 
-    `max_depth_mm` is the deepest safe insertion for an average build, or None where the
-    hazard is avoided by direction rather than depth.
+    `limits` are explicit depth limits per build and sex (no multipliers); `max_depth_mm` is the
+    average-build figure for any sex, or None where the hazard is avoided by direction rather
+    than depth. `side` is "" for both sides, else the only side the hazard lies on.
+    `limits_note` says why the figures were chosen, and which build or sex has no published
+    measurement.
     """
 
     kind: str
@@ -61,6 +85,23 @@ class Hazard:
     technique: str
     note: str
     source: SourceId
+    side: str = ""
+    limits: tuple[HazardLimit, ...] = ()
+    limits_note: str = ""
+
+    def applies_to_side(self, side: str) -> bool:
+        """True when a needle on the patient's `side` ("left" or "right") meets this hazard."""
+        return not self.side or self.side == side
+
+    def limit_for(self, build: str, sex: str) -> HazardLimit | None:
+        """The limit for this build and sex: a sex-specific row where one exists, else the row
+        for any sex; None when the hazard has no depth limit for the build."""
+        rows = [row for row in self.limits if row.build == build]
+        for wanted in (sex, "any"):
+            for row in rows:
+                if row.sex == wanted:
+                    return row
+        return None
 
 
 @dataclass(frozen=True)
@@ -151,6 +192,11 @@ class Contraindication:
     severity: str
     note: str
     source: SourceId
+    scope: str = "whole"
+    avoid_muscles: tuple[MuscleId, ...] = ()
+    avoid_points: tuple[TriggerPointId, ...] = ()
+    avoid_note: str = ""
+    under_age_years: int | None = None
 
 
 @dataclass(frozen=True)

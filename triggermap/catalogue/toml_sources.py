@@ -23,6 +23,7 @@ from triggermap.catalogue.model import (
     ConditionId,
     Contraindication,
     Hazard,
+    HazardLimit,
     Muscle,
     MuscleId,
     NeedleChoice,
@@ -220,16 +221,39 @@ def _needling(raw: Any, path: Path, where: str) -> Needling:
 def _hazard(raw: Any, path: Path, where: str) -> Hazard:
     if not isinstance(raw, dict):
         raise CatalogueSourceError(path, None, f"{where}: each hazard must be a table")
-    depth = raw.get("max_depth_mm")
-    if depth is not None and not _is_number(depth):
-        raise CatalogueSourceError(path, None, f"{where}: hazard max_depth_mm must be a number")
+    if "max_depth_mm" in raw:
+        # one figure for every build was the old model; limits are now explicit per build
+        raise CatalogueSourceError(
+            path, None, f"{where}: give a hazard's depth as limits = {{ slim, average, large }}"
+        )
+    source = SourceId(str(raw.get("source", "")))
+    limits_source = SourceId(str(raw.get("limits_source", "") or source))
+    limits: list[HazardLimit] = []
+    for key, sex in (("limits", "any"), ("limits_female", "female"), ("limits_male", "male")):
+        table = raw.get(key)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise CatalogueSourceError(path, None, f"{where}: hazard {key} must be a table")
+        for build, depth in table.items():
+            if not _is_number(depth) or depth <= 0:
+                raise CatalogueSourceError(
+                    path, None, f"{where}: hazard {key}.{build} must be a positive number (mm)"
+                )
+            limits.append(HazardLimit(build, sex, float(depth), limits_source))
+    average = next(
+        (row.max_depth_mm for row in limits if row.build == "average" and row.sex == "any"), None
+    )
     return Hazard(
         kind=_text(raw, "kind", path, where),
         structure=_text(raw, "structure", path, where),
-        max_depth_mm=float(depth) if depth is not None else None,
+        max_depth_mm=average,
         technique=str(raw.get("technique", "")),
         note=str(raw.get("note", "")),
-        source=SourceId(str(raw.get("source", ""))),
+        source=source,
+        side=str(raw.get("side", "")),
+        limits=tuple(limits),
+        limits_note=str(raw.get("limits_note", "")),
     )
 
 
@@ -255,6 +279,13 @@ def _safety(tables: dict[str, Any], path: Path, catalogue: Catalogue, index: Sou
             _text(raw, "severity", path, where),
             _text(raw, "note", path, where),
             SourceId(_text(raw, "source", path, where)),
+            scope=str(raw.get("scope", "whole")),
+            avoid_muscles=tuple(MuscleId(m) for m in _strings(raw, "avoid_muscles", path, where)),
+            avoid_points=tuple(
+                TriggerPointId(p) for p in _strings(raw, "avoid_points", path, where)
+            ),
+            avoid_note=str(raw.get("avoid_note", "")),
+            under_age_years=_optional_whole_number(raw, "under_age_years", path, where),
         )
         index.records[("contraindication", key)] = _locate(path, f"contraindications.{key}")
     for key, raw in tables.get("adverse_events", {}).items():
@@ -295,6 +326,15 @@ def _number(table: dict[str, Any], key: str, path: Path, where: str) -> float:
     if not _is_number(value):
         raise CatalogueSourceError(path, None, f"{where}: {key} must be a finite number")
     return float(value)
+
+
+def _optional_whole_number(table: dict[str, Any], key: str, path: Path, where: str) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise CatalogueSourceError(path, None, f"{where}: {key} must be a whole number above 0")
+    return value
 
 
 def _is_number(value: Any) -> bool:

@@ -7,20 +7,27 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from triggermap.catalogue.model import Catalogue, Hazard, TriggerPoint, TriggerPointId
+from triggermap.catalogue.model import (
+    COMMON_NEEDLE_LENGTHS_MM,
+    Catalogue,
+    Contraindication,
+    Hazard,
+    HazardLimit,
+    NeedleChoice,
+    TriggerPoint,
+    TriggerPointId,
+)
 from triggermap.clinic.model import NeedledPoint, Patient, SafetyWarning, Visit
 
 #: Hazard kinds that get a warning with a depth limit while planning.
 WARNED_HAZARDS = ("pneumothorax", "neurovascular", "organ")
 
-#: A lean build, by body mass index (kg/m²). Ultrasound studies of the chest wall find the
-#: pleura closer to the skin the leaner the patient, and the catalogue's depths are for an
-#: average adult; below 20 we treat the patient as lean (a little above the WHO underweight
-#: line of 18.5, because slim but "normal" patients are the ones in the case reports).
-LEAN_BMI = 20.0
-#: For a lean build the catalogue's maximum safe depth is multiplied by this: a fifth less,
-#: which covers the few millimetres of thinner subcutaneous tissue reported in slim adults.
-LEAN_DEPTH_FACTOR = 0.8
+#: Body builds by body mass index (kg/m²). Ultrasound studies of the chest wall find the
+#: pleura closer to the skin the leaner the patient. Below 20 counts as slim (a little above the
+#: WHO underweight line of 18.5, because slim but "normal" patients are the ones in the case
+#: reports); from 30 (WHO obesity) as large.
+SLIM_BMI_BELOW = 20.0
+LARGE_BMI_FROM = 30.0
 
 #: A screening older than this is out of date.
 SCREENING_VALID_FOR = timedelta(days=365)
@@ -39,15 +46,17 @@ def plan_warnings(
     contraindications, screening and consent first, then point by point, then both sides."""
     warnings: list[SafetyWarning] = []
     warnings.extend(screening_warnings(patient, catalogue, today))
+    warnings.extend(age_warnings(patient, catalogue, today))
     warnings.extend(consent_warnings(patient))
-    lean = is_lean(patient)
+    warnings.extend(electrical_stimulation_warnings(patient, visit, catalogue))
     thorax_sides: dict[str, list[str]] = {}
     for needle in visit.needles:
         point = _point(catalogue, needle.trigger_point_id)
         if point is None:
             continue
-        for hazard in hazards_of(catalogue, point):
-            warnings.append(_hazard_warning(catalogue, point, needle, hazard, patient, lean))
+        warnings.extend(avoided_point_warnings(patient, catalogue, point, needle))
+        for hazard in hazards_of(catalogue, point, needle.side):
+            warnings.append(_hazard_warning(catalogue, point, needle, hazard, patient))
             if hazard.kind == "pneumothorax":
                 names = thorax_sides.setdefault(needle.side, [])
                 name = _point_name(catalogue, point)
@@ -68,27 +77,156 @@ def plan_warnings(
     return warnings
 
 
-def is_lean(patient: Patient) -> bool:
-    """True when height and weight are known and the body mass index is below LEAN_BMI."""
+def build_of(patient: Patient) -> tuple[str, str]:
+    """The patient's build ("slim", "average" or "large") for depth limits, and why, in words.
+
+    Without height and weight the build is taken as slim: the smallest limits are the safe end.
+    """
     bmi = patient.body_mass_index
-    return bmi is not None and bmi < LEAN_BMI
+    if bmi is None:
+        return "slim", "height or weight not recorded, so the slim figure"
+    if bmi < SLIM_BMI_BELOW:
+        return "slim", f"slim build, BMI {bmi:.1f}"
+    if bmi >= LARGE_BMI_FROM:
+        return "large", f"large build, BMI {bmi:.1f}"
+    return "average", f"average build, BMI {bmi:.1f}"
+
+
+def depth_limit(hazard: Hazard, patient: Patient) -> HazardLimit | None:
+    """The catalogue's limit for this patient's build and sex (a sex-specific row where one
+    exists, else the row for any sex); None where the hazard is avoided by direction."""
+    build, _ = build_of(patient)
+    sex = patient.sex if patient.sex in ("female", "male") else "any"
+    return hazard.limit_for(build, sex)
 
 
 def safe_depth_mm(hazard: Hazard, patient: Patient) -> float | None:
-    """The deepest safe insertion for this patient (mm): the catalogue's figure, lowered for a
-    lean build; None where the hazard is avoided by direction, not depth."""
-    if hazard.max_depth_mm is None:
-        return None
-    if is_lean(patient):
-        return round(hazard.max_depth_mm * LEAN_DEPTH_FACTOR, 1)
-    return hazard.max_depth_mm
+    """The deepest safe insertion for this patient (mm), or None where there is no limit."""
+    limit = depth_limit(hazard, patient)
+    return limit.max_depth_mm if limit is not None else None
 
 
-def hazards_of(catalogue: Catalogue, point: TriggerPoint) -> list[Hazard]:
-    """The point's own hazards, then its muscle's, of the kinds warned about while planning."""
+def hazards_of(catalogue: Catalogue, point: TriggerPoint, side: str | None = None) -> list[Hazard]:
+    """The point's own hazards, then its muscle's, of the kinds warned about while planning;
+    with `side`, only those that lie on that side of the patient."""
     muscle = catalogue.muscles.get(point.muscle_id)
     every = (*point.hazards, *(muscle.hazards if muscle else ()))
-    return [hazard for hazard in every if hazard.kind in WARNED_HAZARDS]
+    return [
+        hazard
+        for hazard in every
+        if hazard.kind in WARNED_HAZARDS and (side is None or hazard.applies_to_side(side))
+    ]
+
+
+def suggested_needle(
+    catalogue: Catalogue, point: TriggerPoint, patient: Patient, side: str
+) -> NeedleChoice | None:
+    """The catalogue's needle for the patient's build. Where a depth limit applies, never a
+    needle longer than the shortest common length that reaches the point: a long needle over
+    the chest wall has reached lung when advanced further than meant."""
+    if point.needling is None or not point.needling.needles:
+        return None
+    build, _ = build_of(patient)
+    needles = point.needling.needles
+    choice = next((n for n in needles if n.build == build), needles[0])
+    limits = [safe_depth_mm(h, patient) for h in hazards_of(catalogue, point, side)]
+    if all(limit is None for limit in limits):
+        return choice
+    shortest = shortest_reaching_length_mm(point.needling.depth_max_mm)
+    if choice.length_mm > shortest:
+        return NeedleChoice(choice.build, shortest, choice.gauge_mm)
+    return choice
+
+
+def shortest_reaching_length_mm(depth_mm: float) -> float:
+    """The shortest common needle length (mm) that reaches `depth_mm`."""
+    for length in COMMON_NEEDLE_LENGTHS_MM:
+        if length >= depth_mm:
+            return length
+    return COMMON_NEEDLE_LENGTHS_MM[-1]
+
+
+def age_in_years(patient: Patient, today: date) -> int:
+    """Whole years of age on `today`."""
+    born = patient.date_of_birth
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def age_warnings(patient: Patient, catalogue: Catalogue, today: date) -> list[SafetyWarning]:
+    """Contraindications that follow from the date of birth (children and adolescents), raised
+    whether or not the screening ticked them."""
+    ticked = set(patient.screening.present()) if patient.screening else set()
+    age = age_in_years(patient, today)
+    warnings = []
+    for contraindication in catalogue.contraindications.values():
+        limit = contraindication.under_age_years
+        if limit is None or age >= limit or contraindication.id in ticked:
+            continue
+        warnings.append(
+            SafetyWarning(
+                kind=_kind_of(contraindication),
+                message=(
+                    f"{_severity_words(contraindication)}: {contraindication.name}. The patient "
+                    f"is {age} years old (under {limit}), from the date of birth."
+                    f"{_note(contraindication)}"
+                ),
+            )
+        )
+    return warnings
+
+
+def electrical_stimulation_warnings(
+    patient: Patient, visit: Visit, catalogue: Catalogue
+) -> list[SafetyWarning]:
+    """A contraindication to electrical stimulation, when the plan uses it."""
+    used = "electrical_stimulation" in visit.adjuncts or any(
+        n.technique == "electrical_stimulation" for n in visit.needles
+    )
+    if not used or patient.screening is None:
+        return []
+    return [
+        SafetyWarning(
+            kind="contraindication",
+            message=(
+                f"Electrical stimulation is planned, but the screening records "
+                f"{contraindication.name.lower()}: do not use electrical stimulation."
+            ),
+        )
+        for identifier in patient.screening.present()
+        if (contraindication := catalogue.contraindications.get(identifier)) is not None
+        and contraindication.scope == "electrical_stimulation"
+    ]
+
+
+def avoided_point_warnings(
+    patient: Patient, catalogue: Catalogue, point: TriggerPoint, needle: NeedledPoint
+) -> list[SafetyWarning]:
+    """A point the screening rules out (no haemostasis by compression under anticoagulants at
+    the psoas, points traditionally avoided in pregnancy): an absolute warning for that point."""
+    if patient.screening is None:
+        return []
+    warnings = []
+    for identifier in patient.screening.present():
+        contraindication = catalogue.contraindications.get(identifier)
+        if contraindication is None or not (
+            point.muscle_id in contraindication.avoid_muscles
+            or point.id in contraindication.avoid_points
+        ):
+            continue
+        where = f"{needle.side.capitalize()} {_point_name(catalogue, point)} (needle {needle.number})"
+        why = f" {contraindication.avoid_note}" if contraindication.avoid_note else ""
+        warnings.append(
+            SafetyWarning(
+                kind="contraindication",
+                message=(
+                    f"{where}: do not needle this point while {contraindication.name.lower()} "
+                    f"is recorded.{why}"
+                ),
+                trigger_point_id=point.id,
+                side=needle.side,
+            )
+        )
+    return warnings
 
 
 def screening_warnings(patient: Patient, catalogue: Catalogue, today: date) -> list[SafetyWarning]:
@@ -126,20 +264,13 @@ def screening_warnings(patient: Patient, catalogue: Catalogue, today: date) -> l
                 )
             )
             continue
-        note = f" {contraindication.note}" if contraindication.note else ""
-        if contraindication.severity == "absolute":
-            message = f"Absolute contraindication: {contraindication.name}. Do not needle.{note}"
-            kind = "contraindication"
-        elif contraindication.severity == "relative":
-            message = (
-                f"Relative contraindication: {contraindication.name}. Needle only if the benefit "
-                f"outweighs the risk, and adapt the treatment.{note}"
+        warnings.append(
+            SafetyWarning(
+                kind=_kind_of(contraindication),
+                message=f"{_severity_words(contraindication)}: {contraindication.name}."
+                f"{_advice(contraindication)}{_note(contraindication)}",
             )
-            kind = "contraindication"
-        else:
-            message = f"Precaution: {contraindication.name}.{note}"
-            kind = "precaution"
-        warnings.append(SafetyWarning(kind=kind, message=message))
+        )
     return warnings
 
 
@@ -165,39 +296,111 @@ def consent_warnings(patient: Patient) -> list[SafetyWarning]:
     return []
 
 
+def _kind_of(contraindication: Contraindication) -> str:
+    return "precaution" if contraindication.severity == "precaution" else "contraindication"
+
+
+def _severity_words(contraindication: Contraindication) -> str:
+    """"Absolute contraindication", "Relative contraindication to electrical stimulation" …"""
+    if contraindication.severity == "precaution":
+        return "Precaution"
+    words = f"{contraindication.severity.capitalize()} contraindication"
+    if contraindication.scope == "electrical_stimulation":
+        return f"{words} to electrical stimulation"
+    if contraindication.scope == "area":
+        return f"{words} in the affected area"
+    return words
+
+
+def _advice(contraindication: Contraindication) -> str:
+    """What to do, by severity and by what the contraindication concerns."""
+    if contraindication.severity == "precaution":
+        return ""
+    if contraindication.scope == "electrical_stimulation":
+        return " Needling without current is possible; do not use electrical stimulation."
+    if contraindication.scope == "area":
+        if contraindication.severity == "absolute":
+            return " Do not needle in or near the affected area; elsewhere needling is possible."
+        return " Needle the affected area only if the benefit outweighs the risk."
+    if contraindication.severity == "absolute":
+        return " Do not needle."
+    return " Needle only if the benefit outweighs the risk, and adapt the treatment."
+
+
+def _note(contraindication: Contraindication) -> str:
+    return f" {contraindication.note}" if contraindication.note else ""
+
+
 def _hazard_warning(
     catalogue: Catalogue,
     point: TriggerPoint,
     needle: NeedledPoint,
     hazard: Hazard,
     patient: Patient,
-    lean: bool,
 ) -> SafetyWarning:
     where = f"{needle.side.capitalize()} {_point_name(catalogue, point)} (needle {needle.number})"
-    limit = safe_depth_mm(hazard, patient)
+    limit = depth_limit(hazard, patient)
     parts = [f"{where}: {_HAZARD_NAMES[hazard.kind]} — {hazard.structure.rstrip('.')}."]
     if limit is None:
         parts.append(f"Avoid it by direction: {_clause(hazard.technique)}.")
     else:
-        if lean:
-            bmi = patient.body_mass_index or 0.0
-            parts.append(
-                f"Do not needle deeper than {limit:g} mm (the usual {hazard.max_depth_mm:g} mm "
-                f"lowered by a fifth for a lean build, BMI {bmi:.1f})."
-            )
-        else:
-            parts.append(f"Do not needle deeper than {limit:g} mm.")
+        depth = limit.max_depth_mm
+        parts.append(f"Do not needle deeper than {depth:g} mm ({_why(limit, patient, catalogue)}).")
         if hazard.technique:
             parts.append(f"Technique: {_clause(hazard.technique)}.")
-        if needle.depth_mm is not None and needle.depth_mm > limit:
+        length = needle.needle_length_mm
+        if length is None:
+            suggestion = suggested_needle(catalogue, point, patient, needle.side)
+            if suggestion is not None:
+                parts.append(
+                    f"Suggested needle: {suggestion.length_mm:g} mm × {suggestion.gauge_mm:g} mm "
+                    f"against the {depth:g} mm limit."
+                )
+        elif length > depth:
+            parts.append(
+                f"The {length:g} mm needle is longer than the {depth:g} mm limit: keep its "
+                "depth under the limit, or choose a shorter needle."
+            )
+        if needle.depth_mm is not None and needle.depth_mm > depth:
             parts.append(f"The recorded depth, {needle.depth_mm:g} mm, is beyond this limit.")
+    if hazard.note:
+        parts.append(hazard.note.strip())
     return SafetyWarning(
         kind=hazard.kind,
         message=" ".join(parts),
         trigger_point_id=point.id,
         side=needle.side,
-        max_depth_mm=limit,
+        max_depth_mm=limit.max_depth_mm if limit is not None else None,
     )
+
+
+def _why(limit: HazardLimit, patient: Patient, catalogue: Catalogue) -> str:
+    """"slim build, BMI 18.9, female; source: Chen 2018" — the figure's reason and source."""
+    _, build_words = build_of(patient)
+    if limit.sex in ("female", "male"):
+        sex_words = limit.sex
+    elif patient.sex in ("female", "male"):
+        sex_words = f"{patient.sex}, no figure by sex published"
+    else:
+        sex_words = "sex not recorded, so the smaller figure of either sex"
+    source = catalogue.sources.get(limit.source)
+    return f"{build_words}, {sex_words}; source: {short_citation(source.citation if source else limit.source)}"
+
+
+def short_citation(citation: str) -> str:
+    """"Chen et al. 2018" from a full citation: the first author's surname and the year."""
+    first_author = citation.split(",")[0].split(".")[0].strip()
+    surname = first_author.split(" ")[0] if first_author else citation
+    year = next(
+        (word.strip(".;:()") for word in citation.replace(";", " ").split() if _is_year(word)), ""
+    )
+    several = "," in citation.split(".")[0]
+    return f"{surname}{' et al.' if several else ''} {year}".strip()
+
+
+def _is_year(word: str) -> bool:
+    digits = word.strip(".;:()")
+    return len(digits) == 4 and digits.isdigit() and digits[:2] in ("19", "20")
 
 
 def _clause(text: str) -> str:

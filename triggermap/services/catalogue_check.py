@@ -10,14 +10,21 @@ from pathlib import Path
 from shapely.geometry import Point
 
 from triggermap.catalogue.model import (
+    BUILDS,
+    CONTRAINDICATION_SCOPES,
     HAZARD_KINDS,
+    HAZARD_SIDES,
+    LIMIT_SEXES,
     REGIONS,
     SEVERITIES,
     VIEWS,
     Catalogue,
     Hazard,
+    Muscle,
+    TriggerPoint,
 )
 from triggermap.catalogue.toml_sources import Location, SourceIndex, read_catalogue_sources
+from triggermap.clinic.safety import shortest_reaching_length_mm
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import RegionId
 
@@ -46,6 +53,9 @@ OVER_THE_LUNG = (
     "longissimus_thoracis",
     "latissimus_dorsi",
 )
+
+#: Hazard kinds that need an explicit depth limit for every build.
+DEPTH_LIMITED_KINDS = ("pneumothorax", "organ")
 
 #: How far outside its muscle's outline a trigger point may be drawn (body units): the
 #: thickness of the outline stroke.
@@ -131,18 +141,7 @@ def check_catalogue(catalogue: Catalogue, index: SourceIndex, atlas: Atlas) -> l
                     )
                 if needling.source:
                     need_source("trigger_point", point.id, needling.source, "needling of")
-                limits = [
-                    h.max_depth_mm
-                    for h in (*muscle.hazards, *point.hazards)
-                    if h.kind == "pneumothorax" and h.max_depth_mm is not None
-                ]
-                if limits and needling.depth_max_mm > min(limits):
-                    report(
-                        "trigger_point",
-                        point.id,
-                        f"trigger point {point.id}: suggested depth {needling.depth_max_mm:g} mm "
-                        f"exceeds its pneumothorax limit {min(limits):g} mm",
-                    )
+                _check_needles_over_thorax(muscle, point, report)
         if muscle.id in OVER_THE_LUNG:
             covered = any(h.kind == "pneumothorax" for h in muscle.hazards) or (
                 muscle.trigger_points
@@ -182,6 +181,29 @@ def check_catalogue(catalogue: Catalogue, index: SourceIndex, atlas: Atlas) -> l
                 item.id,
                 f"contraindication {item.id}: severity {item.severity!r} is not one of {', '.join(SEVERITIES)}",
             )
+        if item.scope not in CONTRAINDICATION_SCOPES:
+            report(
+                "contraindication",
+                item.id,
+                f"contraindication {item.id}: scope {item.scope!r} is not one of "
+                f"{', '.join(CONTRAINDICATION_SCOPES)}",
+            )
+        point_ids = {p.id for p in catalogue.trigger_points()}
+        for muscle_id in item.avoid_muscles:
+            if muscle_id not in catalogue.muscles:
+                report(
+                    "contraindication",
+                    item.id,
+                    f"contraindication {item.id}: avoid_muscles names unknown muscle {muscle_id!r}",
+                )
+        for point_id in item.avoid_points:
+            if point_id not in point_ids:
+                report(
+                    "contraindication",
+                    item.id,
+                    f"contraindication {item.id}: avoid_points names unknown trigger point "
+                    f"{point_id!r}",
+                )
     for event in catalogue.adverse_events.values():
         need_source("adverse_event", event.id, event.source)
     for caveat in catalogue.caveats.values():
@@ -198,9 +220,72 @@ def _check_hazard(hazard: Hazard, kind: str, record_id: str, report, need_source
             record_id,
             f"{record_id}: hazard kind {hazard.kind!r} is not one of {', '.join(HAZARD_KINDS)}",
         )
-    if hazard.kind == "pneumothorax" and hazard.max_depth_mm is None:
-        report(kind, record_id, f"{record_id}: a pneumothorax hazard needs max_depth_mm")
     need_source(kind, record_id, hazard.source, "hazard of")
+    what = f"{record_id}: {hazard.kind} hazard ({hazard.structure[:40]})"
+    if hazard.side not in HAZARD_SIDES:
+        report(kind, record_id, f"{what}: side {hazard.side!r} is not left, right or empty")
+    any_sex = {row.build: row.max_depth_mm for row in hazard.limits if row.sex == "any"}
+    if hazard.kind in DEPTH_LIMITED_KINDS or hazard.limits:
+        missing = [build for build in BUILDS if build not in any_sex]
+        if missing:
+            report(
+                kind,
+                record_id,
+                f"{what}: needs a depth limit for every build; none for {', '.join(missing)}",
+            )
+    for row in hazard.limits:
+        if row.build not in BUILDS:
+            report(kind, record_id, f"{what}: limit for unknown build {row.build!r}")
+        if row.sex not in LIMIT_SEXES:
+            report(kind, record_id, f"{what}: limit for unknown sex {row.sex!r}")
+        if row.source:
+            need_source(kind, record_id, row.source, "depth limit of")
+    for sex in LIMIT_SEXES:
+        by_build = {r.build: r.max_depth_mm for r in hazard.limits if r.sex == sex}
+        if "slim" in by_build and "average" in by_build and by_build["slim"] > by_build["average"]:
+            report(
+                kind,
+                record_id,
+                f"{what}: the slim limit ({by_build['slim']:g} mm) is above the average limit "
+                f"({by_build['average']:g} mm)",
+            )
+        if sex == "any":
+            continue
+        for build, depth in by_build.items():
+            if build in any_sex and any_sex[build] > depth:
+                # the figure for any sex is used when sex is not recorded: the safe end
+                report(
+                    kind,
+                    record_id,
+                    f"{what}: the {build} limit for any sex ({any_sex[build]:g} mm) is above "
+                    f"the {sex} limit ({depth:g} mm)",
+                )
+
+
+def _check_needles_over_thorax(muscle: Muscle, point: TriggerPoint, report) -> None:
+    """Over the chest wall a needle no longer than needed, and a depth within the slim limit."""
+    needling = point.needling
+    hazards = [h for h in (*muscle.hazards, *point.hazards) if h.kind == "pneumothorax"]
+    slim = [r.max_depth_mm for h in hazards for r in h.limits if r.build == "slim"]
+    if needling is None or not hazards:
+        return
+    if slim and needling.depth_max_mm > min(slim):
+        report(
+            "trigger_point",
+            point.id,
+            f"trigger point {point.id}: suggested depth {needling.depth_max_mm:g} mm exceeds "
+            f"its slim-build pneumothorax limit {min(slim):g} mm",
+        )
+    enough = shortest_reaching_length_mm(needling.depth_max_mm)
+    for needle in needling.needles:
+        if needle.length_mm > enough:
+            report(
+                "trigger_point",
+                point.id,
+                f"trigger point {point.id}: the {needle.build} needle of {needle.length_mm:g} mm "
+                f"is longer than needed over the thorax; {enough:g} mm reaches the "
+                f"{needling.depth_max_mm:g} mm depth",
+            )
 
 
 def _check_point_zones(catalogue: Catalogue, point, report) -> None:

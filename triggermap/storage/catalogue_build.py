@@ -132,13 +132,27 @@ def _write(
             for position, n in enumerate(p.needling.needles)
         )
         hazard_rows = []
+        hazards_in_order = []
         for muscle in catalogue.muscles.values():
             for number, hazard in enumerate(muscle.hazards, start=1):
                 hazard_rows.append(_hazard_row(f"{muscle.id}.h{number}", None, muscle.id, hazard))
+                hazards_in_order.append(hazard)
             for point in muscle.trigger_points:
                 for number, hazard in enumerate(point.hazards, start=1):
                     hazard_rows.append(_hazard_row(f"{point.id}.h{number}", point.id, None, hazard))
+                    hazards_in_order.append(hazard)
         db["hazards"].insert_all(hazard_rows)
+        db["hazard_limits"].insert_all(
+            {
+                "hazard_id": row["id"],
+                "build": limit.build,
+                "sex": limit.sex,
+                "max_depth_mm": limit.max_depth_mm,
+                "source_id": limit.source,
+            }
+            for row, hazard in zip(hazard_rows, hazards_in_order, strict=True)
+            for limit in hazard.limits
+        )
         db["conditions"].insert_all(
             {
                 "id": c.id,
@@ -160,10 +174,23 @@ def _write(
                 "id": c.id,
                 "name": c.name,
                 "severity": c.severity,
+                "scope": c.scope,
                 "note": c.note,
+                "avoid_note": c.avoid_note,
+                "under_age_years": c.under_age_years,
                 "source_id": c.source,
             }
             for c in catalogue.contraindications.values()
+        )
+        db["contraindication_avoid"].insert_all(
+            {"contraindication_id": c.id, "muscle_id": m, "trigger_point_id": None}
+            for c in catalogue.contraindications.values()
+            for m in c.avoid_muscles
+        )
+        db["contraindication_avoid"].insert_all(
+            {"contraindication_id": c.id, "muscle_id": None, "trigger_point_id": t}
+            for c in catalogue.contraindications.values()
+            for t in c.avoid_points
         )
         db["adverse_events"].insert_all(
             {
@@ -195,9 +222,11 @@ def _hazard_row(
         "muscle_id": muscle_id,
         "kind": hazard.kind,
         "structure": hazard.structure,
+        "side": hazard.side,
         "max_depth_mm": hazard.max_depth_mm,
         "technique": hazard.technique,
         "note": hazard.note,
+        "limits_note": hazard.limits_note,
         "source_id": hazard.source,
     }
 
@@ -287,10 +316,12 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "trigger_point_id": str,
             "muscle_id": str,
             "kind": str,
+            "side": str,
             "structure": str,
             "max_depth_mm": float,
             "technique": str,
             "note": str,
+            "limits_note": str,
             "source_id": str,
         },
         pk="id",
@@ -300,6 +331,14 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             source_fk,
         ],
         not_null={"kind", "structure"},
+    )
+    # explicit depth limits per build and sex; hazards.max_depth_mm repeats the average build
+    # for readers of the plain database
+    db["hazard_limits"].create(
+        {"hazard_id": str, "build": str, "sex": str, "max_depth_mm": float, "source_id": str},
+        pk=("hazard_id", "build", "sex"),
+        foreign_keys=[("hazard_id", "hazards", "id"), source_fk],
+        not_null={"max_depth_mm"},
     )
     db["conditions"].create(
         {
@@ -320,10 +359,28 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("condition_id", "conditions", "id"), ("muscle_id", "muscles", "id")],
     )
     db["contraindications"].create(
-        {"id": str, "name": str, "severity": str, "note": str, "source_id": str},
+        {
+            "id": str,
+            "name": str,
+            "severity": str,
+            "scope": str,
+            "note": str,
+            "avoid_note": str,
+            "under_age_years": int,
+            "source_id": str,
+        },
         pk="id",
         foreign_keys=[source_fk],
         not_null={"name", "severity"},
+    )
+    # muscles or trigger points not to needle while a contraindication is present
+    db["contraindication_avoid"].create(
+        {"contraindication_id": str, "muscle_id": str, "trigger_point_id": str},
+        foreign_keys=[
+            ("contraindication_id", "contraindications", "id"),
+            ("muscle_id", "muscles", "id"),
+            ("trigger_point_id", "trigger_points", "id"),
+        ],
     )
     db["adverse_events"].create(
         {"id": str, "name": str, "seriousness": str, "rate": str, "note": str, "source_id": str},

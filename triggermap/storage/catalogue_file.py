@@ -11,8 +11,9 @@ from pathlib import Path
 
 from triggermap.storage.errors import CatalogueUnavailable
 
-#: The catalogue schema this program reads and builds (PRAGMA user_version).
-SCHEMA_VERSION = 1
+#: The catalogue schema this program reads and builds (PRAGMA user_version); 2 added the
+#: hazard_limits and contraindication_avoid tables and hazard sides.
+SCHEMA_VERSION = 2
 
 
 def open_checked_catalogue(path: Path) -> sqlite3.Connection:

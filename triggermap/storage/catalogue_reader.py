@@ -16,6 +16,7 @@ from triggermap.catalogue.model import (
     ConditionId,
     Contraindication,
     Hazard,
+    HazardLimit,
     Muscle,
     MuscleId,
     NeedleChoice,
@@ -62,6 +63,13 @@ def _read(db: sqlite_utils.Database) -> Catalogue:
 
     hazards_by_point: dict[str, list[Hazard]] = defaultdict(list)
     hazards_by_muscle: dict[str, list[Hazard]] = defaultdict(list)
+    limits: dict[str, list[HazardLimit]] = defaultdict(list)
+    for row in db.query("select * from hazard_limits order by rowid"):
+        limits[row["hazard_id"]].append(
+            HazardLimit(
+                row["build"], row["sex"], row["max_depth_mm"], SourceId(row["source_id"] or "")
+            )
+        )
     for row in db.query("select * from hazards order by rowid"):
         hazard = Hazard(
             row["kind"],
@@ -70,6 +78,9 @@ def _read(db: sqlite_utils.Database) -> Catalogue:
             row["technique"] or "",
             row["note"] or "",
             SourceId(row["source_id"] or ""),
+            side=row["side"] or "",
+            limits=tuple(limits[row["id"]]),
+            limits_note=row["limits_note"] or "",
         )
         if row["trigger_point_id"]:
             hazards_by_point[row["trigger_point_id"]].append(hazard)
@@ -145,6 +156,13 @@ def _read(db: sqlite_utils.Database) -> Catalogue:
             tuple(implicated[row["id"]]),
             SourceId(row["source_id"] or ""),
         )
+    avoid_muscles: dict[str, list[MuscleId]] = defaultdict(list)
+    avoid_points: dict[str, list[TriggerPointId]] = defaultdict(list)
+    for row in db.query("select * from contraindication_avoid order by rowid"):
+        if row["muscle_id"]:
+            avoid_muscles[row["contraindication_id"]].append(MuscleId(row["muscle_id"]))
+        if row["trigger_point_id"]:
+            avoid_points[row["contraindication_id"]].append(TriggerPointId(row["trigger_point_id"]))
     for row in db.query("select * from contraindications order by rowid"):
         catalogue.contraindications[row["id"]] = Contraindication(
             row["id"],
@@ -152,6 +170,11 @@ def _read(db: sqlite_utils.Database) -> Catalogue:
             row["severity"],
             row["note"] or "",
             SourceId(row["source_id"] or ""),
+            scope=row["scope"] or "whole",
+            avoid_muscles=tuple(avoid_muscles[row["id"]]),
+            avoid_points=tuple(avoid_points[row["id"]]),
+            avoid_note=row["avoid_note"] or "",
+            under_age_years=row["under_age_years"],
         )
     for row in db.query("select * from adverse_events order by rowid"):
         catalogue.adverse_events[row["id"]] = AdverseEvent(

@@ -54,7 +54,7 @@ from triggermap.clinic.model import (
     SafetyWarning,
     Visit,
 )
-from triggermap.clinic.safety import plan_warnings
+from triggermap.clinic.safety import plan_warnings, suggested_needle
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
     amend_patient,
@@ -956,6 +956,13 @@ class PatientPanel(QWidget):
             return False
         number = max((n.number for n in visit.needles), default=0) + 1
         needle = NeedledPoint(number=number, trigger_point_id=TriggerPointId(point_id), side=side)
+        point = self._catalogue.trigger_point(TriggerPointId(point_id))
+        suggestion = suggested_needle(self._catalogue, point, self._patient, side)
+        if suggestion is not None:
+            # the catalogue's needle for this build, never longer than needed over the thorax
+            needle = replace(
+                needle, needle_length_mm=suggestion.length_mm, needle_gauge_mm=suggestion.gauge_mm
+            )
         planned = replace(visit, needles=(*visit.needles, needle))
         known = {warning_key(w) for w in visit.warnings}
         fresh = [

@@ -150,6 +150,14 @@ class PlanTableModel(QAbstractTableModel):
             and column.field in ("number", "trigger_point_id")
         ):
             return QBrush(QColor(ALERT_RED))
+        beyond = self._beyond_limit(needle, column.field)
+        if beyond is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(ALERT_RED))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("white"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return beyond
         if role == Qt.ItemDataRole.ToolTipRole and hazards:
             return "\n".join(
                 WARNING_TITLES.get(w.kind, words(w.kind))
@@ -162,7 +170,26 @@ class PlanTableModel(QAbstractTableModel):
             return None
         return self._display(column, value, needle)
 
+    def depth_limit_mm(self, needle: NeedledPoint) -> float | None:
+        """The smallest depth limit (mm) among this needle's warnings, if any has one."""
+        limits = [w.max_depth_mm for w in self._warnings_of(needle) if w.max_depth_mm is not None]
+        return min(limits) if limits else None
+
+    def _beyond_limit(self, needle: NeedledPoint, field: str) -> str | None:
+        """Why a depth or needle-length cell is beyond the patient's limit, or None."""
+        if field not in ("depth_mm", "needle_length_mm"):
+            return None
+        value = getattr(needle, field)
+        limit = self.depth_limit_mm(needle)
+        if value is None or limit is None or value <= limit:
+            return None
+        if field == "depth_mm":
+            return f"{value:g} mm is beyond this patient's {limit:g} mm limit here."
+        return f"A {value:g} mm needle is longer than this patient's {limit:g} mm limit here."
+
     def _display(self, column: PlanColumn, value, needle: NeedledPoint) -> str:
+        if self._beyond_limit(needle, column.field) is not None:
+            return f"{value:.{column.decimals}f} ⚠ > {self.depth_limit_mm(needle):g}"
         if column.field == "number":
             return f"{value} ⚠" if self._warnings_of(needle) else str(value)
         if column.field == "trigger_point_id":
