@@ -84,7 +84,37 @@ def test_build_is_deterministic(sources: Path, mini_atlas: Atlas, tmp_path: Path
             'source = "nowhere"\n\n[[deltoid',
             "unknown source 'nowhere'",
         ),
-        ("depth_mm = [5, 15]", "depth_mm = [5, 25]", "exceeds its pneumothorax limit 20 mm"),
+        (
+            "depth_mm = [5, 10]",
+            "depth_mm = [5, 14]",
+            "exceeds its slim-build pneumothorax limit 12 mm",
+        ),
+        (
+            "length_mm = 13, gauge_mm = 0.25 } ] }\n\n[pectoralis_minor]",
+            "length_mm = 30, gauge_mm = 0.25 } ] }\n\n[pectoralis_minor]",
+            "needle of 30 mm is longer than needed over the thorax; 13 mm reaches",
+        ),
+        (
+            "limits = { slim = 12, average = 18, large = 20 }",
+            "limits = { slim = 12, average = 18 }",
+            "needs a depth limit for every build; none for large",
+        ),
+        (
+            "limits = { slim = 12, average = 18, large = 20 }",
+            "limits = { slim = 19, average = 18, large = 20 }",
+            "the slim limit (19 mm) is above the average limit (18 mm)",
+        ),
+        (
+            "limits_female = { slim = 12, average = 18, large = 20 }",
+            "limits_female = { slim = 10, average = 18, large = 20 }",
+            "the slim limit for any sex (12 mm) is above the female limit (10 mm)",
+        ),
+        (
+            'limits_note = "test figures"',
+            'limits_note = "test figures", limits_source = "unpublished"',
+            "cites unknown source 'unpublished'",
+        ),
+        ('side = "left"', 'side = "front"', "side 'front' is not left, right or empty"),
     ],
 )
 def test_problems_name_the_file_and_line(
@@ -98,6 +128,44 @@ def test_problems_name_the_file_and_line(
     assert matching[0].startswith(f"{path}:")
     line = int(matching[0].split(":")[1])
     assert line > 0
+
+
+def test_an_organ_hazard_without_limits_is_refused(sources: Path, mini_atlas: Atlas):
+    """Issue 13: every pneumothorax or organ hazard has a depth limit for every build."""
+    path = sources / "muscles" / "test_region.toml"
+    text = path.read_text()
+    start = text.index("limits = { slim = 12, average = 15")
+    end = text.index("technique", start)
+    path.write_text(text[:start] + text[end:].replace('kind = "pneumothorax"', 'kind = "organ"', 1))
+    problems = problems_of(sources, mini_atlas)
+    assert any(
+        "needs a depth limit for every build; none for slim, average, large" in p for p in problems
+    )
+
+
+def test_the_old_single_depth_figure_is_refused(sources: Path):
+    path = sources / "muscles" / "test_region.toml"
+    path.write_text(
+        path.read_text().replace(
+            "limits = { slim = 12, average = 15, large = 15 }", "max_depth_mm = 15", 1
+        )
+    )
+    with pytest.raises(CatalogueSourceError, match="limits = { slim, average, large }"):
+        read_catalogue_sources(sources)
+
+
+def test_limits_reach_the_built_database(sources: Path, mini_atlas: Atlas, tmp_path: Path):
+    target = tmp_path / "points.db"
+    build_catalogue(sources, mini_atlas, target)
+    with sqlite3.connect(target) as connection:
+        rows = connection.execute(
+            "select h.muscle_id, h.side, h.max_depth_mm, l.build, l.sex, l.max_depth_mm"
+            " from hazard_limits l join hazards h on h.id = l.hazard_id"
+            " where h.muscle_id = 'pectoralis_major' order by l.sex, l.build"
+        ).fetchall()
+    assert ("pectoralis_major", "", 18.0, "slim", "female", 12.0) in rows
+    assert ("pectoralis_major", "", 18.0, "average", "male", 20.0) in rows
+    assert len(rows) == 9
 
 
 def test_icd_code_form_is_checked(sources: Path, mini_atlas: Atlas):

@@ -296,6 +296,35 @@ def consent_warnings(patient: Patient) -> list[SafetyWarning]:
     return []
 
 
+#: The warning kind that records a signer's confirmation of depths beyond the limit.
+DEPTH_BEYOND_LIMIT_CONFIRMED = "depth_beyond_limit_confirmed"
+
+
+def depths_beyond_limit(patient: Patient, visit: Visit, catalogue: Catalogue) -> list[str]:
+    """One line per needle recorded deeper than this patient's limit at its point (mm)."""
+    lines = []
+    for needle in visit.needles:
+        point = _point(catalogue, needle.trigger_point_id)
+        if point is None or needle.depth_mm is None:
+            continue
+        limits = [safe_depth_mm(h, patient) for h in hazards_of(catalogue, point, needle.side)]
+        known = [limit for limit in limits if limit is not None]
+        if known and needle.depth_mm > min(known):
+            lines.append(
+                f"Needle {needle.number}, {needle.side} {_point_name(catalogue, point)}: "
+                f"{needle.depth_mm:g} mm recorded, limit {min(known):g} mm."
+            )
+    return lines
+
+
+def depth_confirmation(lines: list[str], signer: str) -> SafetyWarning:
+    """The record, kept with the signed visit, that the signer confirmed these depths."""
+    return SafetyWarning(
+        kind=DEPTH_BEYOND_LIMIT_CONFIRMED,
+        message=f"Signed by {signer} with depths beyond the limit, confirmed: " + " ".join(lines),
+    )
+
+
 def _kind_of(contraindication: Contraindication) -> str:
     return "precaution" if contraindication.severity == "precaution" else "contraindication"
 

@@ -30,6 +30,8 @@ NAME_MAX_CHARACTERS = 100
 SHORT_TEXT_MAX_CHARACTERS = 200
 COMPLAINT_MAX_CHARACTERS = 2_000
 NOTES_MAX_CHARACTERS = 20_000
+#: A safety warning holds the hazard's technique and note as well as the figure.
+WARNING_MAX_CHARACTERS = 4_000
 #: A patient record is for a living person; nobody on record was born before this.
 EARLIEST_BIRTH = date(1900, 1, 1)
 HEIGHT_RANGE_CM = (30.0, 272.0)
@@ -136,7 +138,7 @@ def check_visit(
             required=True,
         )
         _text(
-            problems, "A safety warning", warning.message, COMPLAINT_MAX_CHARACTERS, multiline=True
+            problems, "A safety warning", warning.message, WARNING_MAX_CHARACTERS, multiline=True
         )
     _text(problems, "The visit notes", visit.notes, NOTES_MAX_CHARACTERS, multiline=True)
     if visit.finalised_at is not None:

@@ -51,6 +51,7 @@ WARNING_TITLES = {
     "precaution": "Precaution",
     "no_consent": "No consent recorded",
     "no_screening": "No screening recorded",
+    "depth_beyond_limit_confirmed": "Depth beyond the limit, confirmed at signing",
 }
 
 #: What the therapist usually explains before consent is given (editable in the dialog).

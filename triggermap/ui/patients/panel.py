@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -54,7 +55,12 @@ from triggermap.clinic.model import (
     SafetyWarning,
     Visit,
 )
-from triggermap.clinic.safety import plan_warnings, suggested_needle
+from triggermap.clinic.safety import (
+    depth_confirmation,
+    depths_beyond_limit,
+    plan_warnings,
+    suggested_needle,
+)
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
     amend_patient,
@@ -185,6 +191,7 @@ class PatientPanel(QWidget):
         )
         self.confirm_warnings: Callable[[list[SafetyWarning]], bool] = self._ask_warnings
         self.ask_finalise: Callable[[], str | None] = self._ask_finalise
+        self.confirm_depths: Callable[[list[str]], bool] = self._confirm_depths
         self.ask_addendum: Callable[[], tuple[str, str] | None] = self._ask_addendum
         self.choose_handout_path: Callable[[str], Path | None] = self._choose_handout_path
         self.explain_window: QWidget | None = None
@@ -1085,6 +1092,23 @@ class PatientPanel(QWidget):
         finally:
             dialog.deleteLater()
 
+    def _confirm_depths(self, lines: list[str]) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Depth beyond the limit")
+        box.setText("This visit records a depth beyond the patient's safe limit:")
+        box.setInformativeText(
+            "\n".join(lines) + "\n\nSign anyway? Your confirmation is stored with the visit."
+        )
+        sign = box.addButton("Sign with these depths", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        try:
+            box.exec()
+            return box.clickedButton() is sign
+        finally:
+            box.deleteLater()
+
     def finalise(self) -> bool:
         """Finalise (sign) the open visit after confirmation; it is read-only afterwards."""
         self.save_typed_text()
@@ -1095,6 +1119,20 @@ class PatientPanel(QWidget):
         signer = self.ask_finalise()
         if not signer:
             return False
+        beyond = depths_beyond_limit(self._patient, visit, self._catalogue) if self._patient else []
+        if beyond:
+            if not self.confirm_depths(beyond):
+                self.plan_notice.setText("The visit was not signed: a depth is beyond the limit.")
+                return False
+            # the confirmation is part of the signed record, not only a click
+            confirmed = replace(
+                visit, warnings=(*visit.warnings, depth_confirmation(beyond, signer))
+            )
+            try:
+                database.save_visit(confirmed)
+            except SAVE_ERRORS as error:
+                self.show_problem("The visit was not finalised", str(error))
+                return False
         try:
             signed = database.finalise_visit(visit.id, signer, datetime.now(UTC))
         except SAVE_ERRORS as error:
