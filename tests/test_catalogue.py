@@ -150,7 +150,7 @@ def test_the_old_single_depth_figure_is_refused(sources: Path):
             "limits = { slim = 12, average = 15, large = 15 }", "max_depth_mm = 15", 1
         )
     )
-    with pytest.raises(CatalogueSourceError, match="limits = { slim, average, large }"):
+    with pytest.raises(CatalogueSourceError, match=r"limits = \{ slim, average, large \}"):
         read_catalogue_sources(sources)
 
 

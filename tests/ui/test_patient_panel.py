@@ -19,7 +19,7 @@ from triggermap.clinic.model import (
     Screening,
     ScreeningAnswer,
 )
-from triggermap.clinic.safety import hazards_of
+from triggermap.clinic.safety import DEPTH_BEYOND_LIMIT_CONFIRMED, hazards_of
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
     make_backup,
@@ -32,6 +32,7 @@ from triggermap.services.patient_records import (
 from triggermap.storage.patient_db import DiskFull
 from triggermap.ui.patients import panel as panel_module
 from triggermap.ui.patients.dialogs import (
+    ALERT_RED,
     ConsentDialog,
     PatientDialog,
     SafetyWarningDialog,
@@ -650,3 +651,129 @@ def test_undo_takes_back_text_still_being_typed(qtbot, panel: PatientPanel, cont
     assert len(panel.current_visit.needles) == 1
     panel.redo_action.trigger()
     assert saved_visit(context, visit.id).complaint == "Headache"
+
+
+# -- safety while planning (issue 13): the figure for the patient's build and sex with its
+# reason, technique and note in the real warning dialog; the suggested needle against the limit;
+# a depth beyond the limit marked in its cell; signing such a visit confirmed and kept
+
+POINT = "upper_trapezius.trp1"
+
+
+def slim_woman(context):
+    # 1.68 m, 52 kg: BMI 18.4
+    return ready_patient(context, "Slim", height_cm=168.0, weight_kg=52.0, sex="female")
+
+
+def accept_all(asked: list[list[SafetyWarning]]):
+    return lambda warnings: asked.append(warnings) is None
+
+
+def test_slim_woman_over_the_thorax_sees_her_figure_technique_and_note(
+    panel: PatientPanel, context
+):
+    """Issue 13: the plan warning for a slim female patient at the upper trapezius names the
+    slim female figure (Chen et al. 2018: mean skin-to-pleura 14.6 mm in women at GB21, so the
+    limit stays below it), why it was chosen, its source, and the hazard's technique and note."""
+    patient = slim_woman(context)
+    open_new_visit(panel, patient)
+    point = context.catalogue.trigger_point(POINT)
+    [hazard] = [h for h in hazards_of(context.catalogue, point) if h.kind == "pneumothorax"]
+    figure = hazard.limit_for("slim", "female")
+    assert figure is not None
+    assert figure.max_depth_mm < 14.6
+    shown: list[str] = []
+    panel.confirm_warnings = panel._ask_warnings
+
+    def read_and_proceed(dialog: QDialog) -> None:
+        assert isinstance(dialog, SafetyWarningDialog)
+        shown.extend(label.text() for label in dialog.warning_labels)
+        dialog.read_check.setChecked(True)
+        dialog.proceed_button.click()
+
+    when_modal(read_and_proceed)
+    assert panel.add_trigger_point(POINT, "right")
+    [text] = [t for t in shown if "pneumothorax risk" in t]
+    assert f"Do not needle deeper than {figure.max_depth_mm:g} mm (slim build, BMI 18.4" in text
+    assert "female; source: Chen" in text
+    assert "Technique: pincer grip" in text
+    assert hazard.note.strip()[:40] in text
+    assert f"Maximum depth {figure.max_depth_mm:g} mm" in text
+
+
+def test_the_suggested_needle_is_no_longer_than_needed(panel: PatientPanel, context):
+    """Issue 13: over the thorax the suggested needle is the shortest common length that reaches
+    the point, shown against the limit (a 30 mm needle has reached lung, SA BN121 §5.1)."""
+    patient = slim_woman(context)
+    open_new_visit(panel, patient)
+    asked: list[list[SafetyWarning]] = []
+    panel.confirm_warnings = accept_all(asked)
+    assert panel.add_trigger_point(POINT, "left")
+    [needle] = panel.current_visit.needles
+    point = context.catalogue.trigger_point(POINT)
+    assert needle.needle_length_mm is not None
+    assert needle.needle_length_mm <= 15.0
+    assert needle.needle_length_mm >= point.needling.depth_max_mm
+    [warning] = [w for w in asked[0] if w.kind == "pneumothorax"]
+    assert f"against the {warning.max_depth_mm:g} mm limit" in warning.message
+
+
+def test_a_depth_beyond_the_limit_is_marked_in_its_cell_at_once(panel: PatientPanel, context):
+    patient = slim_woman(context)
+    open_new_visit(panel, patient)
+    panel.confirm_warnings = accept_all([])
+    assert panel.add_trigger_point(POINT, "left")
+    limit = panel.plan_model.depth_limit_mm(panel.current_visit.needles[0])
+    cell = panel.plan_model.index(0, column("depth_mm"))
+    assert cell.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert panel.plan_model.setData(cell, limit + 8)
+    cell = panel.plan_model.index(0, column("depth_mm"))
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).color().name() == ALERT_RED
+    assert f"⚠ > {limit:g}" in cell.data()
+    assert "beyond this patient's" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    # within the limit the mark goes
+    assert panel.plan_model.setData(panel.plan_model.index(0, column("depth_mm")), limit)
+    assert (
+        panel.plan_model.index(0, column("depth_mm")).data(Qt.ItemDataRole.BackgroundRole) is None
+    )
+
+
+def test_signing_a_depth_beyond_the_limit_needs_a_confirmation_kept_with_the_visit(
+    panel: PatientPanel, context
+):
+    patient = slim_woman(context)
+    visit = open_new_visit(panel, patient)
+    panel.confirm_warnings = accept_all([])
+    assert panel.add_trigger_point(POINT, "left")
+    limit = panel.plan_model.depth_limit_mm(panel.current_visit.needles[0])
+    assert panel.plan_model.setData(panel.plan_model.index(0, column("depth_mm")), limit + 8)
+    panel.ask_finalise = lambda: THERAPIST
+    asked: list[list[str]] = []
+    panel.confirm_depths = lambda lines: asked.append(lines) and False
+    assert not panel.finalise()
+    assert not saved_visit(context, visit.id).finalised
+    assert f"{limit + 8:g} mm recorded, limit {limit:g} mm" in asked[0][0]
+    panel.confirm_depths = lambda lines: True
+    assert panel.finalise()
+    stored = saved_visit(context, visit.id)
+    assert stored.finalised
+    [confirmation] = [w for w in stored.warnings if w.kind == DEPTH_BEYOND_LIMIT_CONFIRMED]
+    assert THERAPIST in confirmation.message
+    assert f"limit {limit:g} mm" in confirmation.message
+
+
+def test_signing_within_the_limits_asks_nothing_more(panel: PatientPanel, context):
+    patient = slim_woman(context)
+    visit = open_new_visit(panel, patient)
+    panel.confirm_warnings = accept_all([])
+    assert panel.add_trigger_point(POINT, "left")
+    panel.ask_finalise = lambda: THERAPIST
+
+    def never(lines):
+        raise AssertionError("no depth is beyond the limit")
+
+    panel.confirm_depths = never
+    assert panel.finalise()
+    assert not any(
+        w.kind == DEPTH_BEYOND_LIMIT_CONFIRMED for w in saved_visit(context, visit.id).warnings
+    )
