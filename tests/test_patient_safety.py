@@ -3,7 +3,6 @@ sides of the thorax, contraindications, screening and consent."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
