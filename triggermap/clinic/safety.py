@@ -213,7 +213,9 @@ def avoided_point_warnings(
             or point.id in contraindication.avoid_points
         ):
             continue
-        where = f"{needle.side.capitalize()} {_point_name(catalogue, point)} (needle {needle.number})"
+        where = (
+            f"{needle.side.capitalize()} {_point_name(catalogue, point)} (needle {needle.number})"
+        )
         why = f" {contraindication.avoid_note}" if contraindication.avoid_note else ""
         warnings.append(
             SafetyWarning(
@@ -325,12 +327,27 @@ def depth_confirmation(lines: list[str], signer: str) -> SafetyWarning:
     )
 
 
+def limits_in_words(hazard: Hazard) -> str:
+    """ "slim 8 mm, average 10 mm, large 10 mm; women: slim 8 mm …" — every limit of a hazard."""
+    parts = []
+    for sex, title in (("any", ""), ("female", "women: "), ("male", "men: ")):
+        rows = {row.build: row.max_depth_mm for row in hazard.limits if row.sex == sex}
+        if rows:
+            figures = ", ".join(
+                f"{build} {rows[build]:g} mm"
+                for build in ("slim", "average", "large")
+                if build in rows
+            )
+            parts.append(title + figures)
+    return "; ".join(parts)
+
+
 def _kind_of(contraindication: Contraindication) -> str:
     return "precaution" if contraindication.severity == "precaution" else "contraindication"
 
 
 def _severity_words(contraindication: Contraindication) -> str:
-    """"Absolute contraindication", "Relative contraindication to electrical stimulation" …"""
+    """ "Absolute contraindication", "Relative contraindication to electrical stimulation" …"""
     if contraindication.severity == "precaution":
         return "Precaution"
     words = f"{contraindication.severity.capitalize()} contraindication"
@@ -404,7 +421,7 @@ def _hazard_warning(
 
 
 def _why(limit: HazardLimit, patient: Patient, catalogue: Catalogue) -> str:
-    """"slim build, BMI 18.9, female; source: Chen 2018" — the figure's reason and source."""
+    """ "slim build, BMI 18.9, female; source: Chen 2018" — the figure's reason and source."""
     _, build_words = build_of(patient)
     if limit.sex in ("female", "male"):
         sex_words = limit.sex
@@ -417,7 +434,7 @@ def _why(limit: HazardLimit, patient: Patient, catalogue: Catalogue) -> str:
 
 
 def short_citation(citation: str) -> str:
-    """"Chen et al. 2018" from a full citation: the first author's surname and the year."""
+    """ "Chen et al. 2018" from a full citation: the first author's surname and the year."""
     first_author = citation.split(",")[0].split(".")[0].strip()
     surname = first_author.split(" ")[0] if first_author else citation
     year = next(

@@ -137,9 +137,7 @@ def check_visit(
             SHORT_TEXT_MAX_CHARACTERS,
             required=True,
         )
-        _text(
-            problems, "A safety warning", warning.message, WARNING_MAX_CHARACTERS, multiline=True
-        )
+        _text(problems, "A safety warning", warning.message, WARNING_MAX_CHARACTERS, multiline=True)
     _text(problems, "The visit notes", visit.notes, NOTES_MAX_CHARACTERS, multiline=True)
     if visit.finalised_at is not None:
         _moment(problems, "The time of signing", visit.finalised_at)

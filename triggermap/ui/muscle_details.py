@@ -8,6 +8,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
 from triggermap.catalogue.model import Catalogue, Hazard, TriggerPoint
+from triggermap.clinic.safety import limits_in_words
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import conditions_of_muscle, trigger_points_by_prevalence
 
@@ -133,11 +134,15 @@ def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
             f'<b style="color:#b00020">⚠ {HAZARD_TITLES.get(hazard.kind, "Take care")}: '
             f"{escape(_sentence(hazard.structure))}</b>"
         ]
-        if hazard.max_depth_mm is not None:
+        if hazard.side:
+            lines.append(f"<b>{hazard.side.capitalize()} side only.</b>")
+        if hazard.limits:
             lines.append(
-                f"<b>Maximum depth {hazard.max_depth_mm:g} mm</b> in an average build; "
-                "less in a lean patient."
+                f"<b>Maximum depth</b> {escape(limits_in_words(hazard))}"
+                f"{cite(hazard.limits[0].source)}"
             )
+            if hazard.limits_note:
+                lines.append(f"<i>{escape(_sentence(hazard.limits_note))}</i>")
         if hazard.technique:
             lines.append(f"<b>Technique:</b> {escape(_sentence(hazard.technique))}")
         if hazard.note:

@@ -23,6 +23,7 @@ from triggermap.catalogue.model import Catalogue, SourceId, TriggerPoint
 from triggermap.clinic import patient_primer
 from triggermap.clinic.model import NeedledPoint, PainMark, Patient, Visit
 from triggermap.clinic.patient_primer import PrimerSection
+from triggermap.clinic.safety import limits_in_words
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import parse_region_id
 from triggermap.services.patient_map import patient_map
@@ -303,8 +304,8 @@ def _clinical_needle(needle: NeedledPoint, catalogue: Catalogue) -> str:
         parts.append(f"needle {needle.needle_brand} lot {needle.needle_lot or '—'}".strip())
     if point is not None:
         for hazard in point.hazards:
-            if hazard.max_depth_mm is not None:
-                parts.append(f"{hazard.kind} hazard: max {hazard.max_depth_mm:g} mm")
+            if hazard.limits and hazard.applies_to_side(needle.side):
+                parts.append(f"{hazard.kind} hazard: max {limits_in_words(hazard)}")
     return "; ".join(parts) + "."
 
 
