@@ -147,7 +147,7 @@ def rows_out_of_order(raw: bytes, table: str) -> bytes:
 
 def test_damage_that_still_reads_back_is_refused(tmp_path, catalogue_bytes):
     assert_clear_catalogue_error(
-        catalogue_copy(tmp_path, rows_out_of_order(catalogue_bytes, "sources"))
+        catalogue_copy(tmp_path, rows_out_of_order(catalogue_bytes, "caveats"))
     )
 
 
@@ -308,7 +308,7 @@ def test_the_application_reports_a_damaged_catalogue_in_one_line(tmp_path, catal
     content = (
         catalogue_bytes[:PAGE]
         if damage == "first page only"
-        else rows_out_of_order(catalogue_bytes, "sources")
+        else rows_out_of_order(catalogue_bytes, "caveats")
     )
     damaged = catalogue_copy(tmp_path, content)
     finished = run_cli(tmp_path, resources.svg_dir(), damaged)

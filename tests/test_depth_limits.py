@@ -194,7 +194,7 @@ def test_a_needle_longer_than_the_limit_is_named_against_it():
         patient(),
         example_needle(trigger_point_id="chest_muscle.trp1", needle_length_mm=30.0),
     )
-    assert "The 30 mm needle is longer than the 10 mm limit" in warning.message
+    assert "Needle 30 mm against the 10 mm limit: longer than the limit" in warning.message
 
 
 def test_the_suggested_needle_over_the_thorax_is_the_shortest_that_reaches():

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from triggermap.cli import main
-from triggermap.clinic.safety import LEAN_BMI, plan_warnings
+from triggermap.clinic.safety import SLIM_BMI_BELOW, plan_warnings
 from triggermap.clinic.validation import check_patient, check_visit
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
@@ -176,7 +176,7 @@ def test_the_demo_records_show_what_they_are_meant_to_show():
     assert any(visit.finalised and visit.addenda for visit in visits)
     by_name = {patient.family_name: (patient, visits) for patient, visits in records}
     lean, [plan] = by_name["Sample"]
-    assert lean.body_mass_index < LEAN_BMI
+    assert lean.body_mass_index < SLIM_BMI_BELOW
     assert not plan.finalised
     warned = {warning.kind for warning in plan_warnings(lean, plan, catalogue, today)}
     assert {"pneumothorax", "both_sides_of_thorax", "precaution"} <= warned

@@ -723,10 +723,14 @@ def test_a_depth_beyond_the_limit_is_marked_in_its_cell_at_once(panel: PatientPa
     open_new_visit(panel, patient)
     panel.confirm_warnings = accept_all([])
     assert panel.add_trigger_point(POINT, "left")
-    limit = panel.plan_model.depth_limit_mm(panel.current_visit.needles[0])
+    [needle] = panel.current_visit.needles
+    limit = panel.plan_model.depth_limit_mm(needle)
+    # beyond the limit, yet no deeper than the needle is long (validation refuses that)
+    assert limit + 2 <= needle.needle_length_mm
     cell = panel.plan_model.index(0, column("depth_mm"))
     assert cell.data(Qt.ItemDataRole.BackgroundRole) is None
-    assert panel.plan_model.setData(cell, limit + 8)
+    assert panel.plan_model.setData(cell, limit + 2)
+    assert panel.current_visit.needles[0].depth_mm == limit + 2, panel.problem_label.text()
     cell = panel.plan_model.index(0, column("depth_mm"))
     assert cell.data(Qt.ItemDataRole.BackgroundRole).color().name() == ALERT_RED
     assert f"⚠ > {limit:g}" in cell.data()
@@ -746,13 +750,13 @@ def test_signing_a_depth_beyond_the_limit_needs_a_confirmation_kept_with_the_vis
     panel.confirm_warnings = accept_all([])
     assert panel.add_trigger_point(POINT, "left")
     limit = panel.plan_model.depth_limit_mm(panel.current_visit.needles[0])
-    assert panel.plan_model.setData(panel.plan_model.index(0, column("depth_mm")), limit + 8)
+    assert panel.plan_model.setData(panel.plan_model.index(0, column("depth_mm")), limit + 2)
     panel.ask_finalise = lambda: THERAPIST
     asked: list[list[str]] = []
     panel.confirm_depths = lambda lines: asked.append(lines) and False
     assert not panel.finalise()
     assert not saved_visit(context, visit.id).finalised
-    assert f"{limit + 8:g} mm recorded, limit {limit:g} mm" in asked[0][0]
+    assert f"{limit + 2:g} mm recorded, limit {limit:g} mm" in asked[0][0]
     panel.confirm_depths = lambda lines: True
     assert panel.finalise()
     stored = saved_visit(context, visit.id)
