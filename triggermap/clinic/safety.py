@@ -397,16 +397,14 @@ def _hazard_warning(
         length = needle.needle_length_mm
         if length is None:
             suggestion = suggested_needle(catalogue, point, patient, needle.side)
-            if suggestion is not None:
-                parts.append(
-                    f"Suggested needle: {suggestion.length_mm:g} mm × {suggestion.gauge_mm:g} mm "
-                    f"against the {depth:g} mm limit."
-                )
-        elif length > depth:
+            length = suggestion.length_mm if suggestion is not None else None
+        if length is not None and length > depth:
             parts.append(
-                f"The {length:g} mm needle is longer than the {depth:g} mm limit: keep its "
-                "depth under the limit, or choose a shorter needle."
+                f"Needle {length:g} mm against the {depth:g} mm limit: longer than the limit, so "
+                "keep its depth under the limit."
             )
+        elif length is not None:
+            parts.append(f"Needle {length:g} mm against the {depth:g} mm limit.")
         if needle.depth_mm is not None and needle.depth_mm > depth:
             parts.append(f"The recorded depth, {needle.depth_mm:g} mm, is beyond this limit.")
     if hazard.note:
