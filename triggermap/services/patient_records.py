@@ -31,18 +31,24 @@ from triggermap.clinic.model import (
 from triggermap.clinic.safety import plan_warnings
 from triggermap.clinic.validation import check_patient, check_visit
 from triggermap.storage.patient_backup import (
+    DatabaseInUse,
     backup_file_name,
     backup_moment,
     backup_reason,
     copy_database_file,
-    database_file_problem,
+    exclusive_hold,
     list_backups,
     private_directory,
+    restore_problem,
+    stale_partial_files,
+    swap_in,
 )
 from triggermap.storage.patient_db import PatientDatabase, PatientDatabaseError
 from triggermap.storage.patient_migrations import LATEST_VERSION
 
 PATIENT_DB_NAME = "patients.db"
+#: A half-written backup or restore copy older than this (s) was left by a killed process.
+STALE_PARTIAL_SECONDS = 600
 BACKUP_DIR_NAME = "backups"
 #: Automatic backups kept of each kind (daily, before a migration); older ones are removed.
 KEEP_BACKUPS = 7
@@ -98,6 +104,7 @@ def open_patient_database(data_dir: Path, now: datetime | None = None) -> Patien
         # next open tries again, and every save reports a full disk itself
         daily_backup(database, data_dir, now)
     prune_backups(data_dir)
+    prune_set_aside(data_dir)
     return database
 
 
@@ -152,30 +159,95 @@ def latest_backup(data_dir: Path) -> Path | None:
 def restore_backup(data_dir: Path, backup: Path) -> Path:
     """Make `backup` the data directory's patient database; returns the database's path.
 
-    The backup is checked first (integrity, schema). The database it replaces, damaged or not,
-    is never overwritten: it and its -wal file are moved aside as
-    `patients.db.replaced-<UTC time>` (see `set_aside_databases`). Close every window first."""
+    Only a triggermap patient database is accepted (see `restore_problem`), and its rows must
+    pass the program's checks. The new file is built beside the old one and verified, then put
+    in place with one rename, so a kill or a full disk at any moment leaves either the old
+    database or the new one. The old one is kept as `patients.db.replaced-<UTC time>` (see
+    `set_aside_databases`). Refused while another window or command has the database open.
+    The restore is written to the restored database's audit trail."""
     backup = Path(backup)
     if not backup.is_file():
         raise PatientDatabaseError(f"There is no backup file {backup}.")
-    problem = database_file_problem(backup, LATEST_VERSION)
+    directory = Path(data_dir)
+    target = directory / PATIENT_DB_NAME
+    with contextlib.suppress(OSError):
+        if target.exists() and os.path.samefile(backup, target):
+            raise PatientDatabaseError(
+                f"{backup} is the patient database itself; choose a backup to restore from."
+            )
+    problem = restore_problem(backup, LATEST_VERSION)
     if problem is not None:
         raise PatientDatabaseError(f"The backup {backup} cannot be restored: {problem}.")
+    stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S-%f}"
+    staged = directory / f".{PATIENT_DB_NAME}.restoring-{stamp}"
     try:
-        directory = private_directory(Path(data_dir))
-        target = directory / PATIENT_DB_NAME
-        stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S-%f}"
-        aside = directory / f"{PATIENT_DB_NAME}.replaced-{stamp}"
-        for suffix in ("", "-wal", "-shm"):
-            current = Path(f"{target}{suffix}")
-            if current.exists():
-                os.replace(current, Path(f"{aside}{suffix}"))
-        copy_database_file(backup, target)
+        private_directory(directory)
+        copy_database_file(backup, staged)
+        _verify_staged(staged, backup)
+        with exclusive_hold(target) if target.exists() else contextlib.nullcontext():
+            swap_in(staged, target, directory / f"{PATIENT_DB_NAME}.replaced-{stamp}")
+    except DatabaseInUse as error:
+        raise PatientDatabaseError(
+            "The patient database is open in another triggermap window or command: close it "
+            "there, then restore."
+        ) from error
     except OSError as error:
         raise PatientDatabaseError(
-            f"The backup {backup} could not be restored ({error.strerror or error})."
+            f"The backup {backup} could not be restored ({error.strerror or error}); the "
+            "patient database was left as it was."
         ) from error
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    prune_set_aside(data_dir)
     return target
+
+
+def _verify_staged(staged: Path, backup: Path) -> None:
+    """Open the staged copy as the program will, check every row, record the restore in its
+    audit trail, and check it once more as a file. Messages name no patient data."""
+    try:
+        database = PatientDatabase.open(staged)
+    except PatientDatabaseError as error:
+        raise PatientDatabaseError(f"The backup {backup} cannot be restored: {error}") from error
+    try:
+        today = date.today()
+        try:
+            patients = database.all_patients()
+            for patient in patients:
+                check_patient(patient, today)
+                for visit in database.visits_of(patient.id):
+                    if not visit.finalised:
+                        check_visit(visit, today, date_of_birth=patient.date_of_birth)
+        except Exception as error:  # a stored row this program cannot read or would refuse
+            raise PatientDatabaseError(
+                f"The backup {backup} cannot be restored: a stored record does not pass "
+                "triggermap's checks."
+            ) from error
+        database.note_restore(backup.name)
+    finally:
+        database.close()
+    problem = restore_problem(staged, LATEST_VERSION)
+    if problem is not None:
+        raise PatientDatabaseError(f"The backup {backup} cannot be restored: {problem}.")
+
+
+def prune_set_aside(data_dir: Path) -> list[Path]:
+    """Keep the newest KEEP_BACKUPS databases set aside by restores, and remove half-written
+    copies left by a killed backup or restore; returns what was removed."""
+    removed = []
+    for old in set_aside_databases(data_dir)[KEEP_BACKUPS:]:
+        for path in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    for folder in (Path(data_dir), backups_dir(data_dir)):
+        for partial in stale_partial_files(folder, STALE_PARTIAL_SECONDS):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+                removed.append(partial)
+    return removed
 
 
 def set_aside_databases(data_dir: Path) -> list[Path]:

@@ -152,3 +152,149 @@ def copy_database_file(source: Path, destination: Path) -> Path:
         return copy_database(connection, destination)
     finally:
         connection.close()
+
+
+# --- restore: only a triggermap patient database, swapped in with one rename -------------------
+
+#: `PRAGMA application_id` of a triggermap patient database ("TrMp"): tells our file from any
+#: other SQLite file. Files written before it was set carry 0 and are told by their schema.
+APPLICATION_ID = 0x54724D70
+
+
+def schema_rows(connection: sqlite3.Connection) -> set[tuple[str, str, str, str]]:
+    """Every table, index, trigger and view (type, name, table, SQL), SQLite's own left out."""
+    rows = connection.execute(
+        "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema"
+        " WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return {tuple(row) for row in rows}
+
+
+def migrated_schema(version: int) -> set[tuple[str, str, str, str]]:
+    """The schema our migrations produce at `version`, built in memory."""
+    import sqlite_utils  # only a restore needs it
+
+    from triggermap.storage.patient_migrations import MIGRATIONS
+
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        schema = sqlite_utils.Database(connection, recursive_triggers=False, execute_plugins=False)
+        for migration in MIGRATIONS[:version]:
+            migration(schema)
+        return schema_rows(connection)
+    finally:
+        connection.close()
+
+
+def restore_problem(path: Path, newest_version: int) -> str | None:
+    """Why the file at `path` must not replace the patient database, or None if it may.
+
+    Read-only. Accepted is only a triggermap patient database: our application id (or none,
+    from before it was set), a schema exactly as our migrations produce it (no table, trigger
+    or view added), a full integrity check and foreign-key check passed."""
+    problem = database_file_problem(path, newest_version)
+    if problem is not None:
+        return problem
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return f"it cannot be opened ({error})"
+    try:
+        application = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        found = schema_rows(connection)
+        verdict = [row[0] for row in connection.execute("PRAGMA integrity_check").fetchall()]
+        orphans = connection.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.Error as error:
+        return f"it cannot be read ({error})"
+    finally:
+        connection.close()
+    if application not in (APPLICATION_ID, 0):
+        return "it is a database of another program, not a triggermap patient database"
+    if version < 1:
+        return "it is empty, not a triggermap patient database"
+    expected = migrated_schema(version)
+    if found != expected:
+        extra = sorted(f"{kind} {name}" for kind, name, _, _ in found - expected)
+        missing = sorted(f"{kind} {name}" for kind, name, _, _ in expected - found)
+        words = []
+        if extra:
+            words.append(f"it has {', '.join(extra[:3])} that triggermap never makes")
+        if missing:
+            words.append(f"it lacks {', '.join(missing[:3])}")
+        return "its schema is not one triggermap makes: " + "; ".join(words)
+    if verdict != ["ok"]:
+        return f"its integrity check failed ({'; '.join(verdict[:3])})"
+    if orphans:
+        return f"{len(orphans)} of its rows point at records that do not exist"
+    return None
+
+
+class DatabaseInUse(Exception):
+    """Another window or command has the patient database open."""
+
+
+@contextlib.contextmanager
+def exclusive_hold(path: Path):
+    """Hold the database at `path` for ourselves: its WAL folded in and an exclusive lock
+    taken, so no other connection reads or writes it until the block ends. Raises
+    DatabaseInUse when another connection has it open (leaving switching journal mode
+    is refused then). A file that cannot be read is yielded as it is: it is set aside whole."""
+    connection = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        try:
+            mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise DatabaseInUse from error
+            mode = None  # damaged: nothing reads it, and it is moved aside untouched
+        except sqlite3.DatabaseError:
+            mode = None
+        if mode is not None and mode.lower() != "delete":
+            raise DatabaseInUse
+        if mode is not None:
+            connection.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+        connection.close()
+
+
+def swap_in(staged: Path, target: Path, aside: Path) -> None:
+    """Replace `target` by the verified `staged` file in one rename, keeping the old file as
+    `aside` (a hard link, or a copy where links are not possible). Call inside exclusive_hold,
+    so the old file has no -wal of its own left and nobody writes to it meanwhile."""
+    if target.exists():
+        try:
+            os.link(target, aside)
+        except OSError:
+            import shutil
+
+            shutil.copy2(target, aside)
+        os.chmod(aside, PRIVATE_FILE_MODE)
+        for suffix in ("-wal", "-shm"):
+            leftover = Path(f"{target}{suffix}")
+            if leftover.exists():
+                # a damaged file's journal goes with it; a sound one has none after the hold
+                os.replace(leftover, Path(f"{aside}{suffix}"))
+    os.replace(staged, target)
+    _sync_directory(target.parent)
+
+
+def stale_partial_files(directory: Path, older_than_seconds: float) -> list[Path]:
+    """Half-written copies (`.<name>.partial`, `.<name>.restoring-…`) left by a killed backup
+    or restore, older than the given age (a younger one may still be being written)."""
+    import time
+
+    found = []
+    try:
+        candidates = list(directory.glob(".*.partial")) + list(directory.glob(".*.restoring-*"))
+    except OSError:
+        return []
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > older_than_seconds:
+                found.append(path)
+    return found

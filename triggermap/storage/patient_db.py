@@ -45,6 +45,7 @@ from triggermap.clinic.validation import (
 )
 from triggermap.storage.patient_audit import append_entry, chain_problems
 from triggermap.storage.patient_backup import (
+    APPLICATION_ID,
     PRIVATE_FILE_MODE,
     backup_file_name,
     copy_database,
@@ -166,6 +167,7 @@ class PatientDatabase:
             cls._configure(connection)
             database = cls(path, connection)
             database._migrate(version, backup_dir)
+            database._mark_as_ours()
             # tighten a file that arrived with looser permissions (copied, restored by hand)
             if path.stat().st_mode & 0o077:
                 path.chmod(PRIVATE_FILE_MODE)
@@ -210,6 +212,17 @@ class PatientDatabase:
                 MIGRATIONS[version](schema)
                 self._connection.execute(f"PRAGMA user_version = {int(target)}")
                 version = target
+
+    def _mark_as_ours(self) -> None:
+        """Set our application id, so a restore can tell this file from any other SQLite file."""
+        if self._connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with self._writing("The patient database could not be marked as triggermap's"):
+                self._connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def note_restore(self, source_name: str) -> None:
+        """Write to the audit trail that this database was restored from a backup (by name)."""
+        with self._writing("The restore was not recorded"):
+            append_entry(self._connection, "database restored", "database", "", source_name)
 
     def close(self) -> None:
         """Close the file (the last connection to close folds the WAL into the database)."""
