@@ -92,7 +92,7 @@ class Consent:
 
 @dataclass(frozen=True)
 class Patient:
-    """A patient. Height and weight matter: a lean build lowers the safe depth over the thorax."""
+    """A patient. Height, weight and sex matter: depth limits are chosen for build and sex."""
 
     id: PatientId
     family_name: str

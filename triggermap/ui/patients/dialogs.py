@@ -159,8 +159,9 @@ class PatientDialog(QDialog):
         else:
             self.sex.setCurrentIndex(self.sex.findData("unknown"))
         hint = QLabel(
-            "Height and weight matter: a lean build lowers the safe needling depth over the "
-            "chest wall.",
+            "Height, weight and sex matter: the safe needling depth over the chest wall is "
+            "chosen for the patient's build and sex. Without height and weight the slim "
+            "figure, the smallest, is used.",
             self,
         )
         hint.setWordWrap(True)
