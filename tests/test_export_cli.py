@@ -159,3 +159,29 @@ def test_json_is_stable_between_runs(demo_dir, tmp_path):
         assert result.exit_code == 0, result.output
         outputs.append(json.loads((tmp_path / name).read_text(encoding="utf-8")))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("target", ["patients.db", "patients.db-wal", "patients.db-shm", "backup"])
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_output_never_overwrites_the_records(demo_dir, target, command):
+    """Issue 14: `export -o` and `backup -o` refuse the database, its -wal/-shm and its backups."""
+    from triggermap.services.patient_records import latest_backup, make_backup
+
+    if target == "backup":
+        with open_patient_database(demo_dir) as database:
+            make_backup(database, demo_dir)
+        path = latest_backup(demo_dir)
+    else:
+        # -wal and -shm exist only while a connection is open: here they are names, not files
+        path = demo_dir / target
+    before = path.read_bytes() if path.exists() else None
+    patient, _ = demo_record(demo_dir)
+    if command == "export":
+        result = export(demo_dir, "--patient", patient.id, "--format", "json", "-o", str(path))
+    else:
+        result = CliRunner().invoke(main, ["--data-dir", str(demo_dir), "backup", "-o", str(path)])
+    assert result.exit_code != 0
+    assert "is the patient database itself" in result.output or "backups" in result.output
+    assert "Traceback" not in result.output
+    assert (path.read_bytes() if path.exists() else None) == before
+    assert demo_record(demo_dir)[0] == patient

@@ -50,7 +50,7 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
         visits_csv,
         visits_json,
     )
-    from triggermap.services.patient_records import open_patient_database
+    from triggermap.services.patient_records import open_patient_database, protected_file_problem
     from triggermap.storage.patient_db import PatientDatabaseDamaged, PatientDatabaseError
 
     data_dir = chosen_data_dir(click.get_current_context())
@@ -73,6 +73,9 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
 
     if visit_id is not None and export_format != "pdf":
         raise click.ClickException("--visit chooses the visit of a handout (--format pdf) only.")
+    problem = protected_file_problem(data_dir, output)
+    if problem is not None:
+        raise click.ClickException(f"Nothing was written: {problem}.")
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         if export_format in ("csv", "json", "fhir"):

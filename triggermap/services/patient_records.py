@@ -143,8 +143,28 @@ def prune_backups(data_dir: Path) -> list[Path]:
     return removed
 
 
+def protected_file_problem(data_dir: Path, output: Path) -> str | None:
+    """Why writing to `output` would overwrite patient records (the database, its -wal or
+    -shm, a backup, a database set aside by a restore), or None when it would not."""
+    directory = Path(data_dir).resolve()
+    wanted = Path(output).resolve()
+    database = directory / PATIENT_DB_NAME
+    if wanted in {database, Path(f"{database}-wal"), Path(f"{database}-shm")}:
+        return f"{output} is the patient database itself"
+    if wanted.parent == backups_dir(directory).resolve() and wanted.exists():
+        return f"{output} is one of the patient database's backups"
+    if wanted.parent == directory and wanted.name.startswith(f"{PATIENT_DB_NAME}.replaced-"):
+        return f"{output} is a patient database set aside by a restore"
+    return None
+
+
 def make_backup(database: PatientDatabase, data_dir: Path, destination: Path | None = None) -> Path:
-    """A backup made by hand: to `destination`, else into the backups directory (kept)."""
+    """A backup made by hand: to `destination`, else into the backups directory (kept).
+    Refuses a destination that would overwrite patient records (see protected_file_problem)."""
+    if destination is not None:
+        problem = protected_file_problem(data_dir, destination)
+        if problem is not None:
+            raise PatientDatabaseError(f"The backup was not written: {problem}.")
     if destination is None:
         destination = backups_dir(data_dir) / backup_file_name(datetime.now(UTC), "manual")
     return database.backup_to(destination)
