@@ -88,7 +88,10 @@ def test_csv_keeps_view_and_side_in_their_own_columns(catalogue):
     }
 
 
-@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize(
+    "text",
+    ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", " =1+2", "  @SUM(A1)", "\n=cmd", " \n\t+1"],
+)
 def test_formula_starts_are_quoted(text):
     assert spreadsheet_safe(text) == "'" + text
 
@@ -165,6 +168,17 @@ def test_fhir_bundle_validates_as_r4(catalogue):
     assert [len(resources_of(bundle, k)) for k in ("Patient", "Encounter")] == [1, 2]
     # and it survives JSON, as a receiver would read it
     assert Bundle.model_validate_json(json.dumps(bundle)).type == "collection"
+
+
+def test_fhir_exports_a_patient_known_by_one_name(catalogue):
+    """Issue 14: FHIR forbids empty strings, so an empty given name is left out, not sent."""
+    import dataclasses
+
+    patient = dataclasses.replace(sample_patient(), given_name="")
+    bundle = fhir_bundle(patient, [first_visit()], catalogue)
+    Bundle.model_validate(bundle)
+    (resource,) = resources_of(bundle, "Patient")
+    assert resource["name"] == [{"family": "Rivera"}]
 
 
 def test_fhir_patient_and_encounters(catalogue):

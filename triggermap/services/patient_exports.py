@@ -106,8 +106,10 @@ class ExportRefused(ValueError):
 
 
 def spreadsheet_safe(cell: str) -> str:
-    """A cell that spreadsheet programs show as text: a leading formula character gets a `'`."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """A cell that spreadsheet programs show as text: a leading formula character gets a `'`,
+    also when spaces or line breaks stand before it (spreadsheets skip them)."""
+    risky = cell.startswith(FORMULA_STARTS) or cell.lstrip(" \n\r\t\v\f").startswith(FORMULA_STARTS)
+    return "'" + cell if risky else cell
 
 
 def visits_csv(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue) -> str:
@@ -487,7 +489,13 @@ def _fhir_patient(patient: Patient) -> dict[str, Any]:
     return {
         "resourceType": "Patient",
         "identifier": [{"system": PATIENT_ID_SYSTEM, "value": patient.id}],
-        "name": [{"family": patient.family_name, "given": [patient.given_name]}],
+        # FHIR forbids an empty string: a patient known by one name has no given name
+        "name": [
+            {
+                "family": patient.family_name,
+                **({"given": [patient.given_name]} if patient.given_name else {}),
+            }
+        ],
         "gender": patient.sex,
         "birthDate": patient.date_of_birth.isoformat(),
     }
