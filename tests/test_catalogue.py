@@ -223,3 +223,20 @@ def test_stats_count_records(sources: Path):
     assert counts["trigger points"] == 3
     assert counts["pneumothorax hazards"] == 2
     assert counts["conditions"] == 1
+
+
+def test_points_to_avoid_must_exist(sources: Path, mini_atlas: Atlas):
+    path = sources / "safety.toml"
+    path.write_text(
+        path.read_text().replace(
+            'note = "Do not needle."',
+            'note = "Do not needle."\navoid_muscles = ["deltoid", "nosuch"]\n'
+            'avoid_points = ["deltoid.trp9"]\nscope = "limb"',
+            1,
+        )
+    )
+    problems = problems_of(sources, mini_atlas)
+    assert any("avoid_muscles names unknown id 'nosuch'" in p for p in problems), problems
+    assert any("avoid_points names unknown id 'deltoid.trp9'" in p for p in problems)
+    assert any("scope 'limb' is not one of" in p for p in problems)
+    assert not any("'deltoid'" in p for p in problems)

@@ -173,6 +173,7 @@ def check_catalogue(catalogue: Catalogue, index: SourceIndex, atlas: Atlas) -> l
                     condition.id,
                     f"condition {condition.id} names unknown muscle {muscle_id!r}",
                 )
+    point_ids = {p.id for p in catalogue.trigger_points()}
     for item in catalogue.contraindications.values():
         need_source("contraindication", item.id, item.source)
         if item.severity not in SEVERITIES:
@@ -188,21 +189,15 @@ def check_catalogue(catalogue: Catalogue, index: SourceIndex, atlas: Atlas) -> l
                 f"contraindication {item.id}: scope {item.scope!r} is not one of "
                 f"{', '.join(CONTRAINDICATION_SCOPES)}",
             )
-        point_ids = {p.id for p in catalogue.trigger_points()}
-        for muscle_id in item.avoid_muscles:
-            if muscle_id not in catalogue.muscles:
+        for field, wanted, known in (
+            ("avoid_muscles", item.avoid_muscles, catalogue.muscles),
+            ("avoid_points", item.avoid_points, point_ids),
+        ):
+            for unknown in (identifier for identifier in wanted if identifier not in known):
                 report(
                     "contraindication",
                     item.id,
-                    f"contraindication {item.id}: avoid_muscles names unknown muscle {muscle_id!r}",
-                )
-        for point_id in item.avoid_points:
-            if point_id not in point_ids:
-                report(
-                    "contraindication",
-                    item.id,
-                    f"contraindication {item.id}: avoid_points names unknown trigger point "
-                    f"{point_id!r}",
+                    f"contraindication {item.id}: {field} names unknown id {unknown!r}",
                 )
     for event in catalogue.adverse_events.values():
         need_source("adverse_event", event.id, event.source)
