@@ -65,10 +65,15 @@ def test_a_patient_id_cannot_be_taken_twice(database):
 
 
 def test_update_replaces_details_and_screening(database):
-    database.add_patient(example_patient())
-    changed = example_patient(weight_kg=58.5, screening=None, notes="Moved house.")
-    database.update_patient(changed)
+    stored = database.add_patient(example_patient())
+    assert stored.version == 1
+    changed = dataclasses.replace(
+        stored, weight_kg=58.5, screening=None, notes="Moved house."
+    )
+    saved = database.update_patient(changed)
+    assert saved.version == 2
     assert database.patient(changed.id) == changed
+    assert database.patient(changed.id).version == 2
 
 
 def test_find_by_start_of_any_name_in_any_order_ignoring_case_and_accents(database):
@@ -118,13 +123,12 @@ def test_wildcards_in_search_text_are_plain_characters(database):
 def test_a_visit_reads_back_equal_and_a_resave_replaces_its_parts(database):
     patient = example_patient()
     database.add_patient(patient)
-    visit = example_visit(patient.id, needles=4)
-    database.save_visit(visit)
+    visit = database.save_visit(example_visit(patient.id, needles=4))
     assert database.visit(visit.id) == visit
     edited = dataclasses.replace(
         visit, needles=visit.needles[:2], adjuncts=("heat",), pain_after=None, warnings=()
     )
-    database.save_visit(edited)
+    assert database.save_visit(edited).version == visit.version + 1
     assert database.visit(visit.id) == edited
     assert database.visits_of(patient.id) == [edited]
 
@@ -153,16 +157,15 @@ def test_a_visit_cannot_move_to_another_patient(database):
 def test_a_signed_visit_changes_only_by_addenda(database):
     patient = example_patient()
     database.add_patient(patient)
-    visit = example_visit(patient.id)
-    database.save_visit(visit)
-    signed = database.finalise_visit(visit.id, "Dr Example", SIGNED_AT)
+    visit = database.save_visit(example_visit(patient.id))
+    signed = database.finalise_visit(visit.id, "Dr Example", SIGNED_AT, version=visit.version)
     assert signed.finalised
     assert signed.finalised_at == SIGNED_AT
     assert signed.finalised_by == "Dr Example"
     with pytest.raises(VisitFinalised):
         database.save_visit(dataclasses.replace(visit, complaint="changed afterwards"))
     with pytest.raises(VisitFinalised):
-        database.finalise_visit(visit.id, "Someone", SIGNED_AT)
+        database.finalise_visit(visit.id, "Someone", SIGNED_AT, version=signed.version)
     first = Addendum(datetime(2026, 2, 4, 9, tzinfo=UTC), "Dr Example", "Depth was 14 mm.")
     second = Addendum(datetime(2026, 2, 5, 9, tzinfo=UTC), "Dr Other", "Patient called: fine.")
     database.add_addendum(visit.id, first)
@@ -188,9 +191,8 @@ def test_other_tools_cannot_edit_a_signed_visit_in_place(tmp_path):
     with PatientDatabase.open(path) as database:
         patient = example_patient()
         database.add_patient(patient)
-        visit = example_visit(patient.id)
-        database.save_visit(visit)
-        database.finalise_visit(visit.id, "Dr Example", SIGNED_AT)
+        visit = database.save_visit(example_visit(patient.id))
+        database.finalise_visit(visit.id, "Dr Example", SIGNED_AT, version=visit.version)
     raw = sqlite3.connect(path)
     with pytest.raises(sqlite3.IntegrityError, match="finalised visit"):
         raw.execute("UPDATE visits SET complaint = 'rewritten' WHERE id = ?", (visit.id,))
@@ -209,13 +211,11 @@ def test_the_connection_is_configured_for_durability(database):
 
 
 def test_every_change_is_audited_without_patient_text(database):
-    patient = example_patient(family_name="Quillfeather", notes="Secret note")
-    database.add_patient(patient)
+    patient = database.add_patient(example_patient(family_name="Quillfeather", notes="Secret note"))
     database.update_patient(dataclasses.replace(patient, notes="Another secret", weight_kg=70.0))
-    visit = example_visit(patient.id, complaint="Private complaint")
-    database.save_visit(visit)
-    database.save_visit(dataclasses.replace(visit, pain_after=2))
-    database.finalise_visit(visit.id, "Dr Example", SIGNED_AT)
+    visit = database.save_visit(example_visit(patient.id, complaint="Private complaint"))
+    visit = database.save_visit(dataclasses.replace(visit, pain_after=2))
+    database.finalise_visit(visit.id, "Dr Example", SIGNED_AT, version=visit.version)
     database.add_addendum(visit.id, Addendum(SIGNED_AT, "Dr Example", "Added later"))
     database.delete_patient(patient.id)
     entries = database.audit_entries()
@@ -226,11 +226,12 @@ def test_every_change_is_audited_without_patient_text(database):
         "visit changed",
         "visit finalised",
         "addendum added",
+        "visit deleted",
         "patient deleted",
     ]
     assert entries[1]["details"] == "weight_kg, notes"
     assert entries[3]["details"] == "pain_after"
-    assert [entry["record_id"] for entry in entries] == [patient.id] * 2 + [visit.id] * 4 + [
+    assert [entry["record_id"] for entry in entries] == [patient.id] * 2 + [visit.id] * 5 + [
         patient.id
     ]
     text = repr(entries)
@@ -240,8 +241,7 @@ def test_every_change_is_audited_without_patient_text(database):
 
 
 def test_an_unchanged_update_writes_no_audit_entry(database):
-    patient = example_patient()
-    database.add_patient(patient)
+    patient = database.add_patient(example_patient())
     database.update_patient(patient)
     assert len(database.audit_entries(patient.id)) == 1
 
@@ -256,7 +256,7 @@ def test_a_deleted_patient_leaves_no_text_in_the_database_or_its_wal(tmp_path):
         target = example_patient(
             100, family_name="Zanzibarovich", given_name="Quintessa", notes="lingering-note"
         )
-        database.add_patient(target)
+        target = database.add_patient(target)
         for number in range(5):
             database.save_visit(
                 example_visit(target.id, number, complaint="unmistakable-complaint")
@@ -359,9 +359,8 @@ def test_an_import_stores_all_patients_or_none(database):
 def test_saving_an_unchanged_visit_writes_no_audit_entry(database):
     patient = example_patient()
     database.add_patient(patient)
-    visit = example_visit(patient.id)
-    database.save_visit(visit)
-    database.save_visit(visit)
+    visit = database.save_visit(example_visit(patient.id))
+    visit = database.save_visit(visit)
     database.save_visit(dataclasses.replace(visit, notes="more"))
     assert [entry["action"] for entry in database.audit_entries(visit.id)] == [
         "visit added",

@@ -365,9 +365,10 @@ def test_a_signed_visit_cannot_be_changed_except_by_addendum(tmp_path):
     with PatientDatabase.open(tmp_path / PATIENT_DB_NAME) as database:
         patient = example_patient()
         database.add_patient(patient)
-        visit = example_visit(patient.id)
-        database.save_visit(visit)
-        signed = database.finalise_visit(visit.id, "Dr Example", datetime.now(UTC))
+        visit = database.save_visit(example_visit(patient.id))
+        signed = database.finalise_visit(
+            visit.id, "Dr Example", datetime.now(UTC), version=visit.version
+        )
         for change in (
             {"complaint": "rewritten"},
             {"needles": ()},

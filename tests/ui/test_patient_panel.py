@@ -99,10 +99,11 @@ def ready_patient(
     patient = dataclasses.replace(patient, **changes)
     database = open_patient_database(context.data_dir)
     try:
-        register_patient(database, context.catalogue, patient)
+        stored = register_patient(database, context.catalogue, patient).patient
     finally:
         database.close()
-    return patient
+    assert stored is not None
+    return stored
 
 
 def saved_visit(context: AppContext, visit_id):

@@ -104,6 +104,10 @@ class Patient:
     notes: str = ""
     screening: Screening | None = None
     consent: Consent | None = None
+    #: The stored version this value was read at (0: never stored). A save names it, and is
+    #: refused when the stored record has moved on (changed in another window meanwhile).
+    #: Not part of equality: two values with the same content are the same record content.
+    version: int = field(default=0, compare=False)
 
     @property
     def display_name(self) -> str:
@@ -202,6 +206,10 @@ class Visit:
     finalised_at: datetime | None = None
     finalised_by: str = ""
     addenda: tuple[Addendum, ...] = field(default_factory=tuple)
+    #: The stored version this value was read at (0: never stored). A save names it, and is
+    #: refused when the stored record has moved on (changed in another window meanwhile).
+    #: Not part of equality: two values with the same content are the same record content.
+    version: int = field(default=0, compare=False)
 
     @property
     def finalised(self) -> bool:

@@ -30,6 +30,8 @@ from triggermap.clinic.model import (
 )
 from triggermap.clinic.safety import plan_warnings
 from triggermap.clinic.validation import check_patient, check_visit
+from triggermap.storage.patient_audit import AuditHead
+from triggermap.storage.patient_audit_seal import AuditSeal
 from triggermap.storage.patient_backup import (
     DatabaseInUse,
     backup_file_name,
@@ -65,6 +67,9 @@ class Changes:
     visits: bool = False
     patient_id: PatientId | None = None
     visit_id: VisitId | None = None
+    #: the patient or visit as now stored (with its new version), when one was saved
+    patient: Patient | None = None
+    visit: Visit | None = None
 
 
 class DemoWouldMix(RuntimeError):
@@ -205,7 +210,10 @@ def restore_backup(data_dir: Path, backup: Path) -> Path:
         copy_database_file(backup, staged)
         _verify_staged(staged, backup)
         with exclusive_hold(target) if target.exists() else contextlib.nullcontext():
+            head = _verified_head(staged, directory)
             swap_in(staged, target, directory / f"{PATIENT_DB_NAME}.replaced-{stamp}")
+            # the trail is now the backup's (and the restore entry): its head is the one kept
+            AuditSeal.beside(target).reset_head(head)
     except DatabaseInUse as error:
         raise PatientDatabaseError(
             "The patient database is open in another triggermap window or command: close it "
@@ -224,11 +232,23 @@ def restore_backup(data_dir: Path, backup: Path) -> Path:
     return target
 
 
+def _staged_seal(staged: Path, directory: Path) -> AuditSeal:
+    """The installation's audit key, with no head of the staged copy's own."""
+    return AuditSeal(AuditSeal.beside(directory / PATIENT_DB_NAME).key, None)
+
+
+def _verified_head(staged: Path, directory: Path) -> AuditHead:
+    """The staged copy's audit head, read after its verification."""
+    with PatientDatabase.open(staged, seal=_staged_seal(staged, directory)) as database:
+        return database.audit_head()
+
+
 def _verify_staged(staged: Path, backup: Path) -> None:
-    """Open the staged copy as the program will, check every row, record the restore in its
-    audit trail, and check it once more as a file. Messages name no patient data."""
+    """Open the staged copy as the program will, check every row and its audit trail (a
+    record changed outside triggermap is refused), record the restore in its audit trail, and
+    check it once more as a file. Messages name no patient data."""
     try:
-        database = PatientDatabase.open(staged)
+        database = PatientDatabase.open(staged, seal=_staged_seal(staged, staged.parent))
     except PatientDatabaseError as error:
         raise PatientDatabaseError(f"The backup {backup} cannot be restored: {error}") from error
     try:
@@ -245,6 +265,12 @@ def _verify_staged(staged: Path, backup: Path) -> None:
                 f"The backup {backup} cannot be restored: a stored record does not pass "
                 "triggermap's checks."
             ) from error
+        findings = database.check_audit()
+        if findings.changes:
+            raise PatientDatabaseError(
+                f"The backup {backup} cannot be restored: its records do not match its audit "
+                f"trail ({len(findings.changes)} problem(s), the first: {findings.changes[0]})"
+            )
         database.note_restore(backup.name)
     finally:
         database.close()
@@ -299,17 +325,18 @@ def register_patient(
 ) -> Changes:
     """Validate a new patient (screening against the catalogue) and save it."""
     check_patient(patient, today or date.today(), catalogue)
-    database.add_patient(patient)
-    return Changes(patients=True, patient_id=patient.id)
+    stored = database.add_patient(patient)
+    return Changes(patients=True, patient_id=patient.id, patient=stored)
 
 
 def amend_patient(
     database: PatientDatabase, catalogue: Catalogue, patient: Patient, today: date | None = None
 ) -> Changes:
-    """Validate and save changed details of a known patient."""
+    """Validate and save changed details of a known patient, read at `patient.version`
+    (RecordChanged when another window changed them meanwhile)."""
     check_patient(patient, today or date.today(), catalogue)
-    database.update_patient(patient)
-    return Changes(patients=True, patient_id=patient.id)
+    stored = database.update_patient(patient)
+    return Changes(patients=True, patient_id=patient.id, patient=stored)
 
 
 def remove_patient(database: PatientDatabase, patient_id: PatientId) -> Changes:
@@ -321,25 +348,27 @@ def remove_patient(database: PatientDatabase, patient_id: PatientId) -> Changes:
 def record_visit(
     database: PatientDatabase, catalogue: Catalogue, visit: Visit, today: date | None = None
 ) -> Changes:
-    """Validate an open visit (trigger points and zones against the catalogue) and save it."""
+    """Validate an open visit (trigger points and zones against the catalogue) and save it;
+    RecordChanged when another window changed it since `visit.version`."""
     patient = database.patient(visit.patient_id)
     check_visit(visit, today or date.today(), catalogue, patient.date_of_birth)
-    database.save_visit(visit)
-    return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id)
+    stored = database.save_visit(visit)
+    return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id, visit=stored)
 
 
 def sign_visit(
-    database: PatientDatabase, visit_id: VisitId, by: str, at: datetime | None = None
+    database: PatientDatabase, visit: Visit, by: str, at: datetime | None = None
 ) -> Changes:
-    """Finalise a visit: from now on it changes only by addenda."""
-    signed = database.finalise_visit(visit_id, by, at or datetime.now(UTC))
-    return Changes(visits=True, patient_id=signed.patient_id, visit_id=visit_id)
+    """Finalise a visit as the signer saw it (`visit.version`): from now on it changes only
+    by addenda."""
+    signed = database.finalise_visit(visit.id, by, at or datetime.now(UTC), version=visit.version)
+    return Changes(visits=True, patient_id=signed.patient_id, visit_id=visit.id, visit=signed)
 
 
 def add_visit_addendum(database: PatientDatabase, visit_id: VisitId, addendum: Addendum) -> Changes:
     """Add a dated correction to a signed visit."""
     amended = database.add_addendum(visit_id, addendum)
-    return Changes(visits=True, patient_id=amended.patient_id, visit_id=visit_id)
+    return Changes(visits=True, patient_id=amended.patient_id, visit_id=visit_id, visit=amended)
 
 
 # --- demonstration records ----------------------------------------------------------------
@@ -371,14 +400,16 @@ def fill_demo(
             continue
         register_patient(database, catalogue, patient, today)
         for visit in visits:
-            record_visit(
+            stored = record_visit(
                 database,
                 catalogue,
                 replace(visit, finalised_at=None, finalised_by="", addenda=()),
                 today,
-            )
-            if visit.finalised_at is not None:
-                database.finalise_visit(visit.id, visit.finalised_by, visit.finalised_at)
+            ).visit
+            if visit.finalised_at is not None and stored is not None:
+                database.finalise_visit(
+                    visit.id, visit.finalised_by, visit.finalised_at, version=stored.version
+                )
             for addendum in visit.addenda:
                 database.add_addendum(visit.id, addendum)
         added = True

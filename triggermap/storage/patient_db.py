@@ -12,8 +12,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,7 +46,17 @@ from triggermap.clinic.validation import (
     check_patient,
     check_visit,
 )
-from triggermap.storage.patient_audit import append_entry, chain_problems
+from triggermap.storage.patient_audit import (
+    AuditFindings,
+    AuditHead,
+    append_entry,
+    check_chain,
+    check_records,
+    recently_touched,
+    seal_every_record,
+    stored_head,
+)
+from triggermap.storage.patient_audit_seal import AuditSeal
 from triggermap.storage.patient_backup import (
     APPLICATION_ID,
     PRIVATE_FILE_MODE,
@@ -96,6 +109,22 @@ class PatientDatabaseDamaged(PatientDatabaseError):
         )
 
 
+class DatabaseBusy(PatientDatabaseError):
+    """Another window or program held the write lock for longer than this save waits; the
+    save was not made and can be tried again."""
+
+
+class RecordChanged(PatientDatabaseError):
+    """A save named a version the stored record has moved on from: another window or program
+    changed it meanwhile. Nothing was saved; `current` is the record as now stored (None when
+    it was removed) and `changed_fields` names what differs from the saved-over version."""
+
+    def __init__(self, message: str, current: object | None, changed_fields: list[str]) -> None:
+        super().__init__(message)
+        self.current = current
+        self.changed_fields = changed_fields
+
+
 class DiskFull(PatientDatabaseError):
     """The disk filled up during a save: that save was undone, nothing saved before is lost."""
 
@@ -107,33 +136,54 @@ class VisitFinalised(PatientDatabaseError):
 class PatientDatabase:
     """The patient records in one SQLite file. Open with `PatientDatabase.open(path)`."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection, seal: AuditSeal) -> None:
         self.path = path
+        self.seal = seal
         self._connection = connection
+        #: the audit head written by the transaction in progress, kept outside after COMMIT
+        self._new_head: AuditHead | None = None
+        #: a deletion whose old page images another reader kept in the WAL (see fold_journal)
+        self.fold_pending = False
 
     # --- opening and closing -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, backup_dir: Path | None = None) -> PatientDatabase:
+    def open(
+        cls, path: Path, *, backup_dir: Path | None = None, seal: AuditSeal | None = None
+    ) -> PatientDatabase:
         """Open the database at `path`, creating it (owner-only) if missing, then check it and
         bring its schema up to date. Before each migration of an existing file a backup goes
         into `backup_dir` (when given), which is also where a damaged file's offered backup is
-        looked for. The directory of `path` must exist.
+        looked for. The directory of `path` must exist. `seal` holds the audit key and where
+        the audit head is kept (default: beside the database, see AuditSeal.beside).
+
+        The file is checked read-only first (its -wal and -shm too are left as they are when
+        it is damaged), and a file that holds fewer audit entries than were once written
+        (emptied, cut short or replaced outside triggermap) is refused, never started over.
 
         Raises PatientDatabaseDamaged (file untouched) or PatientDatabaseError."""
         path = Path(path)
         if path.exists() and not path.is_file():
             raise PatientDatabaseError(f"The patient database {path} is not a file.")
+        try:
+            seal = seal or AuditSeal.beside(path)
+        except OSError as error:
+            raise PatientDatabaseError(
+                f"The patient database {path} cannot be opened: {error}."
+            ) from error
 
         def damaged(reason: str) -> PatientDatabaseDamaged:
             backups = list_backups(backup_dir)
             return PatientDatabaseDamaged(path, backups[0] if backups else None, reason)
 
+        written_before = seal.recorded_seq()
         try:
             size = path.stat().st_size if path.exists() else None
             if size is None:
+                if written_before:
+                    raise damaged(_emptied(0, written_before, seal))
                 create_private_file(path)
-            elif size == 0 and list_backups(backup_dir):
+            elif size == 0 and (list_backups(backup_dir) or written_before):
                 # a file emptied by a fault, not a new one: the backups show there was data
                 raise damaged("the file is empty")
             with open(path, "rb"):
@@ -144,6 +194,15 @@ class PatientDatabase:
             raise PatientDatabaseError(
                 f"The patient database {path} cannot be created or opened ({error.strerror})."
             ) from error
+        # read-only checks first: a damaged file (and its -wal) must not be written to at all
+        if size:
+            problem, entries = _read_only_check(path)
+            if problem is not None:
+                raise damaged(problem)
+            if entries == 0 and written_before:
+                # a trail cut short is opened and reported by the audit check; an empty one
+                # would be started over, and is refused
+                raise damaged(_emptied(entries, written_before, seal))
         try:
             connection = sqlite3.connect(
                 path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
@@ -151,13 +210,6 @@ class PatientDatabase:
         except sqlite3.Error as error:
             raise damaged(f"it cannot be opened ({error})") from error
         try:
-            # read-only checks first: a damaged file must not be written to at all
-            try:
-                verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
-            except sqlite3.Error as error:
-                raise damaged(f"it cannot be read ({error})") from error
-            if verdict != ["ok"]:
-                raise damaged(f"its integrity check failed ({'; '.join(verdict[:3])})")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > LATEST_VERSION:
                 raise PatientDatabaseError(
@@ -165,7 +217,7 @@ class PatientDatabase:
                     f"{version}; this one reads up to {LATEST_VERSION}). Update triggermap."
                 )
             cls._configure(connection)
-            database = cls(path, connection)
+            database = cls(path, connection, seal)
             database._migrate(version, backup_dir)
             database._mark_as_ours()
             # tighten a file that arrived with looser permissions (copied, restored by hand)
@@ -194,9 +246,11 @@ class PatientDatabase:
         connection.execute("PRAGMA secure_delete = ON")
 
     def _migrate(self, version: int, backup_dir: Path | None) -> None:
+        # a file created by this open holds nothing to back up yet
+        held_data = version > 0
         while version < LATEST_VERSION:
             target = version + 1
-            if version > 0 and backup_dir is not None:
+            if held_data and backup_dir is not None:
                 self.backup_to(
                     backup_dir / backup_file_name(datetime.now(UTC), f"before_migration_{target}")
                 )
@@ -210,6 +264,9 @@ class PatientDatabase:
                     self._connection, recursive_triggers=False, execute_plugins=False
                 )
                 MIGRATIONS[version](schema)
+                if target == 2:
+                    # the trail is keyed from here: bind every stored record's content to it
+                    self._new_head = seal_every_record(self._connection, self.seal.key)
                 self._connection.execute(f"PRAGMA user_version = {int(target)}")
                 version = target
 
@@ -222,7 +279,9 @@ class PatientDatabase:
     def note_restore(self, source_name: str) -> None:
         """Write to the audit trail that this database was restored from a backup (by name)."""
         with self._writing("The restore was not recorded"):
-            append_entry(self._connection, "database restored", "database", "", source_name)
+            self._new_head = append_entry(
+                self._connection, self.seal.key, "database restored", "database", "", source_name
+            )
 
     def close(self) -> None:
         """Close the file (the last connection to close folds the WAL into the database)."""
@@ -237,20 +296,20 @@ class PatientDatabase:
 
     # --- patients -------------------------------------------------------------------------
 
-    def add_patient(self, patient: Patient) -> None:
-        """Store a new patient; PatientDatabaseError if the id is taken."""
+    def add_patient(self, patient: Patient) -> Patient:
+        """Store a new patient; returns it as stored (version 1). PatientDatabaseError if the
+        id is taken."""
         check_patient(patient, date.today())
+        stored = dataclasses.replace(patient, version=1)
         with self._writing("The new patient was not saved"):
             if self._patient_row(patient.id) is not None:
                 raise PatientDatabaseError(
                     "A patient with this id already exists; nothing was saved."
                 )
-            self._connection.execute(
-                _INSERT_PATIENT,
-                _patient_values(patient),
-            )
-            self._write_patient_parts(patient)
-            append_entry(self._connection, "patient added", "patient", patient.id)
+            self._connection.execute(_INSERT_PATIENT, _patient_values(stored))
+            self._write_patient_parts(stored)
+            self._audit("patient added", "patient", patient.id)
+        return stored
 
     def add_patients(self, patients: Iterable[Patient]) -> int:
         """Store many new patients in one transaction (an import): all or none. Returns how
@@ -260,6 +319,7 @@ class PatientDatabase:
         with self._writing("The patients were not imported; nothing was saved"):
             for patient in patients:
                 check_patient(patient, today)
+                patient = dataclasses.replace(patient, version=1)
                 try:
                     self._connection.execute(_INSERT_PATIENT, _patient_values(patient))
                 except sqlite3.IntegrityError as error:
@@ -268,20 +328,30 @@ class PatientDatabase:
                         "was saved."
                     ) from error
                 self._write_patient_parts(patient)
-                append_entry(self._connection, "patient added", "patient", patient.id)
+                self._audit("patient added", "patient", patient.id)
                 count += 1
         return count
 
-    def update_patient(self, patient: Patient) -> None:
-        """Replace a patient's details; KeyError if unknown. The audit names changed fields."""
+    def update_patient(self, patient: Patient) -> Patient:
+        """Replace a patient's details read at `patient.version`; returns them as stored (the
+        next version). KeyError if unknown; RecordChanged (nothing saved) if the stored patient
+        was changed since that version. The audit names changed fields."""
         check_patient(patient, date.today())
         with self._writing("The patient's changes were not saved"):
             before = self._patient_or_none(patient.id)
             if before is None:
                 raise KeyError(f"no patient {patient.id!r}")
+            if before.version != patient.version:
+                raise RecordChanged(
+                    "This patient's details were changed in another window or program since "
+                    "they were opened here; your changes were not saved over them.",
+                    before,
+                    _changed_fields(patient, before),
+                )
             changed = _changed_fields(before, patient)
             if not changed:
-                return
+                return before
+            patient = dataclasses.replace(patient, version=before.version + 1)
             self._connection.execute(
                 _UPDATE_PATIENT,
                 (*_patient_values(patient)[1:], patient.id),
@@ -293,16 +363,17 @@ class PatientDatabase:
                 "DELETE FROM patient_name_words WHERE patient_id = ?", (patient.id,)
             )
             self._write_patient_parts(patient)
-            append_entry(
-                self._connection, "patient changed", "patient", patient.id, ", ".join(changed)
-            )
+            self._audit("patient changed", "patient", patient.id, ", ".join(changed))
+        return patient
 
     def delete_patient(self, patient_id: PatientId) -> None:
         """Delete a patient with all their visits; KeyError if unknown.
 
         The deleted text is overwritten (secure_delete) and the WAL is checkpointed and
         truncated at once, so the text lingers neither in the database file nor in its -wal
-        file (it does remain in backups made before, by design)."""
+        file (it does remain in backups made before, by design). When another window's read
+        keeps the old pages in the WAL, `fold_pending` stays True and `fold_when_idle` folds
+        it once that read ends."""
         with self._writing("The patient was not deleted"):
             if self._patient_row(patient_id) is None:
                 raise KeyError(f"no patient {patient_id!r}")
@@ -312,34 +383,48 @@ class PatientDatabase:
                     "SELECT id FROM visits WHERE patient_id = ?", (patient_id,)
                 )
             ]
-            for visit_id in visit_ids:
-                self._delete_visit_parts(visit_id, with_addenda=True)
-            self._connection.execute("DELETE FROM visits WHERE patient_id = ?", (patient_id,))
+            # the patient row goes first, foreign keys checked at COMMIT: the guards of signed
+            # visits let their rows go only with their patient
+            self._connection.execute("PRAGMA defer_foreign_keys = ON")
+            self._connection.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
             self._connection.execute(
                 "DELETE FROM screening_answers WHERE patient_id = ?", (patient_id,)
             )
             self._connection.execute(
                 "DELETE FROM patient_name_words WHERE patient_id = ?", (patient_id,)
             )
-            self._connection.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
-            append_entry(
-                self._connection,
-                "patient deleted",
-                "patient",
-                patient_id,
-                f"with {len(visit_ids)} visit(s)",
-            )
-        self.fold_journal()
+            for visit_id in visit_ids:
+                self._delete_visit_parts(visit_id, with_addenda=True)
+            self._connection.execute("DELETE FROM visits WHERE patient_id = ?", (patient_id,))
+            for visit_id in visit_ids:
+                self._audit("visit deleted", "visit", visit_id, "with its patient")
+            self._audit("patient deleted", "patient", patient_id, f"with {len(visit_ids)} visit(s)")
+        self.fold_pending = not self.fold_journal()
 
     def fold_journal(self) -> bool:
         """Copy the WAL into the database and truncate it to zero bytes (old page images of
-        deleted rows live in the WAL until then). False if another window's open read kept
-        part of it; it is folded when that window lets go."""
+        deleted rows live in the WAL until then). Never waits for another window: False if
+        its open read or write kept part of the WAL; try again when idle."""
         try:
-            busy, _, _ = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            self._connection.execute("PRAGMA busy_timeout = 0")
+            try:
+                row = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                self._connection.execute(
+                    f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}"
+                )
         except sqlite3.Error:
             return False
-        return busy == 0
+        return row[0] == 0
+
+    def fold_when_idle(self) -> bool:
+        """Called when the user has paused: copy saved changes into the main file, so that a
+        plain copy of it holds them, and finish a deletion's folding that a reader held up.
+        Never waits; True when the main file now holds everything saved."""
+        folded = self.fold_journal()
+        if folded:
+            self.fold_pending = False
+        return folded
 
     def patient(self, patient_id: PatientId) -> Patient:
         """The patient of that id; KeyError if unknown."""
@@ -392,8 +477,10 @@ class PatientDatabase:
 
     # --- visits ---------------------------------------------------------------------------
 
-    def save_visit(self, visit: Visit) -> None:
-        """Insert a visit, or replace one that is not finalised (VisitFinalised if it is).
+    def save_visit(self, visit: Visit) -> Visit:
+        """Insert a new visit (version 0), or replace an open one read at `visit.version`;
+        returns the visit as stored (the next version). VisitFinalised if it is signed;
+        RecordChanged (nothing saved) if it was changed or removed since that version.
 
         Cheap enough to call on every edit of a plan: one transaction, one fsync."""
         if visit.finalised_at is not None or visit.addenda:
@@ -418,15 +505,31 @@ class PatientDatabase:
                     f"The visit of {before.visit_date.isoformat()} is signed and cannot be "
                     "changed; add an addendum instead."
                 )
+            if before is None and visit.version != 0:
+                raise RecordChanged(
+                    "This visit was removed in another window or program; your change was "
+                    "not saved.",
+                    None,
+                    [],
+                )
+            if before is not None and before.version != visit.version:
+                raise RecordChanged(
+                    "This visit was changed in another window or program since it was opened "
+                    "here; your change was not saved over it.",
+                    before,
+                    _changed_fields(visit, before),
+                )
             if before == visit:
-                return  # saved as you go with nothing changed: nothing to write or audit
+                return before  # saved as you go with nothing changed: nothing to write
+            visit = dataclasses.replace(visit, version=visit.version + 1)
             self._connection.execute(
                 "INSERT INTO visits (id, patient_id, visit_date, complaint, pain_before,"
-                " pain_after, notes, finalised_at, finalised_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '')"
+                " pain_after, notes, finalised_at, finalised_by, version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?)"
                 " ON CONFLICT (id) DO UPDATE SET visit_date = excluded.visit_date,"
                 " complaint = excluded.complaint, pain_before = excluded.pain_before,"
-                " pain_after = excluded.pain_after, notes = excluded.notes",
+                " pain_after = excluded.pain_after, notes = excluded.notes,"
+                " version = excluded.version",
                 (
                     visit.id,
                     visit.patient_id,
@@ -435,18 +538,18 @@ class PatientDatabase:
                     visit.pain_before,
                     visit.pain_after,
                     visit.notes,
+                    visit.version,
                 ),
             )
             if before is not None:
                 self._delete_visit_parts(visit.id, with_addenda=False)
             self._write_visit_parts(visit)
             if before is None:
-                append_entry(self._connection, "visit added", "visit", visit.id, visit.patient_id)
+                self._audit("visit added", "visit", visit.id, visit.patient_id)
             else:
                 changed = _changed_fields(before, visit)
-                append_entry(
-                    self._connection, "visit changed", "visit", visit.id, ", ".join(changed)
-                )
+                self._audit("visit changed", "visit", visit.id, ", ".join(changed))
+        return visit
 
     def visit(self, visit_id: VisitId) -> Visit:
         """The visit of that id; KeyError if unknown."""
@@ -466,8 +569,10 @@ class PatientDatabase:
             parts = self._visit_parts(_SELECT_PARTS_OF_PATIENT, patient_id)
         return [_visit_from_row(row, parts) for row in rows]
 
-    def finalise_visit(self, visit_id: VisitId, by: str, at: datetime) -> Visit:
-        """Sign a visit: from now on it changes only by addenda. Returns the signed visit."""
+    def finalise_visit(self, visit_id: VisitId, by: str, at: datetime, *, version: int) -> Visit:
+        """Sign the visit as read at `version` (the one the signer saw): from now on it changes
+        only by addenda. Returns the signed visit; RecordChanged (not signed) if it was changed
+        since that version."""
         problems = []
         if not isinstance(by, str) or not by.strip() or len(by) > SHORT_TEXT_MAX_CHARACTERS:
             problems.append(
@@ -485,11 +590,19 @@ class PatientDatabase:
                 raise VisitFinalised(
                     f"The visit of {before.visit_date.isoformat()} is already signed."
                 )
+            if before.version != version:
+                raise RecordChanged(
+                    "This visit was changed in another window or program since it was opened "
+                    "here; it was not signed. Check the changes, then sign again.",
+                    before,
+                    [],
+                )
             self._connection.execute(
-                "UPDATE visits SET finalised_at = ?, finalised_by = ? WHERE id = ?",
+                "UPDATE visits SET finalised_at = ?, finalised_by = ?, version = version + 1"
+                " WHERE id = ?",
                 (_moment_text(at), by, visit_id),
             )
-            append_entry(self._connection, "visit finalised", "visit", visit_id)
+            self._audit("visit finalised", "visit", visit_id)
             signed = self._visit_or_none(visit_id)
         assert signed is not None
         return signed
@@ -517,9 +630,7 @@ class PatientDatabase:
                     addendum.text,
                 ),
             )
-            append_entry(
-                self._connection, "addendum added", "visit", visit_id, f"addendum {position + 1}"
-            )
+            self._audit("addendum added", "visit", visit_id, f"addendum {position + 1}")
             amended = self._visit_or_none(visit_id)
         assert amended is not None
         return amended
@@ -527,9 +638,35 @@ class PatientDatabase:
     # --- audit and backup -----------------------------------------------------------------
 
     def audit_problems(self) -> list[str]:
-        """Breaks in the audit trail's hash chain, one sentence each ([] when intact)."""
+        """Everything the full check finds, one sentence each ([] when intact)."""
+        return self.check_audit().sentences
+
+    def audit_head(self) -> AuditHead:
+        """The latest audit entry's number and hash."""
         with self._reading():
-            return chain_problems(self._connection)
+            return stored_head(self._connection)
+
+    def check_audit(self, *, quick: bool = False) -> AuditFindings:
+        """Check the audit trail and the records against it: the whole chain and every record
+        (reads each row once), or, `quick`, the latest entries, the head kept outside the
+        database and the records those entries name (bounded work, for the check at open)."""
+        with self._reading():
+            findings = check_chain(
+                self._connection,
+                self.seal.key,
+                self.seal.read_head(),
+                quick=quick,
+                head_kept_outside=self.seal.head_path is not None,
+            )
+            only = recently_touched(self._connection) if quick else None
+            findings.changes.extend(check_records(self._connection, only))
+        if self.seal.head_path is not None and not self.seal.head_exists():
+            # a database from before the head was kept outside (or a copy): keep it from now
+            with self._reading():
+                head = stored_head(self._connection)
+            if head.seq:
+                self.seal.advance_head(head)
+        return findings
 
     def audit_entries(self, record_id: str | None = None) -> list[dict[str, object]]:
         """The audit trail (oldest first), optionally of one record: seq, at, action,
@@ -565,10 +702,28 @@ class PatientDatabase:
 
     # --- transactions and errors ----------------------------------------------------------
 
+    def _audit(self, action: str, record_kind: str, record_id: str, details: str = "") -> None:
+        """Append a sealed audit entry inside the open write transaction."""
+        self._new_head = append_entry(
+            self._connection, self.seal.key, action, record_kind, record_id, details
+        )
+
+    @contextlib.contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Writes inside the block wait at most `seconds` for another window's write lock
+        (DatabaseBusy after that), so a window can retry instead of freezing."""
+        self._connection.execute(f"PRAGMA busy_timeout = {int(max(0.0, seconds) * 1000)}")
+        try:
+            yield
+        finally:
+            self._connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
     @contextlib.contextmanager
     def _writing(self, failure: str) -> Iterator[None]:
         """One IMMEDIATE transaction (the write lock is taken up front, so two windows queue
-        rather than deadlock); rolled back on any error, with SQLite's errors in plain words."""
+        rather than deadlock); rolled back on any error, with SQLite's errors in plain words.
+        After COMMIT the new audit head is also kept outside the database."""
+        self._new_head = None
         try:
             self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
@@ -577,12 +732,16 @@ class PatientDatabase:
             yield
             self._connection.execute("COMMIT")
         except BaseException as error:
+            self._new_head = None
             if self._connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._connection.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
                 raise _translated(error, failure) from error
             raise
+        if self._new_head is not None:
+            self.seal.advance_head(self._new_head)
+            self._new_head = None
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
@@ -731,6 +890,7 @@ _PATIENT_COLUMNS = (
     "consent_signed_by",
     "family_key",
     "given_key",
+    "version",
 )
 _VISIT_COLUMNS = (
     "id",
@@ -742,6 +902,7 @@ _VISIT_COLUMNS = (
     "notes",
     "finalised_at",
     "finalised_by",
+    "version",
 )
 #: Columns of each part table after visit_id and position, in the order they are read.
 _PART_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -803,6 +964,63 @@ _DELETE_PARTS = {
 }
 
 
+def _read_only_check(path: Path) -> tuple[str | None, int]:
+    """Check the file at `path` without writing to it or its -wal: (why it cannot be used or
+    None, how many audit entries it holds).
+
+    A read-only connection reads a -wal left by a crash but never folds it into the file or
+    deletes it, so a file found damaged is left exactly as it was found. A rollback journal
+    left by a crash cannot be read that way (reading it means rolling it back): then a private
+    copy of the file and its journal is checked instead."""
+    verdict = _check_read_only(path)
+    if verdict[0] is not None and "readonly" in verdict[0]:
+        with tempfile.TemporaryDirectory(prefix="triggermap-check-") as scratch:
+            copy = Path(scratch) / path.name
+            for suffix in ("", "-journal", "-wal"):
+                original = Path(f"{path}{suffix}")
+                if original.exists():
+                    shutil.copyfile(original, Path(f"{copy}{suffix}"))
+            os.chmod(scratch, 0o700)
+            return _check_read_only(copy, writable=True)
+    return verdict
+
+
+def _check_read_only(path: Path, *, writable: bool = False) -> tuple[str | None, int]:
+    try:
+        mode = "rw" if writable else "ro"
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+    except sqlite3.Error as error:
+        return f"it cannot be opened ({error})", 0
+    try:
+        verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
+        if verdict != ["ok"]:
+            return f"its integrity check failed ({'; '.join(str(v)[:200] for v in verdict[:3])})", 0
+        has_audit = connection.execute(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit'"
+        ).fetchone()
+        entries = (
+            connection.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
+            if has_audit
+            else 0
+        )
+        return None, int(entries)
+    except sqlite3.Error as error:
+        return f"it cannot be read ({error})", 0
+    finally:
+        connection.close()
+
+
+def _emptied(entries: int, written_before: int, seal: AuditSeal) -> str:
+    """Why a database holding fewer audit entries than were once written is refused."""
+    held = "no audit entries" if entries == 0 else f"only {entries} audit entries"
+    return (
+        f"it holds {held}, but {written_before} had been written (as kept in "
+        f"{seal.head_path}): it was emptied, cut short or replaced by an older file outside "
+        "triggermap, and is not started over. To start a new, empty database on purpose, "
+        "move both files away first"
+    )
+
+
 def fold(text: str) -> str:
     """A name folded for sorting and search: accents removed, case folded."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -853,6 +1071,7 @@ def _patient_values(patient: Patient) -> tuple:
         consent.signed_by if consent else None,
         fold(patient.family_name),
         fold(patient.given_name),
+        patient.version,
     )
 
 
@@ -873,6 +1092,7 @@ def _patient_from_row(row: tuple, answers: list[ScreeningAnswer]) -> Patient:
         consent_signed_by,
         _family_key,
         _given_key,
+        version,
     ) = row
     return Patient(
         id=PatientId(patient_id),
@@ -896,6 +1116,7 @@ def _patient_from_row(row: tuple, answers: list[ScreeningAnswer]) -> Patient:
             if consent_given_on
             else None
         ),
+        version=version,
     )
 
 
@@ -910,6 +1131,7 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
         notes,
         finalised_at,
         finalised_by,
+        version,
     ) = row
     # positional and with a table for the flags: a long history builds thousands of these
     needles = tuple(
@@ -972,6 +1194,7 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
             Addendum(datetime.fromisoformat(at), author, text)
             for at, author, text in parts["addenda"].get(visit_id, ())
         ),
+        version=version,
     )
 
 
@@ -981,7 +1204,7 @@ def _changed_fields(before: object, after: object) -> list[str]:
     return [
         field.name
         for field in dataclasses.fields(after)  # type: ignore[arg-type]
-        if getattr(before, field.name) != getattr(after, field.name)
+        if field.compare and getattr(before, field.name) != getattr(after, field.name)
     ]
 
 
@@ -1008,9 +1231,8 @@ def _translated(error: sqlite3.Error, failure: str) -> PatientDatabaseError:
             "then save again."
         )
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return PatientDatabaseError(
-            f"{failure}: the patient database stayed busy in another window or program for "
-            f"{BUSY_TIMEOUT_SECONDS:g} s. Try again."
+        return DatabaseBusy(
+            f"{failure}: the patient database stayed busy in another window or program. Try again."
         )
     if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return PatientDatabaseError(

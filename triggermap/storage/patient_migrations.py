@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from triggermap.storage.patient_audit import AUDIT_SCHEMA
+from triggermap.storage.patient_audit import AUDIT_SCHEMA, SEALED_AUDIT_SCHEMA
 
 
 def _patients_and_visits(db: sqlite_utils.Database) -> None:
@@ -139,6 +139,75 @@ def _visit_part(db: sqlite_utils.Database, table: str, columns: dict[str, type])
     )
 
 
+#: The tables of the parts of a visit, which a signed visit's guard covers.
+VISIT_PART_TABLES = (
+    "pain_marks",
+    "needled_points",
+    "visit_adjuncts",
+    "adverse_events",
+    "safety_warnings",
+)
+
+
+def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
+    """Version 2: a version number per patient and visit (a save names the version it
+    changes, so a stale save from a second window is refused), the audit trail's digest and
+    key columns, and guards on everything under a signed visit.
+
+    The program then seals every stored record (see PatientDatabase._migrate)."""
+    db.execute("ALTER TABLE patients ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE visits ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    for statement in SEALED_AUDIT_SCHEMA:
+        db.execute(statement)
+    # the parts of a signed visit never change; they go only with their patient (a deletion
+    # removes the patient row first, inside one transaction with deferred foreign keys)
+    signed = "(SELECT finalised_at FROM visits WHERE id = {row}.visit_id) IS NOT NULL"
+    patient_kept = (
+        "EXISTS (SELECT 1 FROM visits JOIN patients ON patients.id = visits.patient_id"
+        " WHERE visits.id = OLD.visit_id)"
+    )
+    message = "'a finalised visit cannot be changed; add an addendum'"
+    for table in VISIT_PART_TABLES:
+        db.execute(
+            f"CREATE TRIGGER {table}_of_signed_visit_no_insert BEFORE INSERT ON {table}"
+            f" WHEN {signed.format(row='NEW')}"
+            f" BEGIN SELECT RAISE(ABORT, {message}); END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_of_signed_visit_no_update BEFORE UPDATE ON {table}"
+            f" WHEN {signed.format(row='OLD')} OR {signed.format(row='NEW')}"
+            f" BEGIN SELECT RAISE(ABORT, {message}); END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_of_signed_visit_no_delete BEFORE DELETE ON {table}"
+            f" WHEN {signed.format(row='OLD')} AND {patient_kept}"
+            f" BEGIN SELECT RAISE(ABORT, {message}); END"
+        )
+    db.execute(
+        "CREATE TRIGGER addenda_stay BEFORE UPDATE ON addenda"
+        " BEGIN SELECT RAISE(ABORT, 'an addendum is never changed; add another'); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER addenda_of_kept_patient_stay BEFORE DELETE ON addenda"
+        f" WHEN {patient_kept}"
+        " BEGIN SELECT RAISE(ABORT, 'an addendum is never removed; add another'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER addenda_only_on_signed_visits BEFORE INSERT ON addenda"
+        f" WHEN NOT {signed.format(row='NEW')}"
+        " BEGIN SELECT RAISE(ABORT, 'only a signed visit takes addenda'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER signed_visits_stay BEFORE DELETE ON visits"  # noqa: S608 - constants
+        " WHEN OLD.finalised_at IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
+        f" BEGIN SELECT RAISE(ABORT, {message}); END"
+    )
+
+
 #: MIGRATIONS[n - 1] takes the schema to version n.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_patients_and_visits,)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _patients_and_visits,
+    _versions_and_sealed_audit,
+)
 LATEST_VERSION = len(MIGRATIONS)

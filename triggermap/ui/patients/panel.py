@@ -55,6 +55,7 @@ from triggermap.clinic.model import (
     SafetyWarning,
     Visit,
 )
+from triggermap.clinic.record_merge import merge_edits
 from triggermap.clinic.safety import (
     depth_confirmation,
     depths_beyond_limit,
@@ -73,10 +74,12 @@ from triggermap.services.patient_records import (
     restore_backup,
 )
 from triggermap.storage.patient_db import (
+    DatabaseBusy,
     DiskFull,
     PatientDatabase,
     PatientDatabaseDamaged,
     PatientDatabaseError,
+    RecordChanged,
     VisitFinalised,
 )
 from triggermap.ui.patients.dialogs import (
@@ -100,6 +103,17 @@ SAVE_ERRORS = (PatientDataError, DiskFull, VisitFinalised, PatientDatabaseError)
 #: How long typing in a text field rests before it is saved (ms): short, so a killed program
 #: loses at most a second or so of typing.
 TEXT_SAVE_DELAY_MS = 800
+#: How long a save waits for another window's write lock before the window retries later (s):
+#: well under a frame, so the window never freezes while another program writes.
+SAVE_WAIT_SECONDS = 0.01
+#: How often a save that found the database busy is tried again (ms).
+SAVE_RETRY_MS = 250
+#: After this many busy retries (about 10 s) the wait is also shown as a problem.
+SAVE_RETRIES_BEFORE_PROBLEM = 40
+#: How long after the last save the main file is brought up to date (ms; see fold_when_idle).
+IDLE_FOLD_MS = 2000
+#: The visit fields a therapist types, shown back to them when another window's edit won.
+TYPED_FIELDS = ("complaint", "notes")
 #: Warning kinds about the patient (not one point); they lead the banner.
 PATIENT_WARNING_KINDS = ("contraindication", "precaution", "no_consent", "no_screening")
 
@@ -168,7 +182,21 @@ class PatientPanel(QWidget):
         self._database: PatientDatabase | None = None
         self._damaged: PatientDatabaseDamaged | None = None
         self._patient: Patient | None = None
+        #: the open visit as on screen; ahead of `_stored` while a save waits for the database
         self._visit: Visit | None = None
+        #: the open visit as last read from or saved to the database (the base of a merge)
+        self._stored: Visit | None = None
+        #: a save waiting for another window or program to let go of the database
+        self._pending: Visit | None = None
+        self._busy_retries = 0
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.setInterval(SAVE_RETRY_MS)
+        self._retry_timer.timeout.connect(self._retry_pending)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_FOLD_MS)
+        self._idle_timer.timeout.connect(self._fold_when_idle)
         self._refreshing = False
         self._undo_stack = QUndoStack(self)
         # own actions rather than the stack's: text still being typed is saved first, so Undo
@@ -194,6 +222,8 @@ class PatientPanel(QWidget):
         self.confirm_depths: Callable[[list[str]], bool] = self._confirm_depths
         self.ask_addendum: Callable[[], tuple[str, str] | None] = self._ask_addendum
         self.choose_handout_path: Callable[[str], Path | None] = self._choose_handout_path
+        #: shows the user their own values that another window's edit kept out (title, text)
+        self.show_kept_out: Callable[[str, str], None] = self._show_kept_out
         self.explain_window: QWidget | None = None
         self.history_window: QWidget | None = None
         self._text_timer = QTimer(self)
@@ -234,6 +264,15 @@ class PatientPanel(QWidget):
             f"background:#fdecea; color:{ALERT_RED}; border:2px solid {ALERT_RED}; padding:6px;"
         )
         self.problem_label.hide()
+        self.audit_banner = QLabel(box)
+        self.audit_banner.setWordWrap(True)
+        self.audit_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.audit_banner.setAccessibleName("Audit check")
+        self.audit_banner.setStyleSheet(
+            f"background:#fff4e5; color:#663c00; border:2px solid {CARE_AMBER}; padding:6px;"
+        )
+        self.audit_banner.hide()
+        layout.addWidget(self.audit_banner)
         self.restore_button = QPushButton("Restore the latest backup…", box)
         self.restore_button.clicked.connect(self.restore_latest_backup)
         self.restore_button.hide()
@@ -509,11 +548,36 @@ class PatientPanel(QWidget):
                 self._show_damaged(damaged)
             except PatientDatabaseError as error:
                 self.show_problem("The patient records cannot be opened", str(error))
+            else:
+                self._show_audit_check(self._database)
         return self._database
 
+    def _show_audit_check(self, database: PatientDatabase) -> None:
+        """Run the quick audit check and name what changed outside triggermap, if anything."""
+        try:
+            findings = database.check_audit(quick=True)
+        except PatientDatabaseError as error:
+            findings_text = [str(error)]
+        else:
+            findings_text = findings.sentences
+        if not findings_text:
+            self.audit_banner.hide()
+            return
+        shown = findings_text[:4]
+        more = len(findings_text) - len(shown)
+        self.audit_banner.setText(
+            "<b>The audit check found changes made outside triggermap.</b><br>"
+            + "<br>".join(escape(sentence) for sentence in shown)
+            + (f"<br>… and {more} more." if more else "")
+            + "<br>Run <tt>triggermap audit verify</tt> for the full check."
+        )
+        self.audit_banner.show()
+
     def close_database(self) -> None:
-        """Save typed text and close the database (call when the program ends)."""
+        """Save typed text (waiting for the database if it must) and close the database (call
+        when the program ends)."""
         self.save_typed_text()
+        self._flush_pending()
         if self._database is not None:
             self._database.close()
             self._database = None
@@ -619,9 +683,12 @@ class PatientPanel(QWidget):
             while dialog.exec() == QDialog.DialogCode.Accepted:
                 patient = dialog.patient()
                 try:
-                    self._save_patient(database, patient, new=original is None)
+                    patient = self._save_patient(database, patient, new=original is None)
                 except PatientDataError as error:
                     dialog.show_problems(error.problems)
+                    continue
+                except RecordChanged as error:
+                    dialog.show_problems([str(error)])
                     continue
                 except SAVE_ERRORS as error:
                     self.show_problem("The patient was not saved", str(error))
@@ -633,12 +700,37 @@ class PatientPanel(QWidget):
         finally:
             dialog.deleteLater()
 
-    def _save_patient(self, database: PatientDatabase, patient: Patient, *, new: bool) -> None:
+    def _save_patient(self, database: PatientDatabase, patient: Patient, *, new: bool) -> Patient:
+        """Save a new patient, or the open one's changed details; returns them as stored.
+        Another window's changes to other fields are kept (RecordChanged only when both
+        changed the same field: the dialog then shows this window's values again)."""
         if new:
-            register_patient(database, self._catalogue, patient, self._today())
+            stored = register_patient(database, self._catalogue, patient, self._today()).patient
         else:
-            amend_patient(database, self._catalogue, patient, self._today())
+            base = self._patient if self._patient is not None else patient
+            patient = replace(patient, version=base.version)
+            try:
+                stored = amend_patient(database, self._catalogue, patient, self._today()).patient
+            except RecordChanged as error:
+                theirs = error.current
+                if not isinstance(theirs, Patient):
+                    raise
+                merge = merge_edits(base, patient, theirs)
+                if merge.conflicts:
+                    self._patient = theirs
+                    raise RecordChanged(
+                        "Another window or program changed these details meanwhile ("
+                        + ", ".join(words(name) for name in merge.conflicts)
+                        + "). The values in this dialog are yours: save again to keep them.",
+                        theirs,
+                        list(merge.conflicts),
+                    ) from error
+                stored = amend_patient(
+                    database, self._catalogue, merge.record, self._today()
+                ).patient
+        assert stored is not None
         self._clear_problem()
+        return stored
 
     def open_patient(self, patient: Patient | None) -> None:
         """Show this patient and their visits; no visit is open until one is chosen."""
@@ -653,7 +745,7 @@ class PatientPanel(QWidget):
         if database is None:
             return False
         try:
-            self._save_patient(database, patient, new=False)
+            patient = self._save_patient(database, patient, new=False)
         except SAVE_ERRORS as error:
             self.show_problem("The patient was not saved", str(error))
             return False
@@ -775,13 +867,14 @@ class PatientPanel(QWidget):
             return None
         visit = Visit(id=new_visit_id(), patient_id=self._patient.id, visit_date=self._today())
         try:
-            record_visit(database, self._catalogue, visit, self._today())
+            stored = record_visit(database, self._catalogue, visit, self._today()).visit
         except SAVE_ERRORS as error:
             self.show_problem("The visit was not started", str(error))
             return None
+        assert stored is not None
         self._clear_problem()
-        self.open_visit(visit)
-        return visit
+        self.open_visit(stored)
+        return stored
 
     def open_visit(self, visit: Visit | None) -> None:
         """Open a visit of the open patient (or none)."""
@@ -790,8 +883,10 @@ class PatientPanel(QWidget):
         self._list_visits()
 
     def _open(self, visit: Visit | None) -> None:
+        self._flush_pending()
         self._undo_stack.clear()
         self._visit = visit
+        self._stored = visit
         self.plan_notice.clear()
         self._show_visit()
         self.visit_changed.emit(visit)
@@ -923,23 +1018,193 @@ class PatientPanel(QWidget):
             return None
         return visit
 
-    def _apply(self, visit: Visit) -> bool:
-        """Save `visit` and show it; on failure show why and keep showing what is saved."""
+    def _apply(self, target: Visit, expected: Visit) -> bool:
+        """Make the open visit `target`: an edit (or its undo) computed from the visit as
+        `expected`. When another window's changes were joined in since, only the fields this
+        edit changes are applied, and an undo that would overwrite theirs is refused.
+        Saves and shows it; on failure shows why and keeps showing what is saved."""
+        current = self._visit
+        if current is None:
+            return False
+        if current != expected:
+            merge = merge_edits(expected, target, current)
+            if merge.conflicts:
+                self.plan_notice.setText(
+                    "Not changed: another window or program changed "
+                    + ", ".join(words(name) for name in merge.conflicts)
+                    + " since."
+                )
+                return False
+            target = merge.record
+        return self._save(replace(target, version=current.version))
+
+    def _save(self, visit: Visit, *, joins: int = 0) -> bool:
+        """Save the open visit as `visit` (at the version this window read). Never waits for
+        another window more than SAVE_WAIT_SECONDS: then the change stays on screen and is
+        saved as soon as the database is free. A save refused as stale is joined with the
+        other window's change (see _join_other_window)."""
         database = self.database()
         if database is None:
             return False
         try:
-            record_visit(database, self._catalogue, visit, self._today())
+            with database.waiting_at_most(SAVE_WAIT_SECONDS):
+                changes = record_visit(database, self._catalogue, visit, self._today())
+        except DatabaseBusy:
+            self._wait_for_database(visit)
+            return True
+        except RecordChanged as error:
+            return self._join_other_window(visit, error, joins)
         except SAVE_ERRORS as error:
+            self._pending = None
             self.show_problem("The change was not saved and has been undone", str(error))
             self._show_visit()
             return False
+        assert changes.visit is not None
+        self._show_saved(changes.visit)
+        return True
+
+    def _show_saved(self, stored: Visit) -> None:
+        waited = self._pending is not None
+        self._pending = None
+        self._busy_retries = 0
+        self._retry_timer.stop()
         self._clear_problem()
-        self._visit = visit
+        if waited:
+            self.plan_notice.setText("Saved.")
+        self._visit = stored
+        self._stored = stored
         self._show_visit()
         self._list_visits()
+        self.visit_changed.emit(stored)
+        self._idle_timer.start()
+
+    def _wait_for_database(self, visit: Visit) -> None:
+        """Keep `visit` on screen, unsaved, and try again shortly."""
+        self._pending = visit
+        self._visit = visit
+        self._busy_retries += 1
+        self.plan_notice.setText(
+            "Waiting for another window or program to finish with the patient database… "
+            "your change is kept and will be saved."
+        )
+        if self._busy_retries == SAVE_RETRIES_BEFORE_PROBLEM:
+            self.show_problem(
+                "Not saved yet",
+                "The patient database has been busy in another window or program for about "
+                f"{SAVE_RETRIES_BEFORE_PROBLEM * SAVE_RETRY_MS // 1000} s. Your change is on "
+                "screen and is saved as soon as it is free.",
+            )
+        self._show_visit()
         self.visit_changed.emit(visit)
-        return True
+        self._retry_timer.start()
+
+    def _retry_pending(self) -> None:
+        if self._pending is not None:
+            self._save(self._pending)
+
+    def _flush_pending(self) -> None:
+        """Save a waiting change now, waiting as long as a save may (before the visit is
+        closed or the program ends)."""
+        pending = self._pending
+        if pending is None or self._database is None:
+            return
+        self._retry_timer.stop()
+        try:
+            changes = record_visit(self._database, self._catalogue, pending, self._today())
+        except RecordChanged as error:
+            self._join_other_window(pending, error, 0)
+            return
+        except SAVE_ERRORS as error:
+            self._pending = None
+            self.show_problem("The waiting change was not saved", str(error))
+            return
+        self._pending = None
+        self._stored = changes.visit
+
+    def _join_other_window(self, mine: Visit, error: RecordChanged, joins: int) -> bool:
+        """Another window or program changed the open visit since this one read it: keep
+        both changes where they touch different fields; where both changed a field, keep the
+        stored value and show the user their own, so that nothing typed is lost."""
+        self._pending = None
+        self._retry_timer.stop()
+        theirs = error.current
+        base = self._stored
+        if not isinstance(theirs, Visit) or theirs.finalised or base is None or joins >= 3:
+            self._undo_stack.clear()
+            self._show_kept_values(mine, base, tuple(TYPED_FIELDS), theirs)
+            if isinstance(theirs, Visit):
+                self._visit = self._stored = theirs
+                self._show_visit()
+                self.visit_changed.emit(theirs)
+            else:
+                self._open(None)
+                self._list_visits()
+            self.show_problem(
+                "The change was not saved",
+                "This visit was signed or removed in another window or program meanwhile."
+                if not isinstance(theirs, Visit) or theirs.finalised
+                else str(error),
+            )
+            return False
+        merge = merge_edits(base, mine, theirs)
+        self._stored = theirs
+        self._visit = theirs
+        saved = self._save(merge.record, joins=joins + 1)
+        if merge.conflicts:
+            self._show_kept_values(mine, base, merge.conflicts, theirs)
+        elif saved:
+            changed = sorted(set(error.changed_fields) - set(merge.taken_from_mine))
+            self.plan_notice.setText(
+                "This visit was also changed in another window or program"
+                + (f" ({', '.join(words(name) for name in changed)})" if changed else "")
+                + ": both changes are kept."
+            )
+        return saved
+
+    def _show_kept_values(
+        self, mine: Visit, base: Visit | None, fields: tuple[str, ...], theirs: object
+    ) -> None:
+        """Show the user their own values of `fields` that were kept out of the record."""
+        lines = []
+        for name in fields:
+            value = getattr(mine, name)
+            if base is not None and value == getattr(base, name):
+                continue
+            if isinstance(theirs, Visit) and value == getattr(theirs, name):
+                continue
+            if name in TYPED_FIELDS:
+                lines.append(f"Your {words(name)}:\n{value}")
+            elif name == "needles":
+                lines.append(
+                    "Your plan: "
+                    + "; ".join(
+                        f"{needle.number}. {point_title(self._catalogue, needle.trigger_point_id)}"
+                        f" ({needle.side})"
+                        for needle in value
+                    )
+                )
+            else:
+                lines.append(f"Your {words(name)}: {value}")
+        if lines:
+            self.show_kept_out(
+                "Changed in another window",
+                "Another window or program changed this visit at the same time. Its version "
+                "is shown; here is what you had entered, to copy back where it belongs:\n\n"
+                + "\n\n".join(lines),
+            )
+
+    def _show_kept_out(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        try:
+            box.exec()
+        finally:
+            box.deleteLater()
+
+    def _fold_when_idle(self) -> None:
+        """Bring the main file up to date while the user pauses (never waits)."""
+        if self._database is not None:
+            self._database.fold_when_idle()
 
     def _push(self, after: Visit, text: str, merge_key: str | None = None) -> bool:
         """Apply an edit of the open visit as an undoable command; True when it was saved."""
@@ -1110,8 +1375,13 @@ class PatientPanel(QWidget):
             box.deleteLater()
 
     def finalise(self) -> bool:
-        """Finalise (sign) the open visit after confirmation; it is read-only afterwards."""
+        """Finalise (sign) the open visit after confirmation; it is read-only afterwards.
+        Signs exactly the version on screen: refused when another window changed it since."""
         self.save_typed_text()
+        self._flush_pending()
+        if self._pending is not None:
+            self.plan_notice.setText("Not signed: the last change is still waiting to be saved.")
+            return False
         visit = self._editable_visit()
         database = self.database()
         if visit is None or database is None:
@@ -1120,21 +1390,28 @@ class PatientPanel(QWidget):
         if not signer:
             return False
         beyond = depths_beyond_limit(self._patient, visit, self._catalogue) if self._patient else []
-        if beyond:
-            if not self.confirm_depths(beyond):
-                self.plan_notice.setText("The visit was not signed: a depth is beyond the limit.")
-                return False
-            # the confirmation is part of the signed record, not only a click
-            confirmed = replace(
-                visit, warnings=(*visit.warnings, depth_confirmation(beyond, signer))
-            )
-            try:
-                database.save_visit(confirmed)
-            except SAVE_ERRORS as error:
-                self.show_problem("The visit was not finalised", str(error))
-                return False
+        version = visit.version
         try:
-            signed = database.finalise_visit(visit.id, signer, datetime.now(UTC))
+            if beyond:
+                if not self.confirm_depths(beyond):
+                    self.plan_notice.setText(
+                        "The visit was not signed: a depth is beyond the limit."
+                    )
+                    return False
+                # the confirmation is part of the signed record, not only a click
+                confirmed = replace(
+                    visit, warnings=(*visit.warnings, depth_confirmation(beyond, signer))
+                )
+                version = database.save_visit(confirmed).version
+            signed = database.finalise_visit(visit.id, signer, datetime.now(UTC), version=version)
+        except RecordChanged as error:
+            self.show_problem("The visit was not finalised", str(error))
+            if isinstance(error.current, Visit):
+                self._undo_stack.clear()
+                self._visit = self._stored = error.current
+                self._show_visit()
+                self.visit_changed.emit(error.current)
+            return False
         except SAVE_ERRORS as error:
             self.show_problem("The visit was not finalised", str(error))
             return False
@@ -1167,7 +1444,7 @@ class PatientPanel(QWidget):
             self.show_problem("The addendum was not saved", str(error))
             return False
         self._clear_problem()
-        self._visit = amended
+        self._visit = self._stored = amended
         self._show_visit()
         self.visit_changed.emit(amended)
         return True

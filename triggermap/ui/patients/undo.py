@@ -13,8 +13,10 @@ MERGEABLE_ID = 1
 
 
 class VisitEdit(QUndoCommand):
-    """Replace the open visit by `after` (redo) or `before` (undo) through `apply`, which saves
-    it and shows it, and returns False when the save failed (the failure is already shown).
+    """Replace the open visit by `after` (redo) or `before` (undo) through `apply(target,
+    expected)`, which saves it and shows it, and returns False when the save failed (the
+    failure is already shown). `expected` is the state the step starts from, so that a step
+    made stale by another window's change applies only its own fields, or is refused.
 
     A failed apply makes the command obsolete, so the undo stack drops it and the stack, the
     screen and the database keep agreeing. Edits with the same `merge_key` in a row (the steps
@@ -23,7 +25,7 @@ class VisitEdit(QUndoCommand):
 
     def __init__(
         self,
-        apply: Callable[[Visit], bool],
+        apply: Callable[[Visit, Visit], bool],
         before: Visit,
         after: Visit,
         text: str,
@@ -36,11 +38,11 @@ class VisitEdit(QUndoCommand):
         self.merge_key = merge_key
 
     def redo(self) -> None:
-        if not self._apply(self.after):
+        if not self._apply(self.after, self.before):
             self.setObsolete(True)
 
     def undo(self) -> None:
-        if not self._apply(self.before):
+        if not self._apply(self.before, self.after):
             self.setObsolete(True)
 
     def id(self) -> int:
