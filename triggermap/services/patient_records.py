@@ -31,7 +31,7 @@ from triggermap.clinic.model import (
 from triggermap.clinic.safety import plan_warnings
 from triggermap.clinic.validation import check_patient, check_visit
 from triggermap.storage.patient_audit import AuditHead
-from triggermap.storage.patient_audit_seal import AuditSeal
+from triggermap.storage.patient_audit_seal import KEY_FILE_NAME, AuditSeal, head_path_of
 from triggermap.storage.patient_backup import (
     DatabaseInUse,
     backup_file_name,
@@ -150,7 +150,8 @@ def prune_backups(data_dir: Path) -> list[Path]:
 
 def protected_file_problem(data_dir: Path, output: Path) -> str | None:
     """Why writing to `output` would overwrite patient records (the database, its -wal or
-    -shm, a backup, a database set aside by a restore), or None when it would not."""
+    -shm, a backup, a database set aside by a restore, the audit key or head), or None when
+    it would not."""
     directory = Path(data_dir).resolve()
     wanted = Path(output).resolve()
     database = directory / PATIENT_DB_NAME
@@ -160,6 +161,8 @@ def protected_file_problem(data_dir: Path, output: Path) -> str | None:
         return f"{output} is one of the patient database's backups"
     if wanted.parent == directory and wanted.name.startswith(f"{PATIENT_DB_NAME}.replaced-"):
         return f"{output} is a patient database set aside by a restore"
+    if wanted in {directory / KEY_FILE_NAME, head_path_of(database)}:
+        return f"{output} seals the patient database's audit trail"
     return None
 
 

@@ -318,14 +318,13 @@ def stored_head(connection: sqlite3.Connection) -> AuditHead:
 def check_chain(
     connection: sqlite3.Connection,
     key: AuditKey,
-    outside_head: AuditHead | None,
+    outside_head: tuple[AuditHead | None, str] | None,
     *,
     quick: bool = False,
-    head_kept_outside: bool = True,
 ) -> AuditFindings:
     """Check the chain (all of it, or the latest QUICK_CHECK_ENTRIES when `quick`), the head
-    inside the database and, when `head_kept_outside`, the head kept outside it (None when it
-    is missing or unreadable)."""
+    inside the database and the head kept outside it: (head, status) as
+    AuditSeal.head_status gives them, or None for a copy that keeps no head."""
     findings = AuditFindings()
     last = connection.execute("SELECT max(seq) FROM audit").fetchone()[0] or 0
     start = max(1, last - QUICK_CHECK_ENTRIES + 1) if quick else 1
@@ -393,40 +392,50 @@ def check_chain(
         )
     elif (inside.seq, inside.hash) != (last_seq, last_hash):
         findings.changes.append("The audit trail's last entry does not match its recorded head.")
-    if head_kept_outside:
-        findings.changes.extend(
-            _outside_head_problems(connection, outside_head, last_seq, keyed_seen)
-        )
+    if outside_head is not None:
+        _check_outside_head(connection, *outside_head, last_seq, keyed_seen, findings)
     return findings
 
 
-def _outside_head_problems(
-    connection: sqlite3.Connection, head: AuditHead | None, last_seq: int, keyed: bool
-) -> list[str]:
-    if head is None:
-        return (
-            [
-                "The audit head kept outside the database is missing or unreadable: removal "
-                "of the latest entries cannot be ruled out."
-            ]
-            if keyed
-            else []
+def _check_outside_head(
+    connection: sqlite3.Connection,
+    head: AuditHead | None,
+    status: str,
+    last_seq: int,
+    keyed: bool,
+    findings: AuditFindings,
+) -> None:
+    if status == "changed":
+        findings.changes.append(
+            "The audit head kept outside the database was changed outside triggermap."
         )
+        return
+    if head is None:
+        if keyed:
+            why = {
+                "other key": "is sealed with another installation's audit key",
+                "unreadable": "cannot be read",
+            }.get(status, "is missing")
+            findings.unverifiable.append(
+                f"The audit head kept outside the database {why}: removal of the latest "
+                "entries cannot be ruled out."
+            )
+        return
     if head.seq > last_seq:
-        return [
+        findings.changes.append(
             f"The audit trail ends at entry {last_seq}, but entry {head.seq} had been written "
             "(as kept outside the database): entries were removed or the database was "
             "replaced outside triggermap."
-        ]
+        )
+        return
     if head.seq == 0:
-        return []
+        return
     row = connection.execute("SELECT hash FROM audit WHERE seq = ?", (head.seq,)).fetchone()
     if row is None or row[0] != head.hash:
-        return [
+        findings.changes.append(
             f"Audit entry {head.seq} differs from the one kept outside the database: the "
             "trail was rewritten outside triggermap."
-        ]
-    return []
+        )
 
 
 def _entries(connection: sqlite3.Connection, start: int) -> Iterator[tuple]:

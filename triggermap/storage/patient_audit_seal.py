@@ -50,18 +50,27 @@ class AuditSeal:
 
     def read_head(self) -> AuditHead | None:
         """The head kept outside the database; None when there is none or it is unreadable
-        or not sealed with this key (each is reported by the check)."""
-        if self.head_path is None:
-            return None
+        or not sealed with this key (see head_status for which)."""
+        return self.head_status()[0]
+
+    def head_status(self) -> tuple[AuditHead | None, str]:
+        """The head kept outside the database and how it stands: "sealed" (by this key),
+        "missing", "unreadable", "other key" (sealed by another installation's key) or
+        "changed" (its seal does not match)."""
+        if self.head_path is None or not self.head_path.exists():
+            return None, "missing"
         try:
             raw = json.loads(self.head_path.read_text(encoding="utf-8"))
             head = AuditHead(int(raw["seq"]), str(raw["hash"]))
             sealed = str(raw["mac"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+            key_id = str(raw.get("key_id", ""))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None, "unreadable"
+        if key_id != self.key.key_id:
+            return None, "other key"
         if sealed != head_mac(self.key, head):
-            return None
-        return head
+            return None, "changed"
+        return head, "sealed"
 
     def head_exists(self) -> bool:
         return self.head_path is not None and self.head_path.exists()

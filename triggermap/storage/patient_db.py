@@ -109,6 +109,10 @@ class PatientDatabaseDamaged(PatientDatabaseError):
         )
 
 
+class VisitFinalised(PatientDatabaseError):
+    """An attempt to change a signed (finalised) visit; corrections go in an addendum."""
+
+
 class DatabaseBusy(PatientDatabaseError):
     """Another window or program held the write lock for longer than this save waits; the
     save was not made and can be tried again."""
@@ -125,12 +129,12 @@ class RecordChanged(PatientDatabaseError):
         self.changed_fields = changed_fields
 
 
+class SignedMeanwhile(RecordChanged, VisitFinalised):
+    """A save of a visit that was signed since it was read (in another window or program)."""
+
+
 class DiskFull(PatientDatabaseError):
     """The disk filled up during a save: that save was undone, nothing saved before is lost."""
-
-
-class VisitFinalised(PatientDatabaseError):
-    """An attempt to change a signed (finalised) visit; corrections go in an addendum."""
 
 
 class PatientDatabase:
@@ -500,11 +504,6 @@ class PatientDatabase:
                 raise PatientDatabaseError(
                     "This visit belongs to another patient; it cannot be moved."
                 )
-            if before is not None and before.finalised:
-                raise VisitFinalised(
-                    f"The visit of {before.visit_date.isoformat()} is signed and cannot be "
-                    "changed; add an addendum instead."
-                )
             if before is None and visit.version != 0:
                 raise RecordChanged(
                     "This visit was removed in another window or program; your change was "
@@ -513,11 +512,23 @@ class PatientDatabase:
                     [],
                 )
             if before is not None and before.version != visit.version:
+                if before.finalised:
+                    raise SignedMeanwhile(
+                        f"The visit of {before.visit_date.isoformat()} was signed meanwhile "
+                        "and cannot be changed; add an addendum instead.",
+                        before,
+                        _changed_fields(visit, before),
+                    )
                 raise RecordChanged(
                     "This visit was changed in another window or program since it was opened "
                     "here; your change was not saved over it.",
                     before,
                     _changed_fields(visit, before),
+                )
+            if before is not None and before.finalised:
+                raise VisitFinalised(
+                    f"The visit of {before.visit_date.isoformat()} is signed and cannot be "
+                    "changed; add an addendum instead."
                 )
             if before == visit:
                 return before  # saved as you go with nothing changed: nothing to write
@@ -654,9 +665,8 @@ class PatientDatabase:
             findings = check_chain(
                 self._connection,
                 self.seal.key,
-                self.seal.read_head(),
+                self.seal.head_status() if self.seal.head_path is not None else None,
                 quick=quick,
-                head_kept_outside=self.seal.head_path is not None,
             )
             only = recently_touched(self._connection) if quick else None
             findings.changes.extend(check_records(self._connection, only))

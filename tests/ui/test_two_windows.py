@@ -1,0 +1,207 @@
+"""Two holders of one record: two patient panels (two windows of the program) on one data
+directory, and a second program holding the write lock. No edit is lost or overwritten
+unseen, Undo in one window never takes back the other's change, and a busy database never
+freezes the window: the change waits on screen and is saved when the database is free."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from triggermap.services.context import AppContext
+from triggermap.services.patient_records import PATIENT_DB_NAME, open_patient_database
+from triggermap.ui.patients.panel import PatientPanel
+
+from .test_patient_panel import THERAPIST, ready_patient, refuse_unexpected, saved_visit
+
+
+@pytest.fixture(scope="module")
+def shipped_context(tmp_path_factory) -> AppContext:
+    context = AppContext.default(tmp_path_factory.mktemp("unused"))
+    context.catalogue  # noqa: B018 - load once for every test of the module
+    return context
+
+
+@pytest.fixture
+def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
+    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
+
+
+def _window(qtbot, context: AppContext) -> PatientPanel:
+    widget = PatientPanel(context, therapist=THERAPIST)
+    qtbot.addWidget(widget)
+    widget.confirm_warnings = refuse_unexpected
+    widget.kept_out = []
+    widget.show_kept_out = lambda title, text: widget.kept_out.append(text)
+    return widget
+
+
+@pytest.fixture
+def windows(qtbot, context):
+    first, second = _window(qtbot, context), _window(qtbot, context)
+    yield first, second
+    for window in (first, second):
+        window.close_database()
+
+
+def _same_visit_in_both(context, first: PatientPanel, second: PatientPanel):
+    patient = ready_patient(context)
+    first.open_patient(first.database().patient(patient.id))
+    visit = first.new_visit()
+    second.open_patient(second.database().patient(patient.id))
+    second.open_visit(second.database().visit(visit.id))
+    return visit
+
+
+def _safe_point(context) -> str:
+    """A trigger point with no hazard warning."""
+    for point in context.catalogue.trigger_points():
+        if not context.catalogue.muscles[point.muscle_id].hazards:
+            return point.id
+    raise AssertionError("no point without hazards in the catalogue")
+
+
+def test_edits_of_different_fields_in_two_windows_are_both_kept(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    assert first.add_trigger_point(_safe_point(context), "left")
+    # the second window still shows the visit without the needle, and types notes
+    second.notes.setPlainText("Tolerated well.")
+    second.save_typed_text()
+    stored = saved_visit(context, visit.id)
+    assert len(stored.needles) == 1, "the first window's needle was overwritten"
+    assert stored.notes == "Tolerated well."
+    assert "both changes are kept" in second.plan_notice.text()
+    assert second.current_visit.needles == stored.needles  # the window shows the joined visit
+    assert second.kept_out == []
+
+
+def test_the_same_field_typed_in_two_windows_keeps_the_stored_and_shows_yours(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    first.notes.setPlainText("Written in room 1.")
+    first.save_typed_text()
+    second.notes.setPlainText("Written in room 2.")
+    second.save_typed_text()
+    assert saved_visit(context, visit.id).notes == "Written in room 1."
+    # nothing typed is lost: room 2's text is shown back to its therapist
+    assert len(second.kept_out) == 1
+    assert "Written in room 2." in second.kept_out[0]
+    assert second.notes.toPlainText() == "Written in room 1."
+
+
+def test_undo_in_one_window_does_not_take_back_the_other_windows_change(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    first.pain_before.setValue(6)  # an undoable edit in the first window
+    assert saved_visit(context, visit.id).pain_before == 6
+    second.notes.setPlainText("Seen by the second therapist.")
+    second.save_typed_text()
+    first.undo()  # takes back the pain score only
+    stored = saved_visit(context, visit.id)
+    assert stored.pain_before is None
+    assert stored.notes == "Seen by the second therapist."
+
+
+def test_undo_of_a_field_the_other_window_changed_since_is_refused(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    first.pain_before.setValue(6)
+    second.open_visit(second.database().visit(visit.id))
+    second.pain_before.setValue(3)
+    first.open_visit(first.database().visit(visit.id))  # sees 3; its undo history is gone
+    assert not first.undo_stack.canUndo()
+    assert saved_visit(context, visit.id).pain_before == 3
+
+
+def test_a_visit_signed_in_another_window_takes_no_more_edits_and_keeps_yours(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    first.ask_finalise = lambda: THERAPIST
+    assert first.finalise()
+    second.notes.setPlainText("Typed after the other room signed.")
+    second.save_typed_text()
+    stored = saved_visit(context, visit.id)
+    assert stored.finalised
+    assert stored.notes == ""
+    assert "Typed after the other room signed." in second.kept_out[0]
+    assert second.current_visit.finalised
+
+
+def test_signing_what_another_window_changed_since_is_refused(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    first.notes.setPlainText("Changed after the second window opened it.")
+    first.save_typed_text()
+    second.ask_finalise = lambda: THERAPIST
+    assert not second.finalise()
+    assert not saved_visit(context, visit.id).finalised
+    assert "changed in another window" in second.problem_label.text()
+    # it now shows what is stored, and signs that after a look
+    assert second.current_visit.notes == "Changed after the second window opened it."
+    assert second.finalise()
+
+
+def test_patient_details_changed_in_two_windows_keep_both(windows, context):
+    first, second = windows
+    patient = ready_patient(context)
+    first.open_patient(first.database().patient(patient.id))
+    second.open_patient(second.database().patient(patient.id))
+    first._replace_patient(dataclasses.replace(first.current_patient, weight_kg=71.0))
+    assert second._replace_patient(
+        dataclasses.replace(second.current_patient, notes="Prefers mornings.")
+    )
+    with open_patient_database(context.data_dir) as database:
+        stored = database.patient(patient.id)
+    assert (stored.weight_kg, stored.notes) == (71.0, "Prefers mornings.")
+
+
+def test_a_busy_database_does_not_freeze_the_window_and_the_change_is_saved_later(
+    qtbot, windows, context
+):
+    first, _ = windows
+    patient = ready_patient(context)
+    first.open_patient(first.database().patient(patient.id))
+    visit = first.new_visit()
+    # another program takes the write lock and keeps it
+    other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        first.pain_before.setValue(7)
+        # the save did not wait for the lock: the change is on screen, not yet stored
+        assert "Waiting for another window or program" in first.plan_notice.text()
+        assert first.current_visit.pain_before == 7
+        assert saved_visit_without_waiting(context, visit.id) is None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    qtbot.waitUntil(lambda: first.plan_notice.text() == "Saved.", timeout=5000)
+    assert saved_visit(context, visit.id).pain_before == 7
+
+
+def saved_visit_without_waiting(context, visit_id):
+    """The stored pain score, or None while the write lock is held (read in WAL mode: readers
+    see the last commit)."""
+    raw = sqlite3.connect(context.data_dir / PATIENT_DB_NAME)
+    try:
+        row = raw.execute("SELECT pain_before FROM visits WHERE id = ?", (visit_id,)).fetchone()
+    finally:
+        raw.close()
+    return row[0]
+
+
+def test_the_program_ends_with_a_waiting_change_saved(qtbot, windows, context):
+    first, _ = windows
+    patient = ready_patient(context)
+    first.open_patient(first.database().patient(patient.id))
+    visit = first.new_visit()
+    other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    first.pain_after.setValue(2)
+    other.execute("ROLLBACK")
+    other.close()
+    first.close_database()  # as the program does when it ends
+    assert saved_visit(context, visit.id).pain_after == 2
