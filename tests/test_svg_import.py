@@ -38,7 +38,9 @@ def test_mirroring_keeps_curves_as_curves():
     assert mirrored.startswith("M 90,10 C 80,0 70,0 60,10")
 
 
-@pytest.mark.parametrize("bad", ["h", "A92z", "M 10,10 L 20,20,30", "M 1e400,0 L 1,1 L 2,2 Z"])
+@pytest.mark.parametrize(
+    "bad", ["h", "A92z", "M 10,10 L 20,20,30", "M 1e400,0 L 1,1 L 2,2 Z", "L0 0H"]
+)
 def test_svgelements_failures_become_atlas_errors(bad: str):
     # svgelements 1.9.6 raises raw AttributeError/TypeError/ValueError on these
     with pytest.raises(AtlasError, match=r"broken\.svg"):

@@ -148,12 +148,13 @@ def flatten_path(path_data: str, source: str, element_id: str | None) -> list[np
             if isinstance(segment, svgelements.Move):
                 if current:
                     rings.append(np.vstack(current))
-                current = [np.array([[segment.end.x, segment.end.y]])]
+                current = [np.array([[segment.end.x, segment.end.y]], dtype=float)]
                 continue
             if segment.start is None or segment.end is None:
                 continue
             if isinstance(segment, (svgelements.Line, svgelements.Close)):
-                current.append(np.array([[segment.end.x, segment.end.y]]))
+                # dtype=float: a coordinate missing from the path data ("H" alone) fails here
+                current.append(np.array([[segment.end.x, segment.end.y]], dtype=float))
             else:
                 count = _sample_count(segment)
                 points = segment.npoint(np.linspace(0.0, 1.0, count + 1)[1:])

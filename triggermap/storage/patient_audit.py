@@ -333,9 +333,10 @@ def check_chain(
         previous_hash = row[0] if row else GENESIS_HASH
     else:
         previous_hash = GENESIS_HASH
+    # unkeyed entries only ever come before keyed ones: the entry before `start` tells
     keyed_seen = start > 1 and bool(
         connection.execute(
-            "SELECT 1 FROM audit WHERE seq < ? AND key_id != '' LIMIT 1", (start,)
+            "SELECT 1 FROM audit WHERE seq = ? AND key_id != ''", (start - 1,)
         ).fetchone()
     )
     foreign_keys: dict[str, list[int]] = defaultdict(list)
@@ -488,29 +489,33 @@ def check_records(
     return problems
 
 
+#: Entries that hold a record's state: keyed ones (with a digest) and deletions of any age.
+_SEALED = "(key_id != '' OR action LIKE '% deleted')"
+_LATEST_SEALED_OF_EVERY_RECORD = (
+    "SELECT record_kind, record_id, digest, action FROM audit WHERE seq IN"  # noqa: S608
+    f" (SELECT max(seq) FROM audit WHERE record_kind IN ('patient', 'visit') AND {_SEALED}"
+    " GROUP BY record_kind, record_id)"
+)
+_LATEST_SEALED_OF_ONE_RECORD = (
+    "SELECT record_kind, record_id, digest, action FROM audit"  # noqa: S608
+    f" WHERE record_kind = ? AND record_id = ? AND {_SEALED} ORDER BY seq DESC LIMIT 1"
+)
+
+
 def _latest_digests(
     connection: sqlite3.Connection, only: Iterable[tuple[str, str]] | None
 ) -> dict[tuple[str, str], str]:
     """(kind, id) → the digest its latest sealed entry holds ("" when that entry is a
     deletion). Unsealed entries of schema 1 hold no digest and are passed over."""
-    query = (
-        "SELECT record_kind, record_id, digest, action FROM audit"
-        " WHERE seq IN (SELECT max(seq) FROM audit"
-        " WHERE record_kind IN ('patient', 'visit') AND (key_id != '' OR action LIKE '% deleted')"
-        " {restriction} GROUP BY record_kind, record_id)"
-    )
     if only is None:
-        rows = connection.execute(query.format(restriction=""))
+        rows = connection.execute(_LATEST_SEALED_OF_EVERY_RECORD).fetchall()
     else:
-        pairs = json.dumps([list(pair) for pair in only])
-        rows = connection.execute(
-            query.format(
-                restriction="AND record_kind || ':' || record_id IN"
-                " (SELECT json_extract(value, '$[0]') || ':' || json_extract(value, '$[1]')"
-                " FROM json_each(?))"
-            ),
-            (pairs,),
-        )
+        # a few records: one look-up each through the index by record
+        rows = []
+        for kind, record_id in only:
+            row = connection.execute(_LATEST_SEALED_OF_ONE_RECORD, (kind, record_id)).fetchone()
+            if row is not None:
+                rows.append(row)
     return {
         (kind, record_id): ("" if action.endswith(" deleted") else digest)
         for kind, record_id, digest, action in rows
