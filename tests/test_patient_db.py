@@ -67,9 +67,7 @@ def test_a_patient_id_cannot_be_taken_twice(database):
 def test_update_replaces_details_and_screening(database):
     stored = database.add_patient(example_patient())
     assert stored.version == 1
-    changed = dataclasses.replace(
-        stored, weight_kg=58.5, screening=None, notes="Moved house."
-    )
+    changed = dataclasses.replace(stored, weight_kg=58.5, screening=None, notes="Moved house.")
     saved = database.update_patient(changed)
     assert saved.version == 2
     assert database.patient(changed.id) == changed

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from triggermap import __version__, resources
+from triggermap.cli._guard import GuardedGroup
 from triggermap.geometry.errors import AtlasError
 from triggermap.services.context import AppContext
 from triggermap.services.data_dir import DATA_DIR_VARIABLE, user_data_dir
@@ -20,7 +21,9 @@ from triggermap.storage.errors import CatalogueUnavailable
 DOCS_ATLAS = Path("docs") / "atlas"
 
 
-@click.group(invoke_without_command=True)
+# GuardedGroup: an unexpected error in any command is one sentence and an entry in the error log
+# (<data dir>/logs/triggermap.log), never a traceback
+@click.group(cls=GuardedGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="triggermap")
 @click.option(
     "--data-dir",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from triggermap.cli._guard import GuardedGroup
 
-@click.group()
+
+@click.group(cls=GuardedGroup)
 def audit() -> None:
     """The patient records' audit trail."""
 

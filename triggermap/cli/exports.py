@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -11,6 +10,11 @@ import click
 from triggermap.clinic.model import PatientId, Visit
 from triggermap.geometry.errors import AtlasError
 from triggermap.services.context import AppContext
+from triggermap.services.safe_output import (
+    OutputFailed,
+    make_private_directories,
+    write_private_text,
+)
 from triggermap.storage.errors import CatalogueUnavailable
 
 FORMATS = ("pdf", "note", "csv", "json", "fhir")
@@ -53,6 +57,10 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
     from triggermap.services.patient_records import open_patient_database, protected_file_problem
     from triggermap.storage.patient_db import PatientDatabaseDamaged, PatientDatabaseError
 
+    if not _is_text(patient_id):
+        # bytes that are not UTF-8 (a mistyped or garbled argument) name no stored patient;
+        # the id is shown escaped, as typed
+        raise click.ClickException(f"No patient with id {patient_id!r}.")
     data_dir = chosen_data_dir(click.get_current_context())
     context = AppContext.default(data_dir)
     try:
@@ -76,11 +84,16 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
     problem = protected_file_problem(data_dir, output)
     if problem is not None:
         raise click.ClickException(f"Nothing was written: {problem}.")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_directories(output.parent)
+    except OSError as error:
+        raise click.ClickException(
+            f"{output} was not written: its folder cannot be made ({error.strerror or error})."
+        ) from error
     try:
         if export_format in ("csv", "json", "fhir"):
             writer = {"csv": visits_csv, "json": visits_json, "fhir": fhir_json}[export_format]
-            _write_text_atomically(output, writer(patient, visits, catalogue))
+            write_private_text(output, writer(patient, visits, catalogue))
         else:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
             from triggermap.ui.patient_pdf import write_clinician_note_pdf, write_handout_pdf
@@ -97,8 +110,15 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
             del app
     except ExportRefused as error:
         raise click.ClickException(f"{error}; nothing was written.") from error
-    except (AtlasError, OSError) as error:
+    except OutputFailed as error:
+        # the sentence names the file and the reason (never the record's contents)
+        raise click.ClickException(f"{error}.") from error
+    except AtlasError as error:
         raise click.ClickException(f"{output} was not written: {error}") from error
+    except OSError as error:
+        raise click.ClickException(
+            f"{output} was not written: {error.strerror or type(error).__name__}."
+        ) from error
     click.echo(f"wrote {output}")
 
 
@@ -115,18 +135,14 @@ def _handout_visit(visits: list[Visit], visit_id: str | None) -> Visit:
     raise click.ClickException(f"This patient has no visit with id {visit_id!r}.")
 
 
-def _write_text_atomically(path: Path, text: str) -> None:
-    """Write UTF-8 text through a temporary file beside `path`, then rename it into place."""
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".part", dir=path.parent
-    )
+def _is_text(value: str) -> bool:
+    """False for an argument holding bytes that are not UTF-8 (Python keeps them as lone
+    surrogates, which SQLite cannot take)."""
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 COMMANDS = [export]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from triggermap.cli._guard import GuardedGroup
 from triggermap.clinic.model import Patient
 from triggermap.services.context import AppContext
 from triggermap.storage.errors import CatalogueUnavailable
@@ -80,7 +81,7 @@ def _print_patients(database: PatientDatabase, patients: list[Patient], as_json:
         )
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 def patients() -> None:
     """List and find the patients in your patient database."""
 

@@ -479,10 +479,23 @@ def validate_fhir_bundle(bundle: dict) -> None:
         Bundle.model_validate(bundle)
     except ValidationError as error:
         problems = "; ".join(
-            ".".join(str(part) for part in problem["loc"]) + f": {problem['msg']}"
+            ".".join(str(part) for part in problem["loc"]) + f": {_problem_words(problem)}"
             for problem in error.errors(include_input=False)[:10]
         )
         raise ExportRefused(f"the FHIR export is not valid FHIR R4 ({problems})") from None
+
+
+#: Pydantic error types whose message is free text from a validator, which may quote the value.
+_FREE_TEXT_ERRORS = ("value_error", "assertion_error")
+
+
+def _problem_words(problem: Any) -> str:
+    """One validation problem in words on one line: pydantic's own message (which names what was
+    expected, never the value), or only the kind of problem for a validator's free text."""
+    if problem["type"] in _FREE_TEXT_ERRORS:
+        return f"not a valid value ({problem['type']})"
+    # patterns hold line breaks and tabs; the message stays one line
+    return problem["msg"].translate({9: "\\t", 10: "\\n", 13: "\\r"})
 
 
 def _fhir_patient(patient: Patient) -> dict[str, Any]:

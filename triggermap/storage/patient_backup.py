@@ -14,6 +14,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from triggermap.storage.errors import sqlite_error_words
+
 #: Owner read/write only: patient records are health information.
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIRECTORY_MODE = 0o700
@@ -110,7 +112,7 @@ def database_file_problem(path: Path, newest_version: int) -> str | None:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        return f"it cannot be opened ({error})"
+        return f"it cannot be opened ({sqlite_error_words(error)})"
     try:
         verdict = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
         version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -119,7 +121,7 @@ def database_file_problem(path: Path, newest_version: int) -> str | None:
             for row in connection.execute("SELECT name FROM sqlite_schema WHERE type='table'")
         }
     except sqlite3.Error as error:
-        return f"it cannot be read ({error})"
+        return f"it cannot be read ({sqlite_error_words(error)})"
     finally:
         connection.close()
     if verdict != ["ok"]:
@@ -198,7 +200,7 @@ def restore_problem(path: Path, newest_version: int) -> str | None:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        return f"it cannot be opened ({error})"
+        return f"it cannot be opened ({sqlite_error_words(error)})"
     try:
         application = connection.execute("PRAGMA application_id").fetchone()[0]
         version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -206,7 +208,7 @@ def restore_problem(path: Path, newest_version: int) -> str | None:
         verdict = [row[0] for row in connection.execute("PRAGMA integrity_check").fetchall()]
         orphans = connection.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.Error as error:
-        return f"it cannot be read ({error})"
+        return f"it cannot be read ({sqlite_error_words(error)})"
     finally:
         connection.close()
     if application not in (APPLICATION_ID, 0):

@@ -1,15 +1,14 @@
 """PDF documents of a patient's record: the patient handout and the clinician note (QPdfWriter).
 
 A4 at 300 dpi, text as real PDF text (searchable, readable by screen readers), the map drawn as
-vector graphics. Files are written atomically: into a temporary file beside the target, then
-renamed over it, so a failed export never leaves half a PDF.
+vector graphics. Files are written as every export is (services.safe_output): into an owner-only
+temporary file beside the target, checked to be a whole PDF (QPdfWriter does not report a full
+disk), synced, then renamed over it; a failed export never leaves half a PDF and raises
+OutputFailed (an OSError) with one sentence.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -27,6 +26,7 @@ from triggermap.clinic.safety import limits_in_words
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import parse_region_id
 from triggermap.services.patient_map import patient_map
+from triggermap.services.safe_output import pdf_problem, write_private_file
 from triggermap.ui.map_view import REFERRAL_RED
 from triggermap.ui.patient_map_picture import (
     map_height_for_width,
@@ -334,38 +334,44 @@ def _long_date(day: date) -> str:
 
 
 def _write_pdf(path: Path, title: str, footer: str, compose: Callable[[_PageFlow], None]) -> Path:
-    """Run `compose` on a fresh A4 PDF and move the finished file to `path` atomically."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    os.close(descriptor)
-    try:
-        writer = QPdfWriter(temporary)
-        writer.setResolution(RESOLUTION_DPI)
-        writer.setTitle(title)
-        writer.setCreator(f"triggermap {__version__}")
-        writer.setPageLayout(
-            QPageLayout(
-                QPageSize(QPageSize.PageSizeId.A4),
-                QPageLayout.Orientation.Portrait,
-                QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
-                QPageLayout.Unit.Millimeter,
-            )
+    """Run `compose` on a fresh A4 PDF and put the finished, checked file at `path` (owner-only,
+    atomically; see services.safe_output). Raises OutputFailed when it cannot be written."""
+    return write_private_file(
+        Path(path),
+        lambda temporary: _paint_pdf(temporary, title, footer, compose),
+        pdf_problem,
+    )
+
+
+def _paint_pdf(
+    temporary: Path, title: str, footer: str, compose: Callable[[_PageFlow], None]
+) -> None:
+    """Compose the document into the file `temporary` and close it. Qt reports no failed write
+    here: the caller checks the finished file."""
+    writer = QPdfWriter(str(temporary))
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setTitle(title)
+    writer.setCreator(f"triggermap {__version__}")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+            QPageLayout.Unit.Millimeter,
         )
-        painter = QPainter()
-        if not painter.begin(writer):
-            raise OSError(f"cannot write a PDF into {directory}")
-        try:
-            compose(_PageFlow(writer, painter, footer))
-        finally:
-            painter.end()
-        del writer  # flushes and closes the file
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return path
+    )
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write a PDF into {temporary.parent}")
+    try:
+        flow = _PageFlow(writer, painter, footer)
+        compose(flow)
+        del flow  # holds the writer, which must go before the file is checked
+    finally:
+        finished = painter.end()
+    if not finished:
+        raise OSError("the PDF could not be finished")
+    del writer  # flushes and closes the file
 
 
 class _PageFlow:
