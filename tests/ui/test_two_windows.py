@@ -205,3 +205,18 @@ def test_the_program_ends_with_a_waiting_change_saved(qtbot, windows, context):
     other.close()
     first.close_database()  # as the program does when it ends
     assert saved_visit(context, visit.id).pain_after == 2
+
+
+def test_a_window_shows_what_another_window_saved_without_being_asked(windows, context):
+    first, second = windows
+    visit = _same_visit_in_both(context, first, second)
+    first.notes.setPlainText("Saved in the first window.")
+    first.save_typed_text()
+    second.complaint.setText("typed here, not yet saved")
+    assert second.follow_other_windows()  # what the window's timer calls every 1.5 s
+    assert second.current_visit.notes == "Saved in the first window."
+    # what was being typed here was saved first, joined with the other window's change
+    stored = saved_visit(context, visit.id)
+    assert stored.complaint == "typed here, not yet saved"
+    assert stored.notes == "Saved in the first window."
+    assert not second.follow_other_windows()  # nothing new since

@@ -46,6 +46,7 @@ from triggermap.clinic.validation import (
     check_patient,
     check_visit,
 )
+from triggermap.storage.errors import sqlite_error_words
 from triggermap.storage.patient_audit import (
     AuditFindings,
     AuditHead,
@@ -148,6 +149,7 @@ class PatientDatabase:
         self._new_head: AuditHead | None = None
         #: a deletion whose old page images another reader kept in the WAL (see fold_journal)
         self.fold_pending = False
+        self._data_version = self._read_data_version()
 
     # --- opening and closing -------------------------------------------------------------
 
@@ -212,7 +214,7 @@ class PatientDatabase:
                 path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
             )
         except sqlite3.Error as error:
-            raise damaged(f"it cannot be opened ({error})") from error
+            raise damaged(f"it cannot be opened ({sqlite_error_words(error)})") from error
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > LATEST_VERSION:
@@ -421,6 +423,20 @@ class PatientDatabase:
             return False
         return row[0] == 0
 
+    def _read_data_version(self) -> int | None:
+        try:
+            return self._connection.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection (another window or program) has committed a change
+        since the last call: cheap enough to ask every second."""
+        version = self._read_data_version()
+        changed = version != self._data_version
+        self._data_version = version
+        return changed
+
     def fold_when_idle(self) -> bool:
         """Called when the user has paused: copy saved changes into the main file, so that a
         plain copy of it holds them, and finish a deletion's folding that a reader held up.
@@ -578,7 +594,7 @@ class PatientDatabase:
                 (patient_id,),
             ).fetchall()
             parts = self._visit_parts(_SELECT_PARTS_OF_PATIENT, patient_id)
-        return [_visit_from_row(row, parts) for row in rows]
+            return [_visit_from_row(row, parts) for row in rows]
 
     def finalise_visit(self, visit_id: VisitId, by: str, at: datetime, *, version: int) -> Visit:
         """Sign the visit as read at `version` (the one the signer saw): from now on it changes
@@ -755,7 +771,9 @@ class PatientDatabase:
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
-        """A read: in one snapshot, with SQLite's errors in plain words."""
+        """A read: in one snapshot, with SQLite's errors in plain words. A stored value the
+        program cannot read back (changed outside it: a date that is no date, a flag that is
+        no flag) is one sentence that quotes nothing of it."""
         try:
             self._connection.execute("BEGIN")
             try:
@@ -765,6 +783,12 @@ class PatientDatabase:
                     self._connection.execute("COMMIT")
         except sqlite3.Error as error:
             raise _translated(error, "The patient records could not be read") from error
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise PatientDatabaseError(
+                "A stored patient record cannot be read back: it was changed outside "
+                "triggermap. Run `triggermap audit verify` to see which, and restore the latest "
+                "backup."
+            ) from error
 
     # --- rows and domain values -----------------------------------------------------------
 
@@ -1000,7 +1024,7 @@ def _check_read_only(path: Path, *, writable: bool = False) -> tuple[str | None,
         mode = "rw" if writable else "ro"
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
     except sqlite3.Error as error:
-        return f"it cannot be opened ({error})", 0
+        return f"it cannot be opened ({sqlite_error_words(error)})", 0
     try:
         verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
         if verdict != ["ok"]:
@@ -1015,7 +1039,7 @@ def _check_read_only(path: Path, *, writable: bool = False) -> tuple[str | None,
         )
         return None, int(entries)
     except sqlite3.Error as error:
-        return f"it cannot be read ({error})", 0
+        return f"it cannot be read ({sqlite_error_words(error)})", 0
     finally:
         connection.close()
 
@@ -1246,13 +1270,15 @@ def _translated(error: sqlite3.Error, failure: str) -> PatientDatabaseError:
         )
     if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return PatientDatabaseError(
-            f"{failure}: the patient database file is damaged ({error}). Close triggermap and "
+            f"{failure}: the patient database file is damaged ({sqlite_error_words(error)}). "
+            "Close triggermap and "
             "restore the latest backup with `triggermap restore`."
         )
     if primary == _SQLITE_READONLY:
         return PatientDatabaseError(f"{failure}: the patient database is read-only.")
     if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return PatientDatabaseError(
-            f"{failure}: the disk reported an error ({error}). Nothing saved before is lost."
+            f"{failure}: the disk reported an error ({sqlite_error_words(error)}). Nothing saved "
+            "before is lost."
         )
-    return PatientDatabaseError(f"{failure} ({error}).")
+    return PatientDatabaseError(f"{failure} ({sqlite_error_words(error)}).")

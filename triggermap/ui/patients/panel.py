@@ -112,6 +112,8 @@ SAVE_RETRY_MS = 250
 SAVE_RETRIES_BEFORE_PROBLEM = 40
 #: How long after the last save the main file is brought up to date (ms; see fold_when_idle).
 IDLE_FOLD_MS = 2000
+#: How often the window looks for changes saved by another window or program (ms).
+WATCH_MS = 1500
 #: The visit fields a therapist types, shown back to them when another window's edit won.
 TYPED_FIELDS = ("complaint", "notes")
 #: Warning kinds about the patient (not one point); they lead the banner.
@@ -197,7 +199,14 @@ class PatientPanel(QWidget):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_FOLD_MS)
         self._idle_timer.timeout.connect(self._fold_when_idle)
+        # every open window notices another window's saves and shows them
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self.follow_other_windows)
+        self._watch_timer.start()
         self._refreshing = False
+        #: the complaint and notes as last shown from the record (typing differs from these)
+        self._shown_text = {"complaint": "", "notes": ""}
         self._undo_stack = QUndoStack(self)
         # own actions rather than the stack's: text still being typed is saved first, so Undo
         # takes back exactly what the therapist sees
@@ -940,6 +949,8 @@ class PatientPanel(QWidget):
                 )
             if self.notes.toPlainText().strip() != visit.notes:
                 self.notes.setPlainText(visit.notes)
+            # what the text fields show now: text that differs from this was typed here
+            self._shown_text = {"complaint": visit.complaint, "notes": visit.notes}
             for widget in (
                 self.complaint,
                 self.pain_before,
@@ -1201,6 +1212,36 @@ class PatientPanel(QWidget):
         finally:
             box.deleteLater()
 
+    def follow_other_windows(self) -> bool:
+        """Show changes another window or program saved to the open visit (what is typed here
+        is saved first, so nothing is lost); True when the view was brought up to date."""
+        database = self._database
+        if database is None or self._pending is not None or self._refreshing:
+            return False
+        try:
+            if not database.changed_elsewhere() or self._visit is None:
+                return False
+            seen = self._stored
+            self.save_typed_text()  # joined with the other window's change if it clashes
+            if self._pending is not None or self._visit is None:
+                return False
+            stored = database.visit(self._visit.id)
+        except KeyError:
+            self.show_problem("The visit was closed", "It was removed in another window.")
+            self._open(None)
+            self._list_visits()
+            return True
+        except PatientDatabaseError:
+            return False  # busy or unreadable now: the next look, or the next save, says so
+        if self._stored is not None and stored.version == self._stored.version:
+            return self._stored is not seen  # already shown by the join of the typing
+        self._visit = self._stored = stored
+        self._show_visit()
+        self._list_visits()
+        self.visit_changed.emit(stored)
+        self.plan_notice.setText("Brought up to date with a change saved in another window.")
+        return True
+
     def _fold_when_idle(self) -> None:
         """Bring the main file up to date while the user pauses (never waits)."""
         if self._database is not None:
@@ -1338,13 +1379,21 @@ class PatientPanel(QWidget):
         visit = self._visit
         if visit is None or visit.finalised or self._refreshing:
             return
-        complaint = self.complaint.text().strip()
-        notes = self.notes.toPlainText().strip()
-        if complaint != visit.complaint:
-            self._push(replace(visit, complaint=complaint), "Edit complaint", "complaint")
-        visit = self._visit
-        if visit is not None and notes != visit.notes:
-            self._push(replace(visit, notes=notes), "Edit notes", "notes")
+        # only what was typed since the fields were last filled from the record: a field still
+        # showing an older value must not undo another window's change that came in since
+        typed = {
+            field: text
+            for field, text in (
+                ("complaint", self.complaint.text().strip()),
+                ("notes", self.notes.toPlainText().strip()),
+            )
+            if text != self._shown_text[field] and text != getattr(visit, field)
+        }
+        if not typed:
+            return
+        key = next(iter(typed)) if len(typed) == 1 else None
+        label = " and ".join(typed)
+        self._push(replace(visit, **typed), f"Edit {label}", key)
 
     # ----------------------------------------------------------------- finalise, addenda
 
@@ -1517,5 +1566,12 @@ class PatientPanel(QWidget):
             )
         except OSError as error:
             self.show_problem("The handout was not saved", str(error))
+            return None
+        except Exception:  # a stored value changed outside triggermap that the PDF cannot use
+            self.show_problem(
+                "The handout was not saved",
+                "A stored value of this visit cannot be used (it may have been changed outside "
+                "triggermap); run `triggermap audit verify`.",
+            )
             return None
         return path
