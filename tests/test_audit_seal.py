@@ -360,3 +360,73 @@ def test_audit_verify_exits_non_zero_and_names_an_outside_edit(tmp_path):
     assert changed.exit_code == 1, changed.output
     assert f"The patient record {patient.id} was changed outside triggermap" in changed.output
     assert "Quarrington" not in changed.output
+
+
+# --- found by bench/record_faults.py ------------------------------------------------------------
+
+
+def test_a_damaged_page_whose_check_report_is_not_text_is_reported_as_damage(tmp_path):
+    path = tmp_path / PATIENT_DB_NAME
+    with PatientDatabase.open(path) as database:
+        for number in range(30):
+            database.add_patient(example_patient(number, notes="n" * 500))
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for offset in range(page_size + 31, len(data), 109):
+        data[offset] = 0xA5
+    damaged_copy = tmp_path / "damaged.db"
+    damaged_copy.write_bytes(bytes(data))
+    with pytest.raises(PatientDatabaseDamaged):
+        PatientDatabase.open(damaged_copy)
+
+
+def test_text_that_is_not_utf8_spoils_only_its_own_record(tmp_path):
+    path = tmp_path / PATIENT_DB_NAME
+    with PatientDatabase.open(path) as database:
+        for number in range(3):
+            database.add_patient(example_patient(number))
+    _outside(path, "UPDATE patients SET notes = CAST(X'FF41' AS TEXT) WHERE id = 'patient0001'")
+    with PatientDatabase.open(path) as database:
+        assert len(database.all_patients()) == 3  # the others still list
+        changes = database.check_audit().changes
+    assert any("patient0001" in sentence for sentence in changes), changes
+
+
+def test_rows_added_outside_show_in_the_quick_check_at_open(tmp_path):
+    path = tmp_path / PATIENT_DB_NAME
+    ids = _records(path)
+    statement, _ = OUTSIDE_EDITS["patient added"]
+    _outside(path, statement.format(**ids))
+    with PatientDatabase.open(path) as database:
+        quick = database.check_audit(quick=True)
+    assert any("added or removed outside" in sentence for sentence in quick.changes), quick
+
+
+def test_a_restore_killed_between_the_swap_and_the_head_reset_raises_no_false_alarm(
+    tmp_path, monkeypatch
+):
+    from triggermap.services import patient_records
+    from triggermap.services.patient_records import make_backup, restore_backup
+
+    data_dir = tmp_path / "data"
+    with open_patient_database(data_dir) as database:
+        database.add_patient(example_patient(1))
+        database.add_patient(example_patient(2))
+        backup = make_backup(database, data_dir)
+        database.add_patient(example_patient(3))
+    original_reset = patient_records.AuditSeal.reset_head
+    calls = []
+
+    def killed_at_the_second_reset(self, head):
+        calls.append(head)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # stands for the kill: nothing after it runs
+        original_reset(self, head)
+
+    monkeypatch.setattr(patient_records.AuditSeal, "reset_head", killed_at_the_second_reset)
+    with pytest.raises(KeyboardInterrupt):
+        restore_backup(data_dir, backup)
+    monkeypatch.setattr(patient_records.AuditSeal, "reset_head", original_reset)
+    with open_patient_database(data_dir) as database:
+        assert database.patient_count() == 2  # the backup's records are in place
+        assert database.check_audit().changes == []

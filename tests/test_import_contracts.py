@@ -15,7 +15,7 @@ from .conftest import ROOT
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 CONTRACTS = (
     "Qt (PySide6) only under triggermap.ui",
-    "SQLite (sqlite3, sqlite_utils) only under triggermap.storage",
+    "SQLite (sqlite3, sqlite_utils, sqlcipher3) only under triggermap.storage",
     "Layers: launch > cli > ui > services > storage > clinic > catalogue > geometry",
 )
 
@@ -45,6 +45,7 @@ def test_the_project_keeps_all_three_contracts():
         ("triggermap/geometry/_violation.py", "import PySide6.QtCore\n", CONTRACTS[0]),
         ("triggermap/services/_violation.py", "import sqlite3\n", CONTRACTS[1]),
         ("triggermap/ui/_violation.py", "import sqlite_utils\n", CONTRACTS[1]),
+        ("triggermap/cli/_violation.py", "import sqlcipher3\n", CONTRACTS[1]),
         (
             "triggermap/catalogue/_violation.py",
             "import triggermap.services.context\n",

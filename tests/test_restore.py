@@ -196,7 +196,7 @@ def test_a_full_disk_during_the_restore_leaves_the_database_as_it_was(clinic, mo
     data_dir, backup = clinic
     live = (data_dir / PATIENT_DB_NAME).read_bytes()
 
-    def full(source, destination):
+    def full(source, destination, key=None):
         Path(destination).write_bytes(b"half")
         raise OSError(errno.ENOSPC, "No space left on device")
 

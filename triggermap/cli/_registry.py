@@ -7,7 +7,7 @@ import importlib
 import click
 
 #: Modules of this package whose `COMMANDS` (a list of click commands) join the main group.
-COMMAND_MODULES: tuple[str, ...] = ("patients", "exports", "audit", "study")
+COMMAND_MODULES: tuple[str, ...] = ("patients", "exports", "audit", "encryption", "study")
 
 
 def add_all(main: click.Group) -> None:

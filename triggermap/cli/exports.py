@@ -48,6 +48,7 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
     # imported here: triggermap.cli imports this module while it is being set up, and the
     # application's start-up must not pay for SQLite and export libraries it does not use
     from triggermap.cli import chosen_data_dir
+    from triggermap.cli.patients import records_key
     from triggermap.services.patient_exports import (
         ExportRefused,
         fhir_json,
@@ -65,7 +66,7 @@ def export(patient_id: str, export_format: str, visit_id: str | None, output: Pa
     context = AppContext.default(data_dir)
     try:
         catalogue = context.catalogue
-        database = open_patient_database(data_dir)
+        database = open_patient_database(data_dir, key=records_key(data_dir))
     except (CatalogueUnavailable, PatientDatabaseDamaged, PatientDatabaseError) as error:
         raise click.ClickException(str(error)) from error
     try:

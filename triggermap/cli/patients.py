@@ -29,15 +29,27 @@ def _data_dir() -> Path:
     return chosen_data_dir(click.get_current_context())
 
 
+def records_key(data_dir: Path):
+    """The key of encrypted records, from the passphrase asked for (hidden); None for plain
+    records."""
+    from triggermap.services.patient_records import records_are_encrypted, unlock
+
+    if not records_are_encrypted(data_dir):
+        return None
+    passphrase = click.prompt("Passphrase of the patient records", hide_input=True)
+    return unlock(data_dir, passphrase)
+
+
 @contextmanager
 def _patient_database() -> Iterator[PatientDatabase]:
-    """The chosen data directory's patient database; its errors as plain command errors."""
+    """The chosen data directory's patient database (encrypted records ask for their
+    passphrase); its errors as plain command errors."""
     from triggermap.services.patient_records import open_patient_database
     from triggermap.storage.patient_db import PatientDatabaseDamaged, PatientDatabaseError
 
     data_dir = _data_dir()
     try:
-        database = open_patient_database(data_dir)
+        database = open_patient_database(data_dir, key=records_key(data_dir))
     except PatientDatabaseDamaged as error:
         offer = (
             f"\nTo go back to the latest backup: triggermap restore {error.latest_backup}"
@@ -142,7 +154,7 @@ def restore(backup_file: Path, yes: bool) -> None:
             abort=True,
         )
     try:
-        restored = restore_backup(data_dir, backup_file)
+        restored = restore_backup(data_dir, backup_file, records_key(data_dir))
     except PatientDatabaseError as error:
         raise click.ClickException(str(error)) from error
     aside = set_aside_databases(data_dir)

@@ -45,6 +45,16 @@ from triggermap.storage.patient_backup import (
     stale_partial_files,
     swap_in,
 )
+from triggermap.storage.patient_cipher import (
+    CipherKey,
+    auto_lock_minutes,
+    derive_key,
+    file_salt,
+    is_encrypted,
+    marker_path,
+    starts_plain,
+    write_marker,
+)
 from triggermap.storage.patient_db import PatientDatabase, PatientDatabaseError
 from triggermap.storage.patient_migrations import LATEST_VERSION
 
@@ -89,13 +99,34 @@ def backups_dir(data_dir: Path) -> Path:
     return Path(data_dir) / BACKUP_DIR_NAME
 
 
-def open_patient_database(data_dir: Path, now: datetime | None = None) -> PatientDatabase:
-    """Open (creating if need be) the data directory's patient database.
+def records_are_encrypted(data_dir: Path) -> bool:
+    """True when the data directory's patient records are encrypted (a passphrase opens them)."""
+    return is_encrypted(patient_database_path(data_dir))
+
+
+def auto_lock_time(data_dir: Path) -> int:
+    """After how many minutes without use the window locks the encrypted records."""
+    return auto_lock_minutes(patient_database_path(data_dir))
+
+
+def unlock(data_dir: Path, passphrase: str) -> CipherKey:
+    """The key that the passphrase gives for the data directory's encrypted records (about
+    half a second: the derivation is slow on purpose). Whether it opens them shows when they
+    are opened (WrongPassphrase)."""
+    return derive_key(passphrase, file_salt(patient_database_path(data_dir)))
+
+
+def open_patient_database(
+    data_dir: Path, now: datetime | None = None, key: CipherKey | None = None
+) -> PatientDatabase:
+    """Open (creating if need be) the data directory's patient database; encrypted records
+    open with their `key` (see unlock).
 
     A directory created here is owner-only (0700), the file too (0600). Backs the file up
     before each schema migration, and once a day (UTC) when it holds patients, keeping the
-    last KEEP_BACKUPS of each kind. Raises PatientDatabaseDamaged (file untouched, latest backup
-    offered) or PatientDatabaseError."""
+    last KEEP_BACKUPS of each kind (an encrypted database's backups are encrypted with it).
+    Raises PatientDatabaseDamaged (file untouched, latest backup offered), PassphraseNeeded,
+    WrongPassphrase or PatientDatabaseError."""
     try:
         directory = private_directory(Path(data_dir))
         backups = private_directory(backups_dir(directory))
@@ -103,7 +134,7 @@ def open_patient_database(data_dir: Path, now: datetime | None = None) -> Patien
         raise PatientDatabaseError(
             f"The data directory {data_dir} cannot be created ({error.strerror or error})."
         ) from error
-    database = PatientDatabase.open(directory / PATIENT_DB_NAME, backup_dir=backups)
+    database = PatientDatabase.open(directory / PATIENT_DB_NAME, backup_dir=backups, key=key)
     with contextlib.suppress(PatientDatabaseError):
         # a failed daily backup (say, a full disk) must not stop the clinic from working; the
         # next open tries again, and every save reports a full disk itself
@@ -184,7 +215,7 @@ def latest_backup(data_dir: Path) -> Path | None:
     return found[0] if found else None
 
 
-def restore_backup(data_dir: Path, backup: Path) -> Path:
+def restore_backup(data_dir: Path, backup: Path, key: CipherKey | None = None) -> Path:
     """Make `backup` the data directory's patient database; returns the database's path.
 
     Only a triggermap patient database is accepted (see `restore_problem`), and its rows must
@@ -192,31 +223,52 @@ def restore_backup(data_dir: Path, backup: Path) -> Path:
     in place with one rename, so a kill or a full disk at any moment leaves either the old
     database or the new one. The old one is kept as `patients.db.replaced-<UTC time>` (see
     `set_aside_databases`). Refused while another window or command has the database open.
-    The restore is written to the restored database's audit trail."""
+    The restore is written to the restored database's audit trail. Encrypted records take
+    only a backup encrypted with the same passphrase (`key`), plain ones only a plain backup."""
     backup = Path(backup)
     if not backup.is_file():
         raise PatientDatabaseError(f"There is no backup file {backup}.")
     directory = Path(data_dir)
     target = directory / PATIENT_DB_NAME
+    if records_are_encrypted(directory) and key is None:
+        raise PatientDatabaseError("The patient records are encrypted: give the passphrase.")
+    if key is not None and starts_plain(backup):
+        raise PatientDatabaseError(
+            f"The backup {backup} is not encrypted, but the patient records here are; it "
+            "cannot be restored over them."
+        )
+    if key is None and not starts_plain(backup) and backup.stat().st_size:
+        if restore_problem(backup, LATEST_VERSION) is not None:
+            raise PatientDatabaseError(
+                f"The backup {backup} cannot be restored: it is encrypted or not a triggermap "
+                "patient database."
+            )
     with contextlib.suppress(OSError):
         if target.exists() and os.path.samefile(backup, target):
             raise PatientDatabaseError(
                 f"{backup} is the patient database itself; choose a backup to restore from."
             )
-    problem = restore_problem(backup, LATEST_VERSION)
+    problem = restore_problem(backup, LATEST_VERSION, key)
     if problem is not None:
         raise PatientDatabaseError(f"The backup {backup} cannot be restored: {problem}.")
     stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S-%f}"
     staged = directory / f".{PATIENT_DB_NAME}.restoring-{stamp}"
     try:
         private_directory(directory)
-        copy_database_file(backup, staged)
-        _verify_staged(staged, backup)
-        with exclusive_hold(target) if target.exists() else contextlib.nullcontext():
-            head = _verified_head(staged, directory)
+        copy_database_file(backup, staged, key)
+        if key is not None:
+            write_marker(staged)
+        _verify_staged(staged, backup, key)
+        with exclusive_hold(target, key) if target.exists() else contextlib.nullcontext():
+            head = _verified_head(staged, directory, key)
+            seal = AuditSeal.beside(target)
+            kept = seal.read_head()
+            if kept is not None:
+                # a kill between the swap and the reset leaves a head that fits either file
+                seal.expect_either(head, kept)
             swap_in(staged, target, directory / f"{PATIENT_DB_NAME}.replaced-{stamp}")
             # the trail is now the backup's (and the restore entry): its head is the one kept
-            AuditSeal.beside(target).reset_head(head)
+            seal.reset_head(head)
     except DatabaseInUse as error:
         raise PatientDatabaseError(
             "The patient database is open in another triggermap window or command: close it "
@@ -228,7 +280,7 @@ def restore_backup(data_dir: Path, backup: Path) -> Path:
             "patient database was left as it was."
         ) from error
     finally:
-        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm"), marker_path(staged)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
     prune_set_aside(data_dir)
@@ -240,18 +292,18 @@ def _staged_seal(staged: Path, directory: Path) -> AuditSeal:
     return AuditSeal(AuditSeal.beside(directory / PATIENT_DB_NAME).key, None)
 
 
-def _verified_head(staged: Path, directory: Path) -> AuditHead:
+def _verified_head(staged: Path, directory: Path, key: CipherKey | None) -> AuditHead:
     """The staged copy's audit head, read after its verification."""
-    with PatientDatabase.open(staged, seal=_staged_seal(staged, directory)) as database:
+    with PatientDatabase.open(staged, seal=_staged_seal(staged, directory), key=key) as database:
         return database.audit_head()
 
 
-def _verify_staged(staged: Path, backup: Path) -> None:
+def _verify_staged(staged: Path, backup: Path, key: CipherKey | None) -> None:
     """Open the staged copy as the program will, check every row and its audit trail (a
     record changed outside triggermap is refused), record the restore in its audit trail, and
     check it once more as a file. Messages name no patient data."""
     try:
-        database = PatientDatabase.open(staged, seal=_staged_seal(staged, staged.parent))
+        database = PatientDatabase.open(staged, seal=_staged_seal(staged, staged.parent), key=key)
     except PatientDatabaseError as error:
         raise PatientDatabaseError(f"The backup {backup} cannot be restored: {error}") from error
     try:
@@ -277,7 +329,7 @@ def _verify_staged(staged: Path, backup: Path) -> None:
         database.note_restore(backup.name)
     finally:
         database.close()
-    problem = restore_problem(staged, LATEST_VERSION)
+    problem = restore_problem(staged, LATEST_VERSION, key)
     if problem is not None:
         raise PatientDatabaseError(f"The backup {backup} cannot be restored: {problem}.")
 

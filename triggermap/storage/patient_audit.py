@@ -132,10 +132,15 @@ class AuditKey:
 
 @dataclass(frozen=True)
 class AuditHead:
-    """The latest entry's number and hash, as also kept outside the database."""
+    """The latest entry's number and hash, as also kept outside the database, with how many
+    patients and visits the database held then (None where not known), and, while a restore
+    swaps the database, the head of the other file (`also`): either may be the one in place."""
 
     seq: int
     hash: str
+    patients: int | None = None
+    visits: int | None = None
+    also: AuditHead | None = None
 
 
 @dataclass
@@ -193,8 +198,17 @@ def sealed_entry_hash(
 
 
 def head_mac(key: AuditKey, head: AuditHead) -> str:
-    """The seal on a head kept outside the database."""
-    return key.mac(f"head:{head.seq}:{head.hash}")
+    """The seal on a head kept outside the database (all its fields)."""
+    also = f"{head.also.seq}:{head.also.hash}" if head.also else "-"
+    return key.mac(f"head:{head.seq}:{head.hash}:{head.patients}:{head.visits}:{also}")
+
+
+def record_counts(connection: sqlite3.Connection) -> tuple[int, int]:
+    """How many patients and visits the database holds (kept with the head)."""
+    row = connection.execute(
+        "SELECT (SELECT count(*) FROM patients), (SELECT count(*) FROM visits)"
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 def _row_value(value: object) -> object:
@@ -422,21 +436,37 @@ def _check_outside_head(
                 "entries cannot be ruled out."
             )
         return
+    candidates = [head, *([head.also] if head.also else [])]
+    problems = [_head_problem(connection, candidate, last_seq) for candidate in candidates]
+    if all(problems):
+        findings.changes.append(problems[0])  # type: ignore[arg-type]
+        return
+    if head.seq == last_seq and head.patients is not None and head.visits is not None:
+        patients, visits = record_counts(connection)
+        if (patients, visits) != (head.patients, head.visits):
+            findings.changes.append(
+                f"The database holds {patients} patient(s) and {visits} visit(s), but "
+                f"{head.patients} and {head.visits} were recorded with its latest audit entry: "
+                "records were added or removed outside triggermap."
+            )
+
+
+def _head_problem(connection: sqlite3.Connection, head: AuditHead, last_seq: int) -> str | None:
     if head.seq > last_seq:
-        findings.changes.append(
+        return (
             f"The audit trail ends at entry {last_seq}, but entry {head.seq} had been written "
             "(as kept outside the database): entries were removed or the database was "
             "replaced outside triggermap."
         )
-        return
     if head.seq == 0:
-        return
+        return None
     row = connection.execute("SELECT hash FROM audit WHERE seq = ?", (head.seq,)).fetchone()
     if row is None or row[0] != head.hash:
-        findings.changes.append(
+        return (
             f"Audit entry {head.seq} differs from the one kept outside the database: the "
             "trail was rewritten outside triggermap."
         )
+    return None
 
 
 def _entries(connection: sqlite3.Connection, start: int) -> Iterator[tuple]:

@@ -13,6 +13,7 @@ Both are written through a temporary file and a rename, so a kill never leaves h
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import secrets
@@ -61,7 +62,14 @@ class AuditSeal:
             return None, "missing"
         try:
             raw = json.loads(self.head_path.read_text(encoding="utf-8"))
-            head = AuditHead(int(raw["seq"]), str(raw["hash"]))
+            also = raw.get("also")
+            head = AuditHead(
+                int(raw["seq"]),
+                str(raw["hash"]),
+                _count(raw.get("patients")),
+                _count(raw.get("visits")),
+                AuditHead(int(also["seq"]), str(also["hash"])) if also else None,
+            )
             sealed = str(raw["mac"])
             key_id = str(raw.get("key_id", ""))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -95,6 +103,12 @@ class AuditSeal:
                 return
             self._write(head)
 
+    def expect_either(self, head: AuditHead, other: AuditHead) -> None:
+        """Before a restore swaps the database: keep `head` (the new file's) and accept
+        `other` (the old file's) as well, so a kill between the swap and reset_head leaves a
+        head that fits whichever file is in place."""
+        self.reset_head(dataclasses.replace(head, also=AuditHead(other.seq, other.hash)))
+
     def reset_head(self, head: AuditHead) -> None:
         """Keep `head` even if it is behind the kept one (after a restore, the database's
         trail is the backup's)."""
@@ -109,6 +123,9 @@ class AuditSeal:
             {
                 "seq": head.seq,
                 "hash": head.hash,
+                "patients": head.patients,
+                "visits": head.visits,
+                "also": {"seq": head.also.seq, "hash": head.also.hash} if head.also else None,
                 "key_id": self.key.key_id,
                 "mac": head_mac(self.key, head),
             }
@@ -144,6 +161,14 @@ class AuditSeal:
             yield
         finally:
             os.close(descriptor)  # closing releases the lock
+
+
+def _count(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("not a count")
+    return value
 
 
 def head_path_of(database_path: Path) -> Path:

@@ -15,6 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from triggermap.storage.errors import sqlite_error_words
+from triggermap.storage.patient_cipher import (
+    DATABASE_ERRORS,
+    READ_ERRORS,
+    CipherKey,
+    KeyRefused,
+    connect,
+)
 
 #: Owner read/write only: patient records are health information.
 PRIVATE_FILE_MODE = 0o600
@@ -75,18 +82,20 @@ def create_private_file(path: Path) -> bool:
     return True
 
 
-def copy_database(source: sqlite3.Connection, destination: Path) -> Path:
-    """Copy the database open on `source` to `destination` with the SQLite backup API.
+def copy_database(source, destination: Path, key: CipherKey | None = None) -> Path:
+    """Copy the database open on `source` to `destination` with the SQLite backup API; an
+    encrypted one (`key`) is copied encrypted with the same key.
 
     The copy is consistent (the API copies one snapshot) and durable (fsynced, then renamed
-    into place). OSError and sqlite3.Error pass to the caller, with nothing left behind."""
+    into place). OSError and the driver's errors pass to the caller, with nothing left
+    behind."""
     destination = Path(destination)
     partial = destination.with_name(f".{destination.name}.partial")
     with contextlib.suppress(FileNotFoundError):
         partial.unlink()
     create_private_file(partial)
     try:
-        target = sqlite3.connect(partial, isolation_level=None)
+        target = connect(partial, key, isolation_level=None, check=False)
         try:
             source.backup(target)
             # a backup stands alone: no -wal file beside it to lose in a copy
@@ -105,13 +114,17 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> Path:
     return destination
 
 
-def database_file_problem(path: Path, newest_version: int) -> str | None:
+def database_file_problem(
+    path: Path, newest_version: int, key: CipherKey | None = None
+) -> str | None:
     """Why the SQLite file at `path` cannot be used as a patient database, or None if it can.
 
     Reads only (the file is never changed): header, `PRAGMA quick_check` and schema version."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
+        connection = connect(f"{path.resolve().as_uri()}?mode=ro", key, uri=True)
+    except KeyRefused:
+        return "the passphrase does not open it"
+    except DATABASE_ERRORS as error:
         return f"it cannot be opened ({sqlite_error_words(error)})"
     try:
         verdict = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
@@ -120,12 +133,12 @@ def database_file_problem(path: Path, newest_version: int) -> str | None:
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_schema WHERE type='table'")
         }
-    except sqlite3.Error as error:
+    except READ_ERRORS as error:
         return f"it cannot be read ({sqlite_error_words(error)})"
     finally:
         connection.close()
     if verdict != ["ok"]:
-        return f"its integrity check failed ({'; '.join(verdict[:3])})"
+        return f"its integrity check failed ({len(verdict)} problem(s))"
     if version > newest_version:
         return f"it was written by a newer triggermap (schema {version}; this one reads {newest_version})"
     if version >= 1 and not {"patients", "visits", "audit"} <= tables:
@@ -147,11 +160,11 @@ def _sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-def copy_database_file(source: Path, destination: Path) -> Path:
+def copy_database_file(source: Path, destination: Path, key: CipherKey | None = None) -> Path:
     """Copy the SQLite file `source` (opened read-only) to `destination` as copy_database does."""
-    connection = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    connection = connect(f"{Path(source).resolve().as_uri()}?mode=ro", key, uri=True)
     try:
-        return copy_database(connection, destination)
+        return copy_database(connection, destination, key)
     finally:
         connection.close()
 
@@ -188,18 +201,20 @@ def migrated_schema(version: int) -> set[tuple[str, str, str, str]]:
         connection.close()
 
 
-def restore_problem(path: Path, newest_version: int) -> str | None:
+def restore_problem(path: Path, newest_version: int, key: CipherKey | None = None) -> str | None:
     """Why the file at `path` must not replace the patient database, or None if it may.
 
     Read-only. Accepted is only a triggermap patient database: our application id (or none,
     from before it was set), a schema exactly as our migrations produce it (no table, trigger
     or view added), a full integrity check and foreign-key check passed."""
-    problem = database_file_problem(path, newest_version)
+    problem = database_file_problem(path, newest_version, key)
     if problem is not None:
         return problem
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
+        connection = connect(f"{path.resolve().as_uri()}?mode=ro", key, uri=True)
+    except KeyRefused:
+        return "the passphrase does not open it"
+    except DATABASE_ERRORS as error:
         return f"it cannot be opened ({sqlite_error_words(error)})"
     try:
         application = connection.execute("PRAGMA application_id").fetchone()[0]
@@ -207,7 +222,7 @@ def restore_problem(path: Path, newest_version: int) -> str | None:
         found = schema_rows(connection)
         verdict = [row[0] for row in connection.execute("PRAGMA integrity_check").fetchall()]
         orphans = connection.execute("PRAGMA foreign_key_check").fetchall()
-    except sqlite3.Error as error:
+    except READ_ERRORS as error:
         return f"it cannot be read ({sqlite_error_words(error)})"
     finally:
         connection.close()
@@ -226,7 +241,7 @@ def restore_problem(path: Path, newest_version: int) -> str | None:
             words.append(f"it lacks {', '.join(missing[:3])}")
         return "its schema is not one triggermap makes: " + "; ".join(words)
     if verdict != ["ok"]:
-        return f"its integrity check failed ({'; '.join(verdict[:3])})"
+        return f"its integrity check failed ({len(verdict)} problem(s))"
     if orphans:
         return f"{len(orphans)} of its rows point at records that do not exist"
     return None
@@ -237,28 +252,30 @@ class DatabaseInUse(Exception):
 
 
 @contextlib.contextmanager
-def exclusive_hold(path: Path):
+def exclusive_hold(path: Path, key: CipherKey | None = None):
     """Hold the database at `path` for ourselves: its WAL folded in and an exclusive lock
     taken, so no other connection reads or writes it until the block ends. Raises
     DatabaseInUse when another connection has it open (leaving switching journal mode
-    is refused then). A file that cannot be read is yielded as it is: it is set aside whole."""
-    connection = sqlite3.connect(path, isolation_level=None, timeout=0)
+    is refused then). A file that cannot be read is yielded as it is: it is set aside whole.
+    An encrypted database is held with its `key`."""
+    try:
+        connection = connect(path, key, isolation_level=None, timeout=0)
+    except KeyRefused as error:
+        raise DatabaseInUse("the passphrase does not open the patient database") from error
     try:
         try:
             mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        except sqlite3.OperationalError as error:
+        except DATABASE_ERRORS as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise DatabaseInUse from error
             mode = None  # damaged: nothing reads it, and it is moved aside untouched
-        except sqlite3.DatabaseError:
-            mode = None
         if mode is not None and mode.lower() != "delete":
             raise DatabaseInUse
         if mode is not None:
             connection.execute("BEGIN EXCLUSIVE")
         yield
     finally:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*DATABASE_ERRORS):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
         connection.close()
@@ -286,13 +303,18 @@ def swap_in(staged: Path, target: Path, aside: Path) -> None:
 
 
 def stale_partial_files(directory: Path, older_than_seconds: float) -> list[Path]:
-    """Half-written copies (`.<name>.partial`, `.<name>.restoring-…`) left by a killed backup
-    or restore, older than the given age (a younger one may still be being written)."""
+    """Half-written copies (`.<name>.partial`, `.<name>.restoring-…`, `.<name>.encrypting-…`)
+    and a plain file an encryption set aside (`.<name>.plain-…`), left by a killed backup,
+    restore or encryption, older than the given age (a younger one may still be in use)."""
     import time
 
     found = []
     try:
-        candidates = list(directory.glob(".*.partial")) + list(directory.glob(".*.restoring-*"))
+        candidates = [
+            path
+            for pattern in (".*.partial", ".*.restoring-*", ".*.encrypting-*", ".*.plain-*")
+            for path in directory.glob(pattern)
+        ]
     except OSError:
         return []
     for path in candidates:

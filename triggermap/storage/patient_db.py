@@ -54,6 +54,7 @@ from triggermap.storage.patient_audit import (
     check_chain,
     check_records,
     recently_touched,
+    record_counts,
     seal_every_record,
     stored_head,
 )
@@ -65,6 +66,17 @@ from triggermap.storage.patient_backup import (
     copy_database,
     create_private_file,
     list_backups,
+)
+from triggermap.storage.patient_cipher import (
+    DATABASE_ERRORS,
+    INTEGRITY_ERRORS,
+    READ_ERRORS,
+    CipherKey,
+    KeyRefused,
+    connect,
+    is_encrypted,
+    starts_plain,
+    write_marker,
 )
 from triggermap.storage.patient_migrations import LATEST_VERSION, MIGRATIONS
 
@@ -114,6 +126,14 @@ class VisitFinalised(PatientDatabaseError):
     """An attempt to change a signed (finalised) visit; corrections go in an addendum."""
 
 
+class PassphraseNeeded(PatientDatabaseError):
+    """The patient database is encrypted: it opens only with the clinic's passphrase."""
+
+
+class WrongPassphrase(PatientDatabaseError):
+    """The passphrase given does not open the encrypted patient database."""
+
+
 class DatabaseBusy(PatientDatabaseError):
     """Another window or program held the write lock for longer than this save waits; the
     save was not made and can be tried again."""
@@ -141,9 +161,17 @@ class DiskFull(PatientDatabaseError):
 class PatientDatabase:
     """The patient records in one SQLite file. Open with `PatientDatabase.open(path)`."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, seal: AuditSeal) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        seal: AuditSeal,
+        key: CipherKey | None = None,
+    ) -> None:
         self.path = path
         self.seal = seal
+        #: the key of an encrypted database (None: a plain one); its backups take it too
+        self.key = key
         self._connection = connection
         #: the audit head written by the transaction in progress, kept outside after COMMIT
         self._new_head: AuditHead | None = None
@@ -155,22 +183,47 @@ class PatientDatabase:
 
     @classmethod
     def open(
-        cls, path: Path, *, backup_dir: Path | None = None, seal: AuditSeal | None = None
+        cls,
+        path: Path,
+        *,
+        backup_dir: Path | None = None,
+        seal: AuditSeal | None = None,
+        key: CipherKey | None = None,
     ) -> PatientDatabase:
         """Open the database at `path`, creating it (owner-only) if missing, then check it and
         bring its schema up to date. Before each migration of an existing file a backup goes
         into `backup_dir` (when given), which is also where a damaged file's offered backup is
         looked for. The directory of `path` must exist. `seal` holds the audit key and where
-        the audit head is kept (default: beside the database, see AuditSeal.beside).
+        the audit head is kept (default: beside the database, see AuditSeal.beside). `key`
+        opens an encrypted database (patient_cipher); a missing file is then made encrypted.
 
         The file is checked read-only first (its -wal and -shm too are left as they are when
         it is damaged), and a file that holds fewer audit entries than were once written
         (emptied, cut short or replaced outside triggermap) is refused, never started over.
 
-        Raises PatientDatabaseDamaged (file untouched) or PatientDatabaseError."""
+        Raises PatientDatabaseDamaged (file untouched), PassphraseNeeded, WrongPassphrase or
+        PatientDatabaseError."""
         path = Path(path)
         if path.exists() and not path.is_file():
             raise PatientDatabaseError(f"The patient database {path} is not a file.")
+        if key is None and is_encrypted(path):
+            raise PassphraseNeeded(
+                f"The patient database {path} is encrypted: it opens with the clinic's passphrase."
+            )
+        if key is not None and not is_encrypted(path):
+            if path.exists() and path.stat().st_size:
+                raise PatientDatabaseError(
+                    f"The patient database {path} is not encrypted; encrypt it with "
+                    "`triggermap encrypt`."
+                )
+            write_marker(path)  # a new database, made encrypted
+        if key is not None and path.exists() and path.stat().st_size and starts_plain(path):
+            raise PatientDatabaseDamaged(
+                path,
+                None,
+                "it should be encrypted but is a plain file (replaced outside triggermap, or "
+                "its encryption was interrupted: run `triggermap encrypt` again to finish it)",
+            )
         try:
             seal = seal or AuditSeal.beside(path)
         except OSError as error:
@@ -202,7 +255,12 @@ class PatientDatabase:
             ) from error
         # read-only checks first: a damaged file (and its -wal) must not be written to at all
         if size:
-            problem, entries = _read_only_check(path)
+            try:
+                problem, entries = _read_only_check(path, key)
+            except KeyRefused as error:
+                raise WrongPassphrase(
+                    "The passphrase does not open the patient database; nothing was changed."
+                ) from error
             if problem is not None:
                 raise damaged(problem)
             if entries == 0 and written_before:
@@ -210,10 +268,18 @@ class PatientDatabase:
                 # would be started over, and is refused
                 raise damaged(_emptied(entries, written_before, seal))
         try:
-            connection = sqlite3.connect(
-                path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+            connection = connect(
+                path,
+                key,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                check_same_thread=False,
             )
-        except sqlite3.Error as error:
+        except KeyRefused as error:
+            raise WrongPassphrase(
+                "The passphrase does not open the patient database; nothing was changed."
+            ) from error
+        except DATABASE_ERRORS as error:
             raise damaged(f"it cannot be opened ({sqlite_error_words(error)})") from error
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -223,7 +289,7 @@ class PatientDatabase:
                     f"{version}; this one reads up to {LATEST_VERSION}). Update triggermap."
                 )
             cls._configure(connection)
-            database = cls(path, connection, seal)
+            database = cls(path, connection, seal, key)
             database._migrate(version, backup_dir)
             database._mark_as_ours()
             # tighten a file that arrived with looser permissions (copied, restored by hand)
@@ -233,7 +299,7 @@ class PatientDatabase:
         except PatientDatabaseError:
             connection.close()
             raise
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             connection.close()
             raise _translated(error, f"The patient database {path} could not be opened") from error
 
@@ -284,14 +350,17 @@ class PatientDatabase:
 
     def note_restore(self, source_name: str) -> None:
         """Write to the audit trail that this database was restored from a backup (by name)."""
-        with self._writing("The restore was not recorded"):
-            self._new_head = append_entry(
-                self._connection, self.seal.key, "database restored", "database", "", source_name
-            )
+        self.note_database_event("database restored", source_name)
+
+    def note_database_event(self, action: str, details: str = "") -> None:
+        """Write to the audit trail something done to the whole database (restored,
+        encrypted); `details` names files, never patients."""
+        with self._writing("It was not recorded in the audit trail"):
+            self._audit(action, "database", "", details)
 
     def close(self) -> None:
         """Close the file (the last connection to close folds the WAL into the database)."""
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*DATABASE_ERRORS):
             self._connection.close()
 
     def __enter__(self) -> PatientDatabase:
@@ -328,7 +397,7 @@ class PatientDatabase:
                 patient = dataclasses.replace(patient, version=1)
                 try:
                     self._connection.execute(_INSERT_PATIENT, _patient_values(patient))
-                except sqlite3.IntegrityError as error:
+                except INTEGRITY_ERRORS as error:
                     raise PatientDatabaseError(
                         f"Patient {count + 1} of the import has an id that is taken; nothing "
                         "was saved."
@@ -419,14 +488,14 @@ class PatientDatabase:
                 self._connection.execute(
                     f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}"
                 )
-        except sqlite3.Error:
+        except DATABASE_ERRORS:
             return False
         return row[0] == 0
 
     def _read_data_version(self) -> int | None:
         try:
             return self._connection.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:
+        except DATABASE_ERRORS:
             return None
 
     def changed_elsewhere(self) -> bool:
@@ -669,9 +738,12 @@ class PatientDatabase:
         return self.check_audit().sentences
 
     def audit_head(self) -> AuditHead:
-        """The latest audit entry's number and hash."""
+        """The latest audit entry's number and hash, with the patients and visits held."""
         with self._reading():
-            return stored_head(self._connection)
+            patients, visits = record_counts(self._connection)
+            return dataclasses.replace(
+                stored_head(self._connection), patients=patients, visits=visits
+            )
 
     def check_audit(self, *, quick: bool = False) -> AuditFindings:
         """Check the audit trail and the records against it: the whole chain and every record
@@ -712,8 +784,8 @@ class PatientDatabase:
         readable by its owner only; returns `destination`."""
         destination = Path(destination)
         try:
-            return copy_database(self._connection, destination)
-        except sqlite3.Error as error:
+            return copy_database(self._connection, destination, self.key)
+        except DATABASE_ERRORS as error:
             raise _translated(error, f"The backup {destination} was not written") from error
         except OSError as error:
             raise PatientDatabaseError(
@@ -752,17 +824,23 @@ class PatientDatabase:
         self._new_head = None
         try:
             self._connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             raise _translated(error, failure) from error
         try:
             yield
+            if self._new_head is not None:
+                # the counts go with the head: rows added or removed outside show at open
+                patients, visits = record_counts(self._connection)
+                self._new_head = dataclasses.replace(
+                    self._new_head, patients=patients, visits=visits
+                )
             self._connection.execute("COMMIT")
         except BaseException as error:
             self._new_head = None
             if self._connection.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
+                with contextlib.suppress(*DATABASE_ERRORS):
                     self._connection.execute("ROLLBACK")
-            if isinstance(error, sqlite3.Error):
+            if isinstance(error, DATABASE_ERRORS):
                 raise _translated(error, failure) from error
             raise
         if self._new_head is not None:
@@ -781,7 +859,7 @@ class PatientDatabase:
             finally:
                 if self._connection.in_transaction:
                     self._connection.execute("COMMIT")
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             raise _translated(error, "The patient records could not be read") from error
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise PatientDatabaseError(
@@ -998,7 +1076,7 @@ _DELETE_PARTS = {
 }
 
 
-def _read_only_check(path: Path) -> tuple[str | None, int]:
+def _read_only_check(path: Path, key: CipherKey | None = None) -> tuple[str | None, int]:
     """Check the file at `path` without writing to it or its -wal: (why it cannot be used or
     None, how many audit entries it holds).
 
@@ -1006,8 +1084,8 @@ def _read_only_check(path: Path) -> tuple[str | None, int]:
     deletes it, so a file found damaged is left exactly as it was found. A rollback journal
     left by a crash cannot be read that way (reading it means rolling it back): then a private
     copy of the file and its journal is checked instead."""
-    verdict = _check_read_only(path)
-    if verdict[0] is not None and "readonly" in verdict[0]:
+    verdict = _check_read_only(path, key)
+    if verdict[0] is not None and "READONLY" in verdict[0]:
         with tempfile.TemporaryDirectory(prefix="triggermap-check-") as scratch:
             copy = Path(scratch) / path.name
             for suffix in ("", "-journal", "-wal"):
@@ -1015,20 +1093,23 @@ def _read_only_check(path: Path) -> tuple[str | None, int]:
                 if original.exists():
                     shutil.copyfile(original, Path(f"{copy}{suffix}"))
             os.chmod(scratch, 0o700)
-            return _check_read_only(copy, writable=True)
+            return _check_read_only(copy, key, writable=True)
     return verdict
 
 
-def _check_read_only(path: Path, *, writable: bool = False) -> tuple[str | None, int]:
+def _check_read_only(
+    path: Path, key: CipherKey | None, *, writable: bool = False
+) -> tuple[str | None, int]:
     try:
         mode = "rw" if writable else "ro"
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
-    except sqlite3.Error as error:
+        connection = connect(f"{path.resolve().as_uri()}?mode={mode}", key, uri=True)
+    except DATABASE_ERRORS as error:
         return f"it cannot be opened ({sqlite_error_words(error)})", 0
     try:
         verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
         if verdict != ["ok"]:
-            return f"its integrity check failed ({'; '.join(str(v)[:200] for v in verdict[:3])})", 0
+            # the count only: the check's words may quote damaged bytes of a record
+            return f"its integrity check failed ({len(verdict)} problem(s))", 0
         has_audit = connection.execute(
             "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit'"
         ).fetchone()
@@ -1038,7 +1119,7 @@ def _check_read_only(path: Path, *, writable: bool = False) -> tuple[str | None,
             else 0
         )
         return None, int(entries)
-    except sqlite3.Error as error:
+    except READ_ERRORS as error:
         return f"it cannot be read ({sqlite_error_words(error)})", 0
     finally:
         connection.close()

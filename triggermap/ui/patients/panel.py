@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFocusEvent, QFont, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -65,14 +67,18 @@ from triggermap.clinic.safety import (
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
     amend_patient,
+    auto_lock_time,
     latest_backup,
     new_patient_id,
     new_visit_id,
     open_patient_database,
     record_visit,
+    records_are_encrypted,
     register_patient,
     restore_backup,
+    unlock,
 )
+from triggermap.storage.patient_cipher import CipherKey
 from triggermap.storage.patient_db import (
     DatabaseBusy,
     DiskFull,
@@ -81,6 +87,7 @@ from triggermap.storage.patient_db import (
     PatientDatabaseError,
     RecordChanged,
     VisitFinalised,
+    WrongPassphrase,
 )
 from triggermap.ui.patients.dialogs import (
     ALERT_RED,
@@ -114,6 +121,13 @@ SAVE_RETRIES_BEFORE_PROBLEM = 40
 IDLE_FOLD_MS = 2000
 #: How often the window looks for changes saved by another window or program (ms).
 WATCH_MS = 1500
+#: What counts as using the program (keeps encrypted records unlocked).
+_USE_EVENTS = (
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+)
 #: The visit fields a therapist types, shown back to them when another window's edit won.
 TYPED_FIELDS = ("complaint", "notes")
 #: Warning kinds about the patient (not one point); they lead the banner.
@@ -199,6 +213,15 @@ class PatientPanel(QWidget):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_FOLD_MS)
         self._idle_timer.timeout.connect(self._fold_when_idle)
+        #: the key of encrypted records while unlocked (None: plain, or locked)
+        self._key: CipherKey | None = None
+        self._locked = False
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setSingleShot(True)
+        self._lock_timer.timeout.connect(self.lock_records)
+        application = QApplication.instance()
+        if application is not None:
+            application.installEventFilter(self)
         # every open window notices another window's saves and shows them
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_MS)
@@ -231,6 +254,8 @@ class PatientPanel(QWidget):
         self.confirm_depths: Callable[[list[str]], bool] = self._confirm_depths
         self.ask_addendum: Callable[[], tuple[str, str] | None] = self._ask_addendum
         self.choose_handout_path: Callable[[str], Path | None] = self._choose_handout_path
+        #: asks for the passphrase of encrypted records (None: cancelled)
+        self.ask_passphrase: Callable[[str], str | None] = self._ask_passphrase
         #: shows the user their own values that another window's edit kept out (title, text)
         self.show_kept_out: Callable[[str, str], None] = self._show_kept_out
         self.explain_window: QWidget | None = None
@@ -282,6 +307,10 @@ class PatientPanel(QWidget):
         )
         self.audit_banner.hide()
         layout.addWidget(self.audit_banner)
+        self.unlock_button = QPushButton("Unlock the patient records…", box)
+        self.unlock_button.clicked.connect(self.unlock_records)
+        self.unlock_button.hide()
+        layout.addWidget(self.unlock_button)
         self.restore_button = QPushButton("Restore the latest backup…", box)
         self.restore_button.clicked.connect(self.restore_latest_backup)
         self.restore_button.hide()
@@ -547,19 +576,99 @@ class PatientPanel(QWidget):
     # ----------------------------------------------------------------- the database
 
     def database(self) -> PatientDatabase | None:
-        """The patient database, opened on first use; None (and a message) when it cannot be
-        opened. A damaged file is left exactly as it is."""
-        if self._database is None and self._damaged is None:
+        """The patient database, opened on first use (encrypted records ask for their
+        passphrase once, then stay locked until Unlock when it is not given); None (and a
+        message) when it cannot be opened. A damaged file is left exactly as it is."""
+        if self._database is None and self._damaged is None and not self._locked:
+            key = None
+            if records_are_encrypted(self._context.data_dir):
+                key = self._ask_for_key()
+                if key is None:
+                    self._show_locked("The patient records are encrypted and locked.")
+                    return None
             try:
-                self._database = open_patient_database(self._context.data_dir)
+                self._database = open_patient_database(self._context.data_dir, key=key)
             except PatientDatabaseDamaged as damaged:
                 self._damaged = damaged
                 self._show_damaged(damaged)
             except PatientDatabaseError as error:
                 self.show_problem("The patient records cannot be opened", str(error))
             else:
+                self._key = key
                 self._show_audit_check(self._database)
+                if key is not None:
+                    self._lock_timer.setInterval(auto_lock_time(self._context.data_dir) * 60_000)
+                    self._lock_timer.start()
         return self._database
+
+    def _ask_for_key(self) -> CipherKey | None:
+        """The key of the encrypted records from the passphrase asked for (three tries, each
+        checked by opening the records read-only); None when cancelled."""
+        message = "The patient records are encrypted. Passphrase:"
+        for _ in range(3):
+            passphrase = self.ask_passphrase(message)
+            if not passphrase:
+                return None
+            key = unlock(self._context.data_dir, passphrase)
+            try:
+                open_patient_database(self._context.data_dir, key=key).close()
+            except WrongPassphrase:
+                message = "That passphrase does not open the records. Passphrase:"
+                continue
+            except PatientDatabaseError:
+                return key  # opened, or failed for another reason that database() reports
+            return key
+        return None
+
+    def _ask_passphrase(self, message: str) -> str | None:
+        text, accepted = QInputDialog.getText(
+            self, "Unlock the patient records", message, QLineEdit.EchoMode.Password
+        )
+        return text if accepted else None
+
+    def _show_locked(self, sentence: str) -> None:
+        self._locked = True
+        self.problem_label.setText(
+            f"<b>{escape(sentence)}</b><br>Unlock them with the clinic's passphrase."
+        )
+        self.problem_label.show()
+        self.unlock_button.show()
+
+    def unlock_records(self) -> bool:
+        """Ask for the passphrase again and open the records; True when they opened."""
+        self._locked = False
+        if self.database() is None:
+            return False
+        self.unlock_button.hide()
+        self._clear_problem()
+        self.search(self.search_field.text())
+        return True
+
+    def lock_records(self) -> bool:
+        """Close encrypted records after saving everything typed, forget the key and clear
+        the screen of patient data (after the auto-lock time without use); True when locked."""
+        if self._database is None or self._key is None:
+            return False
+        self.save_typed_text()
+        self._flush_pending()
+        self.open_patient(None)
+        self.results.clear()
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self._database.close()
+        self._database = None
+        self._key = None
+        self._lock_timer.stop()
+        minutes = auto_lock_time(self._context.data_dir)
+        self._show_locked(f"The patient records were locked after {minutes} minute(s) without use.")
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # any use of the program keeps encrypted records unlocked; only idleness locks them
+        if event.type() in _USE_EVENTS and self._lock_timer.isActive():
+            self._lock_timer.start()
+        return False
 
     def _show_audit_check(self, database: PatientDatabase) -> None:
         """Run the quick audit check and name what changed outside triggermap, if anything."""
