@@ -220,3 +220,32 @@ def test_a_window_shows_what_another_window_saved_without_being_asked(windows, c
     assert stored.complaint == "typed here, not yet saved"
     assert stored.notes == "Saved in the first window."
     assert not second.follow_other_windows()  # nothing new since
+
+
+def test_signing_and_addenda_do_not_wait_for_a_busy_database_and_keep_the_text(
+    windows, context
+):
+    first, _ = windows
+    patient = ready_patient(context)
+    first.open_patient(first.database().patient(patient.id))
+    visit = first.new_visit()
+    first.ask_finalise = lambda: THERAPIST
+    other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert not first.finalise()  # refused at once, not after 10 s
+        assert "busy" in first.problem_label.text()
+    finally:
+        other.execute("ROLLBACK")
+    assert first.finalise()
+    first.ask_addendum = lambda: (THERAPIST, "Called the patient: no soreness.")
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert not first.add_addendum()
+        assert "Your text is kept" in first.problem_label.text()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert first._unsaved_addendum == "Called the patient: no soreness."
+    assert first.add_addendum()
+    assert saved_visit(context, visit.id).addenda[0].text == "Called the patient: no soreness."

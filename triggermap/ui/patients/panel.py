@@ -213,6 +213,8 @@ class PatientPanel(QWidget):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_FOLD_MS)
         self._idle_timer.timeout.connect(self._fold_when_idle)
+        #: an addendum whose save failed, offered again by the next "Add addendum…"
+        self._unsaved_addendum = ""
         #: the key of encrypted records while unlocked (None: plain, or locked)
         self._key: CipherKey | None = None
         self._locked = False
@@ -801,11 +803,13 @@ class PatientPanel(QWidget):
             while dialog.exec() == QDialog.DialogCode.Accepted:
                 patient = dialog.patient()
                 try:
-                    patient = self._save_patient(database, patient, new=original is None)
+                    with database.waiting_at_most(SAVE_WAIT_SECONDS):
+                        patient = self._save_patient(database, patient, new=original is None)
                 except PatientDataError as error:
                     dialog.show_problems(error.problems)
                     continue
-                except RecordChanged as error:
+                except (RecordChanged, DatabaseBusy) as error:
+                    # the dialog stays open with what was entered: nothing is lost
                     dialog.show_problems([str(error)])
                     continue
                 except SAVE_ERRORS as error:
@@ -1560,8 +1564,12 @@ class PatientPanel(QWidget):
                 confirmed = replace(
                     visit, warnings=(*visit.warnings, depth_confirmation(beyond, signer))
                 )
-                version = database.save_visit(confirmed).version
-            signed = database.finalise_visit(visit.id, signer, datetime.now(UTC), version=version)
+                with database.waiting_at_most(SAVE_WAIT_SECONDS):
+                    version = database.save_visit(confirmed).version
+            with database.waiting_at_most(SAVE_WAIT_SECONDS):
+                signed = database.finalise_visit(
+                    visit.id, signer, datetime.now(UTC), version=version
+                )
         except RecordChanged as error:
             self.show_problem("The visit was not finalised", str(error))
             if isinstance(error.current, Visit):
@@ -1579,6 +1587,7 @@ class PatientPanel(QWidget):
 
     def _ask_addendum(self) -> tuple[str, str] | None:
         dialog = AddendumDialog(self.therapist, self)
+        dialog.text.setPlainText(self._unsaved_addendum)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
@@ -1597,10 +1606,14 @@ class PatientPanel(QWidget):
             return False
         author, text = answer
         try:
-            amended = database.add_addendum(visit.id, Addendum(datetime.now(UTC), author, text))
+            with database.waiting_at_most(SAVE_WAIT_SECONDS):
+                amended = database.add_addendum(visit.id, Addendum(datetime.now(UTC), author, text))
         except SAVE_ERRORS as error:
-            self.show_problem("The addendum was not saved", str(error))
+            # kept for the next "Add addendum…", which opens with it: nothing typed is lost
+            self._unsaved_addendum = text
+            self.show_problem("The addendum was not saved", f"{error} Your text is kept.")
             return False
+        self._unsaved_addendum = ""
         self._clear_problem()
         self._visit = self._stored = amended
         self._show_visit()
