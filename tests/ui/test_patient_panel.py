@@ -782,3 +782,9 @@ def test_signing_within_the_limits_asks_nothing_more(panel: PatientPanel, contex
     assert not any(
         w.kind == DEPTH_BEYOND_LIMIT_CONFIRMED for w in saved_visit(context, visit.id).warnings
     )
+
+
+def test_no_visit_editor_shows_before_a_visit_is_opened(panel: PatientPanel):
+    panel.show()
+    assert not panel.visit_group.isVisibleTo(panel)
+    assert not panel.warning_banner.isVisibleTo(panel)

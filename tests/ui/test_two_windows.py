@@ -222,9 +222,7 @@ def test_a_window_shows_what_another_window_saved_without_being_asked(windows, c
     assert not second.follow_other_windows()  # nothing new since
 
 
-def test_signing_and_addenda_do_not_wait_for_a_busy_database_and_keep_the_text(
-    windows, context
-):
+def test_signing_and_addenda_do_not_wait_for_a_busy_database_and_keep_the_text(windows, context):
     first, _ = windows
     patient = ready_patient(context)
     first.open_patient(first.database().patient(patient.id))

@@ -271,9 +271,14 @@ class PatientPanel(QWidget):
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_alerts(inner))
-        layout.addWidget(self._build_finder(inner))
-        layout.addWidget(self._build_patient(inner))
+        # the finder and the patient take their own height; the visit (or, with none open, the
+        # stretch below) takes the rest
+        for part in (self._build_finder(inner), self._build_patient(inner)):
+            part.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            layout.addWidget(part)
         layout.addWidget(self._build_visit(inner), 1)
+        # with no visit open, the finder and patient stay at the top instead of spreading out
+        layout.addStretch(0)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -284,6 +289,7 @@ class PatientPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self._show_patient()
+        self._show_visit()  # no visit yet: its editor stays hidden until one is opened
         self.setMinimumWidth(420)
 
     # ----------------------------------------------------------------- building the parts
