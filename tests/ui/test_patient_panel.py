@@ -148,6 +148,7 @@ def test_new_patient_through_the_dialog(qtbot, panel: PatientPanel, context: App
         seen["still_open"] = dialog.isVisible()
         dialog.family_name.setText("Okafor")
         dialog.given_name.setText("Ada")
+        dialog.date_of_birth.line.setText("14.03.1980")  # typed day first, as on a form
         dialog.height_cm.setValue(165)
         dialog.weight_kg.setValue(59.5)
         dialog.sex.setCurrentIndex(dialog.sex.findData("female"))
@@ -167,6 +168,7 @@ def test_new_patient_through_the_dialog(qtbot, panel: PatientPanel, context: App
     finally:
         database.close()
     assert (stored.family_name, stored.given_name, stored.weight_kg) == ("Okafor", "Ada", 59.5)
+    assert stored.date_of_birth == date(1980, 3, 14)
     # a new patient has no screening or consent: both badges are red
     assert "No screening" in panel.patient_badges.text()
     assert "No consent" in panel.patient_badges.text()

@@ -65,6 +65,9 @@ def open_main_window(context: AppContext):
 
     QCoreApplication.setApplicationName("triggermap")
     QCoreApplication.setOrganizationName("triggermap")
+    from triggermap.ui.wheel_guard import install_wheel_guard
+
+    install_wheel_guard()  # no field changes under a wheel that was only scrolling past
     window = MainWindow(context, QSettings(), load_later=True)
     window.show()
     return window

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -36,6 +35,7 @@ from triggermap.clinic.model import (
     Screening,
     ScreeningAnswer,
 )
+from triggermap.ui.patients.date_entry import TypedDateField
 
 #: Colours of the badges and warnings: clinical red, amber for care, green for done.
 ALERT_RED = "#b71c1c"
@@ -66,25 +66,6 @@ STANDARD_EXPLANATION = (
 def words(identifier: str) -> str:
     """A snake_case id as plain words ("nerve_irritation" → "nerve irritation")."""
     return identifier.replace("_", " ")
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
-
-
-def date_field(day: date, parent: QWidget, *, latest: date | None = None) -> QDateEdit:
-    """A date field showing ISO dates with a calendar; `latest` is the last date allowed."""
-    field = QDateEdit(to_qdate(day), parent)
-    field.setDisplayFormat("yyyy-MM-dd")
-    field.setCalendarPopup(True)
-    field.setMinimumDate(QDate(1900, 1, 1))
-    if latest is not None:
-        field.setMaximumDate(to_qdate(latest))
-    return field
 
 
 def problems_label(parent: QWidget) -> QLabel:
@@ -119,8 +100,12 @@ class PatientDialog(QDialog):
         form = QFormLayout()
         self.family_name = QLineEdit(self)
         self.given_name = QLineEdit(self)
-        self.date_of_birth = date_field(
-            patient.date_of_birth if patient else date(today.year - 40, 1, 1), self, latest=today
+        # no default: a date of birth is typed, never a guess the therapist forgets to change
+        self.date_of_birth = TypedDateField(
+            "The date of birth",
+            self,
+            day=patient.date_of_birth if patient else None,
+            latest=lambda: self._today,
         )
         self.sex = QComboBox(self)
         for sex in SEXES:
@@ -147,7 +132,8 @@ class PatientDialog(QDialog):
             ("Weight", self.weight_kg),
             ("Notes", self.notes),
         ):
-            field.setAccessibleName(label)
+            if field is not self.date_of_birth:
+                field.setAccessibleName(label)
             form.addRow(label, field)
         if patient is not None:
             self.family_name.setText(patient.family_name)
@@ -187,7 +173,7 @@ class PatientDialog(QDialog):
             id=self._patient_id,
             family_name=self.family_name.text().strip(),
             given_name=self.given_name.text().strip(),
-            date_of_birth=from_qdate(self.date_of_birth.date()),
+            date_of_birth=self.date_of_birth.date(),
             sex=self.sex.currentData(),
             height_cm=self.height_cm.value() or None,
             weight_kg=self.weight_kg.value() or None,
@@ -206,8 +192,9 @@ class PatientDialog(QDialog):
             problems.append("Enter the family name.")
         if not self.given_name.text().strip():
             problems.append("Enter the given name.")
-        if from_qdate(self.date_of_birth.date()) > self._today:
-            problems.append("The date of birth cannot be in the future.")
+        birth_problem = self.date_of_birth.problem()
+        if birth_problem is not None:
+            problems.append(birth_problem)
         self.show_problems(problems)
         if not problems:
             super().accept()
@@ -227,8 +214,9 @@ class ScreeningDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Contraindication screening")
         previous = {a.contraindication_id: a for a in screening.answers} if screening else {}
-        self.screened_on = date_field(today, self, latest=today)
-        self.screened_on.setAccessibleName("Screened on")
+        self.screened_on = TypedDateField(
+            "The date of the screening", self, day=today, latest=lambda: today
+        )
         top = QFormLayout()
         top.addRow("Screened on", self.screened_on)
         self.present: dict[str, QCheckBox] = {}
@@ -276,13 +264,22 @@ class ScreeningDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(QLabel("Ask about each item; tick those the patient has.", self))
         layout.addWidget(scroll, 1)
+        self.problems = problems_label(self)
+        layout.addWidget(self.problems)
         layout.addWidget(buttons)
         self.resize(620, 640)
+
+    def accept(self) -> None:
+        problem = self.screened_on.problem()
+        self.problems.setText(problem or "")
+        self.problems.setVisible(problem is not None)
+        if problem is None:
+            super().accept()
 
     def screening(self) -> Screening:
         """The screening as answered, in the catalogue's order."""
         return Screening(
-            screened_on=from_qdate(self.screened_on.date()),
+            screened_on=self.screened_on.date(),
             answers=tuple(
                 ScreeningAnswer(cid, box.isChecked(), self.notes[cid].text().strip())
                 for cid, box in self.present.items()
@@ -297,7 +294,12 @@ class ConsentDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Consent — {patient.display_name}")
         consent = patient.consent
-        self.given_on = date_field(consent.given_on if consent else today, self, latest=today)
+        self.given_on = TypedDateField(
+            "The date of the consent",
+            self,
+            day=consent.given_on if consent else today,
+            latest=lambda: today,
+        )
         self.explained = QPlainTextEdit(self)
         self.explained.setPlainText(consent.explained if consent else STANDARD_EXPLANATION)
         self.explained.setFixedHeight(110)
@@ -330,7 +332,7 @@ class ConsentDialog(QDialog):
 
     def consent(self) -> Consent:
         return Consent(
-            given_on=from_qdate(self.given_on.date()),
+            given_on=self.given_on.date(),
             explained=self.explained.toPlainText().strip(),
             signed=self.signed.isChecked(),
             signed_by=self.signed_by.text().strip() if self.signed.isChecked() else "",
@@ -338,6 +340,9 @@ class ConsentDialog(QDialog):
 
     def accept(self) -> None:
         problems = []
+        date_problem = self.given_on.problem()
+        if date_problem is not None:
+            problems.append(date_problem)
         if not self.explained.toPlainText().strip():
             problems.append("Say what was explained to the patient.")
         if self.signed.isChecked() and not self.signed_by.text().strip():

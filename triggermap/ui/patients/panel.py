@@ -104,6 +104,7 @@ from triggermap.ui.patients.dialogs import (
 )
 from triggermap.ui.patients.plan_table import PlanDelegate, PlanTableModel, point_title
 from triggermap.ui.patients.undo import VisitEdit
+from triggermap.ui.wheel_guard import install_wheel_guard
 
 #: Errors of saving that the panel shows and recovers from (the edit is rolled back).
 SAVE_ERRORS = (PatientDataError, DiskFull, VisitFinalised, PatientDatabaseError)
@@ -224,6 +225,7 @@ class PatientPanel(QWidget):
         application = QApplication.instance()
         if application is not None:
             application.installEventFilter(self)
+        install_wheel_guard()  # a wheel scrolling past a score or a severity never changes it
         # every open window notices another window's saves and shows them
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_MS)

@@ -1,0 +1,147 @@
+"""Slips a real user makes never change a record silently: a mouse wheel scrolling past a score
+or a severity, a date of birth typed the usual way, no default date of birth."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from triggermap.services.context import AppContext
+from triggermap.ui.patients.dialogs import PatientDialog
+from triggermap.ui.patients.panel import PatientPanel
+
+from .test_patient_panel import (
+    THERAPIST,
+    open_new_visit,
+    ready_patient,
+    refuse_unexpected,
+    saved_visit,
+)
+
+
+@pytest.fixture(scope="module")
+def shipped_context(tmp_path_factory) -> AppContext:
+    context = AppContext.default(tmp_path_factory.mktemp("unused"))
+    context.catalogue  # noqa: B018 - load once for every test of the module
+    return context
+
+
+@pytest.fixture
+def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
+    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
+
+
+@pytest.fixture
+def panel(qtbot, context) -> PatientPanel:
+    widget = PatientPanel(context, therapist=THERAPIST)
+    qtbot.addWidget(widget)
+    widget.confirm_warnings = refuse_unexpected
+    widget.show()
+    yield widget
+    widget.close_database()
+
+
+def wheel(widget: QWidget, notches: int = 1) -> None:
+    """One turn of the mouse wheel over the middle of `widget` (up for positive notches)."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_a_wheel_scrolling_past_a_pain_score_does_not_change_it(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    panel.pain_before.setValue(6)
+    panel.search_field.setFocus()  # the therapist is elsewhere, scrolling the panel
+    wheel(panel.pain_before)
+    wheel(panel.pain_before.lineEdit())  # over the number itself
+    assert panel.pain_before.value() == 6
+    assert saved_visit(context, visit.id).pain_before == 6
+
+
+def test_a_wheel_over_the_focused_score_still_changes_it(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    panel.pain_before.setValue(6)
+    panel.pain_before.setFocus()
+    QApplication.processEvents()
+    if not panel.pain_before.hasFocus():
+        pytest.skip("this platform plugin gives no keyboard focus to an unexposed window")
+    wheel(panel.pain_before)
+    assert panel.pain_before.value() == 7
+    assert saved_visit(context, visit.id).pain_before == 7
+
+
+def test_a_wheel_scrolling_past_an_adverse_event_severity_does_not_change_it(panel, context):
+    patient = ready_patient(context)
+    open_new_visit(panel, patient)
+    panel.event_severity.setCurrentIndex(0)
+    before = panel.event_severity.currentText()
+    panel.search_field.setFocus()
+    for _ in range(3):
+        wheel(panel.event_severity, -1)
+    assert panel.event_severity.currentText() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "born"),
+    [
+        ("1960-03-21", date(1960, 3, 21)),
+        ("21.03.1960", date(1960, 3, 21)),
+        ("21/3/1960", date(1960, 3, 21)),
+        ("19600321", date(1960, 3, 21)),
+        ("21 March 1960", date(1960, 3, 21)),
+    ],
+)
+def test_a_date_of_birth_typed_the_usual_ways_is_read_as_meant(qtbot, typed, born):
+    dialog = PatientDialog("p1", date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.family_name.setText("Okafor")
+    dialog.given_name.setText("Ada")
+    dialog.date_of_birth.line.setText(typed)
+    assert dialog.date_of_birth.reading.text() == "= 21 March 1960"
+    dialog.accept()
+    assert dialog.result() == PatientDialog.DialogCode.Accepted
+    assert dialog.patient().date_of_birth == born
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("", "Enter the date of birth"),
+        ("20300615", "cannot be after 2026-12-02"),
+        ("30.02.1960", "no 30 February 1960"),
+        ("21.03.60", "four digits"),
+    ],
+)
+def test_a_missing_impossible_or_future_date_of_birth_keeps_the_dialog_open(qtbot, typed, sentence):
+    dialog = PatientDialog("p1", date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.family_name.setText("Okafor")
+    dialog.given_name.setText("Ada")
+    dialog.date_of_birth.line.setText(typed)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert sentence in dialog.problems.text()
+
+
+def test_a_new_patient_has_no_date_of_birth_until_one_is_typed(qtbot):
+    dialog = PatientDialog("p1", date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    assert dialog.date_of_birth.line.text() == ""
