@@ -145,3 +145,58 @@ def test_a_new_patient_has_no_date_of_birth_until_one_is_typed(qtbot):
     dialog = PatientDialog("p1", date(2026, 12, 2))
     qtbot.addWidget(dialog)
     assert dialog.date_of_birth.line.text() == ""
+
+
+def test_a_double_click_on_new_visit_makes_one_visit(panel, context):
+    patient = ready_patient(context)
+    panel.open_patient(panel.database().patient(patient.id))
+    asked = []
+    panel.confirm_second_visit = lambda status: asked.append(status) or False
+    first = panel.new_visit()
+    panel.new_visit_button.click()  # the second click of the double click
+    assert asked == ["a draft"]
+    assert [v.id for v in panel.database().visits_of(patient.id)] == [first.id]
+    assert panel.current_visit.id == first.id  # the day's visit stays open
+
+
+def test_a_second_visit_on_the_same_day_when_the_therapist_says_so(panel, context):
+    patient = ready_patient(context)
+    panel.open_patient(panel.database().patient(patient.id))
+    panel.new_visit()
+    panel.confirm_second_visit = lambda status: True
+    assert panel.new_visit() is not None
+    assert len(panel.database().visits_of(patient.id)) == 2
+
+
+def test_an_empty_visit_cannot_be_signed_and_a_draft_can_be_voided(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    panel.ask_finalise = lambda: THERAPIST
+    assert not panel.finalise()
+    assert "empty visit cannot be signed" in panel.problem_label.text()
+    assert not saved_visit(context, visit.id).finalised
+    panel.confirm_void = lambda: False
+    assert not panel.void_draft()
+    panel.confirm_void = lambda: True
+    assert panel.void_draft()
+    assert panel.current_visit is None
+    assert panel.database().visits_of(patient.id) == []
+    entries = panel.database().audit_entries(visit.id)
+    assert (entries[-1]["action"], entries[-1]["details"]) == ("visit deleted", "draft voided")
+    assert panel.database().check_audit().changes == []
+
+
+def test_the_visit_date_is_editable_never_in_the_future_and_back_dating_is_audited(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    panel.visit_date.line.setText("2999-01-01")
+    panel.visit_date.line.editingFinished.emit()
+    assert "cannot be after" in panel.plan_notice.text()
+    assert saved_visit(context, visit.id).visit_date == visit.visit_date
+    panel.visit_date.line.setText("01.02.2026")
+    panel.visit_date.line.editingFinished.emit()
+    assert saved_visit(context, visit.id).visit_date == date(2026, 2, 1)
+    last = panel.database().audit_entries(visit.id)[-1]
+    assert last["details"] == "visit_date; back-dated"
+    panel.undo()
+    assert saved_visit(context, visit.id).visit_date == visit.visit_date

@@ -120,6 +120,7 @@ def test_undo_of_a_field_the_other_window_changed_since_is_refused(windows, cont
 def test_a_visit_signed_in_another_window_takes_no_more_edits_and_keeps_yours(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
+    first.pain_before.setValue(5)  # an empty visit cannot be signed
     first.ask_finalise = lambda: THERAPIST
     assert first.finalise()
     second.notes.setPlainText("Typed after the other room signed.")
@@ -227,6 +228,7 @@ def test_signing_and_addenda_do_not_wait_for_a_busy_database_and_keep_the_text(w
     patient = ready_patient(context)
     first.open_patient(first.database().patient(patient.id))
     visit = first.new_visit()
+    first.pain_before.setValue(4)  # an empty visit cannot be signed
     first.ask_finalise = lambda: THERAPIST
     other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

@@ -243,6 +243,26 @@ def addendum_problems(addendum: Addendum) -> list[str]:
     return problems
 
 
+def check_signable(visit: Visit) -> None:
+    """Raise PatientDataError for a visit that records nothing (no complaint, pain score,
+    pain drawing, needle, adjunct, adverse event or note): a signature must vouch for
+    something. An empty draft is voided instead."""
+    recorded = (
+        visit.complaint,
+        visit.pain_before is not None,
+        visit.pain_after is not None,
+        visit.pain_drawing,
+        visit.needles,
+        visit.adjuncts,
+        visit.adverse_events,
+        visit.notes,
+    )
+    if not any(recorded):
+        raise PatientDataError(
+            "An empty visit cannot be signed: record what was found and done, or void the draft."
+        )
+
+
 def check_addendum(addendum: Addendum) -> None:
     """Raise PatientDataError when the addendum has no text, no author or no time zone."""
     problems = addendum_problems(addendum)

@@ -44,6 +44,7 @@ from triggermap.clinic.validation import (
     SHORT_TEXT_MAX_CHARACTERS,
     check_addendum,
     check_patient,
+    check_signable,
     check_visit,
 )
 from triggermap.storage.errors import sqlite_error_words
@@ -640,11 +641,15 @@ class PatientDatabase:
             if before is not None:
                 self._delete_visit_parts(visit.id, with_addenda=False)
             self._write_visit_parts(visit)
+            # a visit dated before the day it is entered is marked, so a reader of the trail
+            # sees which records were written after the fact
+            dated_earlier = "; back-dated" if visit.visit_date < date.today() else ""
             if before is None:
-                self._audit("visit added", "visit", visit.id, visit.patient_id)
+                self._audit("visit added", "visit", visit.id, visit.patient_id + dated_earlier)
             else:
                 changed = _changed_fields(before, visit)
-                self._audit("visit changed", "visit", visit.id, ", ".join(changed))
+                moved = dated_earlier if "visit_date" in changed else ""
+                self._audit("visit changed", "visit", visit.id, ", ".join(changed) + moved)
         return visit
 
     def visit(self, visit_id: VisitId) -> Visit:
@@ -664,6 +669,30 @@ class PatientDatabase:
             ).fetchall()
             parts = self._visit_parts(_SELECT_PARTS_OF_PATIENT, patient_id)
             return [_visit_from_row(row, parts) for row in rows]
+
+    def void_visit(self, visit_id: VisitId, *, version: int) -> None:
+        """Remove an open (unsigned) visit started by mistake, read at `version`; written to
+        the audit trail. VisitFinalised for a signed visit (it is corrected by addenda);
+        RecordChanged when it was changed since that version; KeyError if unknown."""
+        with self._writing("The visit was not voided"):
+            before = self._visit_or_none(visit_id)
+            if before is None:
+                raise KeyError(f"no visit {visit_id!r}")
+            if before.finalised:
+                raise VisitFinalised(
+                    f"The visit of {before.visit_date.isoformat()} is signed and cannot be "
+                    "voided; add an addendum instead."
+                )
+            if before.version != version:
+                raise RecordChanged(
+                    "This visit was changed in another window or program since it was opened "
+                    "here; it was not voided.",
+                    before,
+                    [],
+                )
+            self._delete_visit_parts(visit_id, with_addenda=True)
+            self._connection.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
+            self._audit("visit deleted", "visit", visit_id, "draft voided")
 
     def finalise_visit(self, visit_id: VisitId, by: str, at: datetime, *, version: int) -> Visit:
         """Sign the visit as read at `version` (the one the signer saw): from now on it changes
@@ -693,6 +722,7 @@ class PatientDatabase:
                     before,
                     [],
                 )
+            check_signable(before)
             self._connection.execute(
                 "UPDATE visits SET finalised_at = ?, finalised_by = ?, version = version + 1"
                 " WHERE id = ?",

@@ -89,6 +89,7 @@ from triggermap.storage.patient_db import (
     VisitFinalised,
     WrongPassphrase,
 )
+from triggermap.ui.patients.date_entry import TypedDateField
 from triggermap.ui.patients.dialogs import (
     ALERT_RED,
     CARE_AMBER,
@@ -256,6 +257,10 @@ class PatientPanel(QWidget):
         self.confirm_warnings: Callable[[list[SafetyWarning]], bool] = self._ask_warnings
         self.ask_finalise: Callable[[], str | None] = self._ask_finalise
         self.confirm_depths: Callable[[list[str]], bool] = self._confirm_depths
+        #: asks whether to start a second visit on a day that has one (the visit's status)
+        self.confirm_second_visit: Callable[[str], bool] = self._confirm_second_visit
+        #: asks whether to void the open draft
+        self.confirm_void: Callable[[], bool] = self._confirm_void
         self.ask_addendum: Callable[[], tuple[str, str] | None] = self._ask_addendum
         self.choose_handout_path: Callable[[str], Path | None] = self._choose_handout_path
         #: asks for the passphrase of encrypted records (None: cancelled)
@@ -416,6 +421,10 @@ class PatientPanel(QWidget):
         layout.addWidget(self.warning_banner)
 
         form = QFormLayout()
+        # editable, never in the future; a visit entered after the day is marked in the audit
+        self.visit_date = TypedDateField("The visit date", self.visit_group, latest=self._today)
+        self.visit_date.line.editingFinished.connect(self._edit_visit_date)
+        form.addRow("Date", self.visit_date)
         self.complaint = QLineEdit(self.visit_group)
         self.complaint.setPlaceholderText("What brings the patient today")
         self.complaint.setAccessibleName("Complaint")
@@ -531,6 +540,9 @@ class PatientPanel(QWidget):
         actions = QGridLayout()
         self.finalise_button = QPushButton("Finalise…", self.visit_group)
         self.finalise_button.clicked.connect(self.finalise)
+        self.void_button = QPushButton("Void draft…", self.visit_group)
+        self.void_button.setToolTip("Remove this unsigned visit, started by mistake")
+        self.void_button.clicked.connect(self.void_draft)
         self.addendum_button = QPushButton("Add addendum…", self.visit_group)
         self.addendum_button.clicked.connect(self.add_addendum)
         self.explain_button = QPushButton("Explain to patient", self.visit_group)
@@ -541,6 +553,7 @@ class PatientPanel(QWidget):
         actions.addWidget(self.addendum_button, 0, 0)
         actions.addWidget(self.explain_button, 0, 1)
         actions.addWidget(self.handout_button, 0, 2)
+        actions.addWidget(self.void_button, 1, 0)
         layout.addLayout(actions)
         # spare height collects below the buttons, not between the parts
         layout.addStretch(1)
@@ -991,11 +1004,20 @@ class PatientPanel(QWidget):
             self.open_visit(database.visit(item.data(Qt.ItemDataRole.UserRole)))
 
     def new_visit(self) -> Visit | None:
-        """Start today's visit for the open patient (saved at once) and open it."""
+        """Start today's visit for the open patient (saved at once) and open it. A second
+        visit on a day that has one is started only when the therapist says so (a double
+        click on New visit made two)."""
         database = self.database()
         if database is None or self._patient is None:
             return None
-        visit = Visit(id=new_visit_id(), patient_id=self._patient.id, visit_date=self._today())
+        today = self._today()
+        same_day = [v for v in database.visits_of(self._patient.id) if v.visit_date == today]
+        if same_day:
+            status = "signed" if all(v.finalised for v in same_day) else "a draft"
+            if not self.confirm_second_visit(status):
+                self.open_visit(same_day[-1])
+                return None
+        visit = Visit(id=new_visit_id(), patient_id=self._patient.id, visit_date=today)
         try:
             stored = record_visit(database, self._catalogue, visit, self._today()).visit
         except SAVE_ERRORS as error:
@@ -1086,6 +1108,10 @@ class PatientPanel(QWidget):
             self.complaint.setReadOnly(not editable)
             self.notes.setReadOnly(not editable)
             self.finalise_button.setVisible(editable)
+            self.void_button.setVisible(editable)
+            if self.visit_date.line.text().strip() != visit.visit_date.isoformat():
+                self.visit_date.set_date(visit.visit_date)
+            self.visit_date.line.setReadOnly(not editable)
             self.addendum_button.setVisible(not editable)
             self.addenda.setVisible(bool(visit.addenda))
             self.addenda.setText(
@@ -1592,6 +1618,66 @@ class PatientPanel(QWidget):
         self._clear_problem()
         self.open_visit(signed)
         return True
+
+    def _confirm_second_visit(self, status: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "A visit today already",
+            f"This patient already has a visit today ({status}). Start a second visit today?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _confirm_void(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Void this draft",
+            "Remove this unsigned visit and everything entered in it? The removal is written "
+            "to the audit trail.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def void_draft(self) -> bool:
+        """Remove the open unsigned visit after confirmation (a visit started by mistake)."""
+        self.save_typed_text()
+        self._flush_pending()
+        visit = self._visit
+        database = self.database()
+        if visit is None or visit.finalised or database is None or self._pending is not None:
+            return False
+        if not self.confirm_void():
+            return False
+        try:
+            with database.waiting_at_most(SAVE_WAIT_SECONDS):
+                database.void_visit(visit.id, version=visit.version)
+        except SAVE_ERRORS as error:
+            self.show_problem("The draft was not voided", str(error))
+            return False
+        self._clear_problem()
+        self._open(None)
+        self._list_visits()
+        self.plan_notice.setText("The draft was voided.")
+        return True
+
+    def _edit_visit_date(self) -> None:
+        """The visit date as typed, as an undoable edit (refused with a sentence when it
+        cannot be right: in the future, before the birth, not a date)."""
+        visit = self._visit
+        if visit is None or visit.finalised or self._refreshing:
+            return
+        try:
+            day = self.visit_date.date()
+        except PatientDataError as error:
+            self.plan_notice.setText(error.problems[0])
+            return
+        if self._patient is not None and day < self._patient.date_of_birth:
+            self.plan_notice.setText("The visit date cannot be before the date of birth.")
+            return
+        if day != visit.visit_date:
+            self._push(replace(visit, visit_date=day), "Change visit date")
 
     def _ask_addendum(self) -> tuple[str, str] | None:
         dialog = AddendumDialog(self.therapist, self)
