@@ -200,3 +200,25 @@ def test_the_visit_date_is_editable_never_in_the_future_and_back_dating_is_audit
     assert last["details"] == "visit_date; back-dated"
     panel.undo()
     assert saved_visit(context, visit.id).visit_date == visit.visit_date
+
+
+def test_warnings_take_one_line_each_and_unfold_for_the_detail(panel, context):
+    from triggermap.clinic.safety import hazards_of
+
+    patient = ready_patient(context, consent=None)
+    open_new_visit(panel, patient)
+    risky = next(
+        point
+        for point in context.catalogue.trigger_points()
+        if any(h.kind == "pneumothorax" for h in hazards_of(context.catalogue, point))
+    )
+    panel.confirm_warnings = lambda warnings: True
+    assert panel.add_trigger_point(risky.id, "left")
+    folded = panel.warning_banner.text()
+    lines = [line for line in folded.split("<br>") if "⚠" in line]
+    assert len(lines) == len(panel.current_warnings())
+    assert any("max " in line and "mm" in line for line in lines)  # the needle's limit
+    panel.warning_banner.linkActivated.emit("details")
+    unfolded = panel.warning_banner.text()
+    assert len(unfolded) > len(folded)
+    assert "Hide details" in unfolded

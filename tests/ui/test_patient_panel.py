@@ -632,7 +632,7 @@ def test_patient_screens_are_written(qtbot, shipped_context: AppContext, tmp_pat
         image = QImage(str(path))
         assert image.width() > 400
         assert image.height() > 200
-    # the plan screen shows the red banner: many pixels of the alert red
+    # the plan screen shows the warning lines: the banner's red edge and red markers
     plan = QImage(str(written[0]))
     red = sum(
         1
@@ -640,7 +640,7 @@ def test_patient_screens_are_written(qtbot, shipped_context: AppContext, tmp_pat
         for y in range(0, plan.height(), 4)
         if plan.pixelColor(x, y).name() == "#b71c1c"
     )
-    assert red > 200
+    assert red > 20
 
 
 def test_undo_takes_back_text_still_being_typed(qtbot, panel: PatientPanel, context):

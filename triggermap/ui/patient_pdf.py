@@ -10,12 +10,21 @@ OutputFailed (an OSError) with one sentence.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
 
 from triggermap import __version__
 from triggermap.catalogue.model import Catalogue, SourceId, TriggerPoint
@@ -52,6 +61,16 @@ _VIEW_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class PrintedDocument:
+    """A document ready to go to a PDF file or a printer: its title, the footer on every page,
+    and what composes its pages."""
+
+    title: str
+    footer: str
+    compose: Callable[[_PageFlow], None]
+
+
 def write_handout_pdf(
     path: Path,
     patient: Patient,
@@ -60,8 +79,15 @@ def write_handout_pdf(
     atlas: Atlas,
     svg_dir: Path,
 ) -> Path:
-    """Write the patient's handout for one visit: their map, the muscles treated in plain
-    words, aftercare, when to get help urgently, and what dry needling is. Returns `path`."""
+    """Write the patient's handout for one visit (see handout_document). Returns `path`."""
+    return _write_pdf(path, handout_document(patient, visit, catalogue, atlas, svg_dir))
+
+
+def handout_document(
+    patient: Patient, visit: Visit, catalogue: Catalogue, atlas: Atlas, svg_dir: Path
+) -> PrintedDocument:
+    """The patient's handout for one visit: their map, the muscles treated in plain words,
+    aftercare, when to get help urgently, and what dry needling is."""
 
     def compose(flow: _PageFlow) -> None:
         flow.title("Your dry needling treatment")
@@ -92,8 +118,7 @@ def write_handout_pdf(
             flow.section(section)
         flow.sources(_cited(catalogue, (*patient_primer.ALL_SECTIONS,)))
 
-    return _write_pdf(
-        path,
+    return PrintedDocument(
         "Dry needling — patient handout",
         "This sheet supports, and does not replace, advice from your own clinician.",
         compose,
@@ -108,7 +133,18 @@ def write_clinician_note_pdf(
     atlas: Atlas,
     svg_dir: Path,
 ) -> Path:
-    """Write the clinician note: patient details, screening, consent and, per visit (oldest
+    """Write the clinician note (see clinician_note_document). Returns `path`."""
+    return _write_pdf(path, clinician_note_document(patient, visits, catalogue, atlas, svg_dir))
+
+
+def clinician_note_document(
+    patient: Patient,
+    visits: Sequence[Visit],
+    catalogue: Catalogue,
+    atlas: Atlas,
+    svg_dir: Path,
+) -> PrintedDocument:
+    """The clinician note: patient details, screening, consent and, per visit (oldest
     first), the map, every needled point with depth, needle, technique, twitch, tolerance and
     lot, adverse events, warnings, notes, addenda and signature status. Returns `path`."""
 
@@ -170,8 +206,7 @@ def write_clinician_note_pdf(
             small=True,
         )
 
-    return _write_pdf(
-        path,
+    return PrintedDocument(
         "Dry needling — clinician note",
         f"Clinician note · {patient.display_name} · confidential health information",
         compose,
@@ -333,55 +368,73 @@ def _long_date(day: date) -> str:
 # -- page layout --------------------------------------------------------------------------------
 
 
-def _write_pdf(path: Path, title: str, footer: str, compose: Callable[[_PageFlow], None]) -> Path:
-    """Run `compose` on a fresh A4 PDF and put the finished, checked file at `path` (owner-only,
-    atomically; see services.safe_output). Raises OutputFailed when it cannot be written."""
+def _write_pdf(path: Path, document: PrintedDocument) -> Path:
+    """Compose `document` on a fresh A4 PDF and put the finished, checked file at `path`
+    (owner-only, atomically; see services.safe_output). Raises OutputFailed when it cannot be
+    written."""
     return write_private_file(
         Path(path),
-        lambda temporary: _paint_pdf(temporary, title, footer, compose),
+        lambda temporary: _paint_pdf(temporary, document),
         pdf_problem,
     )
 
 
-def _paint_pdf(
-    temporary: Path, title: str, footer: str, compose: Callable[[_PageFlow], None]
-) -> None:
+def _a4_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
+def _paint_pdf(temporary: Path, document: PrintedDocument) -> None:
     """Compose the document into the file `temporary` and close it. Qt reports no failed write
     here: the caller checks the finished file."""
     writer = QPdfWriter(str(temporary))
     writer.setResolution(RESOLUTION_DPI)
-    writer.setTitle(title)
+    writer.setTitle(document.title)
     writer.setCreator(f"triggermap {__version__}")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise OSError(f"cannot write a PDF into {temporary.parent}")
-    try:
-        flow = _PageFlow(writer, painter, footer)
-        compose(flow)
-        del flow  # holds the writer, which must go before the file is checked
-    finally:
-        finished = painter.end()
-    if not finished:
+    writer.setPageLayout(_a4_layout())
+    if not _paint_pages(writer, document):
         raise OSError("the PDF could not be finished")
     del writer  # flushes and closes the file
+
+
+def print_document(printer: QPagedPaintDevice, document: PrintedDocument) -> None:
+    """Print `document` on `printer` (a QPrinter set up by the print dialog), on its paper
+    with our margins; OSError when the printer could not be started or finished."""
+    printer.setPageMargins(
+        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
+    )
+    if not _paint_pages(printer, document):
+        raise OSError("the printer could not be started or finished the document")
+
+
+def _paint_pages(device: QPagedPaintDevice, document: PrintedDocument) -> bool:
+    """Paint every page of `document` on `device`; False when the painter failed."""
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("the document could not be started")
+    try:
+        flow = _PageFlow(device, painter, document.footer)
+        document.compose(flow)
+        del flow  # holds the device, which must go before a file is checked
+    finally:
+        finished = painter.end()
+    return finished
 
 
 class _PageFlow:
     """Places blocks top to bottom on A4 pages, starting a new page when a block does not fit.
 
-    Coordinates are the painter's device pixels (RESOLUTION_DPI); `mm()` converts.
+    Coordinates are the painter's device pixels (the device's resolution); `mm()` converts.
     """
 
-    def __init__(self, writer: QPdfWriter, painter: QPainter, footer: str) -> None:
+    def __init__(self, writer: QPagedPaintDevice, painter: QPainter, footer: str) -> None:
         self._writer = writer
+        # the device's own resolution: a printer's differs from the PDF's RESOLUTION_DPI
+        self._dpi = writer.logicalDpiY() or RESOLUTION_DPI
         self._footer_text = footer
         self._painter = painter
         self._page = QRectF(painter.viewport())
@@ -390,7 +443,7 @@ class _PageFlow:
         self._footer()
 
     def mm(self, millimetres: float) -> float:
-        return millimetres * RESOLUTION_DPI / 25.4
+        return millimetres * self._dpi / 25.4
 
     def width(self) -> float:
         return self._page.width()

@@ -94,7 +94,6 @@ from triggermap.ui.patients.dialogs import (
     ALERT_RED,
     CARE_AMBER,
     DONE_GREEN,
-    WARNING_TITLES,
     AddendumDialog,
     ConsentDialog,
     FinaliseDialog,
@@ -105,6 +104,7 @@ from triggermap.ui.patients.dialogs import (
 )
 from triggermap.ui.patients.plan_table import PlanDelegate, PlanTableModel, point_title
 from triggermap.ui.patients.undo import VisitEdit
+from triggermap.ui.patients.warning_lines import banner_html, warning_lines
 from triggermap.ui.wheel_guard import install_wheel_guard
 
 #: Errors of saving that the panel shows and recovers from (the edit is rolled back).
@@ -132,8 +132,6 @@ _USE_EVENTS = (
 )
 #: The visit fields a therapist types, shown back to them when another window's edit won.
 TYPED_FIELDS = ("complaint", "notes")
-#: Warning kinds about the patient (not one point); they lead the banner.
-PATIENT_WARNING_KINDS = ("contraindication", "precaution", "no_consent", "no_screening")
 
 
 def age_on(born: date, today: date) -> int:
@@ -415,8 +413,11 @@ class PatientPanel(QWidget):
         self.warning_banner.setWordWrap(True)
         self.warning_banner.setAccessibleName("Safety warnings")
         self.warning_banner.setStyleSheet(
-            f"background:{ALERT_RED}; color:white; padding:6px; border-radius:3px;"
+            f"background:#fdecea; color:#222; border-left:5px solid {ALERT_RED}; padding:4px;"
         )
+        self.warning_banner.linkActivated.connect(self._toggle_banner)
+        self._banner_expanded = False
+        self._banner_lines: list = []
         layout.addWidget(self.visit_status)
         layout.addWidget(self.warning_banner)
 
@@ -575,6 +576,11 @@ class PatientPanel(QWidget):
         return box
 
     # ----------------------------------------------------------------- properties
+
+    @property
+    def context(self) -> AppContext:
+        """The program's catalogue, atlas and data directory this panel works with."""
+        return self._context
 
     @property
     def current_patient(self) -> Patient | None:
@@ -1126,26 +1132,18 @@ class PatientPanel(QWidget):
             self._refreshing = False
 
     def _show_banner(self, warnings: list[SafetyWarning]) -> None:
+        """One coloured line per warning (the needle, its limit); the detail unfolds."""
+        self._banner_lines = warning_lines(warnings, self._catalogue)
         if not warnings:
             self.warning_banner.hide()
             self.warning_banner.clear()
             return
-        ordered = sorted(warnings, key=lambda w: w.kind not in PATIENT_WARNING_KINDS)
-        lines = []
-        for warning in ordered:
-            title = WARNING_TITLES.get(warning.kind, words(warning.kind).capitalize())
-            depth = (
-                f" <b>max {warning.max_depth_mm:g} mm</b>"
-                if warning.max_depth_mm is not None
-                else ""
-            )
-            message = warning.message
-            # the safety rules start some messages with the title itself ("Precaution: …")
-            if message.lower().startswith(title.lower() + ":"):
-                message = message[len(title) + 1 :].lstrip()
-            lines.append(f"⚠ <b>{escape(title)}</b>{depth}: {escape(message)}")
-        self.warning_banner.setText("<br>".join(lines))
+        self.warning_banner.setText(banner_html(self._banner_lines, expanded=self._banner_expanded))
         self.warning_banner.show()
+
+    def _toggle_banner(self, _link: str = "") -> None:
+        self._banner_expanded = not self._banner_expanded
+        self.warning_banner.setText(banner_html(self._banner_lines, expanded=self._banner_expanded))
 
     def _pain_drawing_words(self, marks: tuple[PainMark, ...]) -> str:
         if not marks:

@@ -1,0 +1,71 @@
+"""The plan's safety warnings as one line each, with the detail to unfold: a banner of full
+paragraphs pushed the plan off the screen (issue of the patient workspace)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from triggermap.catalogue.model import Catalogue
+from triggermap.clinic.model import SafetyWarning
+from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER, WARNING_TITLES, words
+from triggermap.ui.patients.plan_table import point_title
+
+#: Kinds that stop or limit the needle (red); the others ask for care (amber).
+STOPPING_KINDS = ("pneumothorax", "neurovascular", "organ", "contraindication")
+#: Warning kinds about the patient (not one point); they lead the list.
+PATIENT_WARNING_KINDS = ("contraindication", "precaution", "no_consent", "no_screening")
+#: How much of a patient warning's message its one line shows (characters).
+SHORT_MESSAGE_CHARACTERS = 90
+
+
+@dataclass(frozen=True)
+class WarningLine:
+    """One warning as the banner shows it: its colour, the line, and the full detail."""
+
+    colour: str
+    line: str
+    detail: str
+
+
+def warning_lines(warnings: list[SafetyWarning], catalogue: Catalogue) -> list[WarningLine]:
+    """The warnings in the banner's order (the patient's first), each as one line."""
+    ordered = sorted(warnings, key=lambda w: w.kind not in PATIENT_WARNING_KINDS)
+    return [_line(warning, catalogue) for warning in ordered]
+
+
+def _line(warning: SafetyWarning, catalogue: Catalogue) -> WarningLine:
+    title = WARNING_TITLES.get(warning.kind, words(warning.kind).capitalize())
+    message = warning.message
+    # the safety rules start some messages with the title itself ("Precaution: …")
+    if message.lower().startswith(title.lower() + ":"):
+        message = message[len(title) + 1 :].lstrip()
+    colour = ALERT_RED if warning.kind in STOPPING_KINDS else CARE_AMBER
+    if warning.trigger_point_id:
+        where = point_title(catalogue, warning.trigger_point_id)
+        side = f" ({warning.side})" if warning.side else ""
+        limit = (
+            f": <b>max {warning.max_depth_mm:g} mm</b>" if warning.max_depth_mm is not None else ""
+        )
+        line = f"<b>{escape(title)}</b> — {escape(where)}{escape(side)}{limit}"
+    else:
+        short = (
+            message
+            if len(message) <= SHORT_MESSAGE_CHARACTERS
+            else (message[:SHORT_MESSAGE_CHARACTERS].rsplit(" ", 1)[0] + "…")
+        )
+        line = f"<b>{escape(title)}</b>: {escape(short)}"
+    return WarningLine(colour, line, escape(message))
+
+
+def banner_html(lines: list[WarningLine], *, expanded: bool) -> str:
+    """The banner: a coloured line per warning, the detail under each when `expanded`, and
+    the link that unfolds or folds it."""
+    parts = []
+    for entry in lines:
+        parts.append(f"<span style='color:{entry.colour}'>⚠</span> {entry.line}")
+        if expanded:
+            parts.append(f"<span style='color:#444'>&nbsp;&nbsp;&nbsp;{entry.detail}</span>")
+    toggle = "Hide details" if expanded else "Show details"
+    parts.append(f"<a href='details'>{toggle}</a>")
+    return "<br>".join(parts)
