@@ -130,3 +130,42 @@ def test_deleting_a_patient_asks_first_and_is_audited(workspace, context):
         assert database.patient_count() == 0
         assert database.audit_entries(patient.id)[-1]["action"] == "patient deleted"
         assert database.check_audit().changes == []
+
+
+def test_the_practice_profile_signs_visits_and_heads_the_handout(workspace, context, tmp_path):
+    import pypdfium2
+
+    from triggermap.services.practice_profile import PracticeProfile, load_profile
+
+    panel, menu = workspace
+    panel.therapist = ""  # no therapist given: the profile decides who signs
+    profile = PracticeProfile(
+        "Jo Okafor", "physiotherapist", "PH123456", "Riverside Physio", "01234 567890"
+    )
+    menu.ask_profile = lambda current: profile
+    assert menu.edit_profile() == profile
+    assert load_profile(context.data_dir) == profile
+    assert (context.data_dir / "practice.json").stat().st_mode & 0o777 == 0o600
+    assert panel.signer() == "Jo Okafor, physiotherapist, reg. PH123456"
+    patient = ready_patient(context)
+    open_new_visit(panel, patient)
+    target = tmp_path / "handout.pdf"
+    panel.choose_handout_path = lambda suggested: target
+    assert panel.save_handout() == target
+    document = pypdfium2.PdfDocument(str(target))
+    first_page = document[0].get_textpage().get_text_range()
+    assert "Riverside Physio" in first_page
+    assert "01234 567890" in first_page
+
+
+def test_a_profile_field_that_cannot_go_on_a_document_is_refused(qtbot):
+    from triggermap.services.practice_profile import PracticeProfile
+    from triggermap.ui.patients.profile_dialog import ProfileDialog
+
+    dialog = ProfileDialog(PracticeProfile())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.fields["clinic_phone"].setText("call us")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert "digits" in dialog.problems.text()

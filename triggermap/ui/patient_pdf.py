@@ -78,19 +78,28 @@ def write_handout_pdf(
     catalogue: Catalogue,
     atlas: Atlas,
     svg_dir: Path,
+    clinic: str = "",
 ) -> Path:
     """Write the patient's handout for one visit (see handout_document). Returns `path`."""
-    return _write_pdf(path, handout_document(patient, visit, catalogue, atlas, svg_dir))
+    return _write_pdf(path, handout_document(patient, visit, catalogue, atlas, svg_dir, clinic))
 
 
 def handout_document(
-    patient: Patient, visit: Visit, catalogue: Catalogue, atlas: Atlas, svg_dir: Path
+    patient: Patient,
+    visit: Visit,
+    catalogue: Catalogue,
+    atlas: Atlas,
+    svg_dir: Path,
+    clinic: str = "",
 ) -> PrintedDocument:
     """The patient's handout for one visit: their map, the muscles treated in plain words,
-    aftercare, when to get help urgently, and what dry needling is."""
+    aftercare, when to get help urgently, and what dry needling is. `clinic` (its name and
+    phone, from the practice profile) heads it, so the patient knows whom to call."""
 
     def compose(flow: _PageFlow) -> None:
         flow.title("Your dry needling treatment")
+        if clinic:
+            flow.line(clinic)
         flow.line(
             f"For {patient.given_name} {patient.family_name}  ·  treatment on "
             f"{_long_date(visit.visit_date)}",

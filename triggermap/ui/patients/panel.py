@@ -78,6 +78,7 @@ from triggermap.services.patient_records import (
     restore_backup,
     unlock,
 )
+from triggermap.services.practice_profile import load_profile
 from triggermap.storage.patient_cipher import CipherKey
 from triggermap.storage.patient_db import (
     DatabaseBusy,
@@ -576,6 +577,11 @@ class PatientPanel(QWidget):
         return box
 
     # ----------------------------------------------------------------- properties
+
+    def signer(self) -> str:
+        """Who signs by default: the therapist given, else the practice profile's signature
+        (name, profession, registration)."""
+        return self.therapist or load_profile(self._context.data_dir).signature
 
     @property
     def context(self) -> AppContext:
@@ -1543,7 +1549,7 @@ class PatientPanel(QWidget):
     # ----------------------------------------------------------------- finalise, addenda
 
     def _ask_finalise(self) -> str | None:
-        dialog = FinaliseDialog(self.therapist, self)
+        dialog = FinaliseDialog(self.signer(), self)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
@@ -1678,7 +1684,7 @@ class PatientPanel(QWidget):
             self._push(replace(visit, visit_date=day), "Change visit date")
 
     def _ask_addendum(self) -> tuple[str, str] | None:
-        dialog = AddendumDialog(self.therapist, self)
+        dialog = AddendumDialog(self.signer(), self)
         dialog.text.setPlainText(self._unsaved_addendum)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -1777,6 +1783,7 @@ class PatientPanel(QWidget):
                 self._catalogue,
                 self._context.atlas,
                 self._context.svg_dir,
+                load_profile(self._context.data_dir).clinic_line,
             )
         except OSError as error:
             self.show_problem("The handout was not saved", str(error))

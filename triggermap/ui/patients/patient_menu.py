@@ -9,14 +9,16 @@ from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
 from triggermap.clinic.model import Patient
 from triggermap.services.patient_exports import ExportRefused, fhir_json, visits_csv, visits_json
 from triggermap.services.patient_records import protected_file_problem, remove_patient
+from triggermap.services.practice_profile import PracticeProfile, load_profile, save_profile
 from triggermap.services.safe_output import OutputFailed, write_private_text
 from triggermap.storage.patient_db import PatientDatabaseError
 from triggermap.ui.patients.panel import PatientPanel
+from triggermap.ui.patients.profile_dialog import ProfileDialog
 
 #: The record's exports: menu text, file suffix, file-dialog filter, writer.
 RECORD_EXPORTS = (
@@ -39,6 +41,8 @@ class PatientMenu(QMenu):
         self.set_up_printer: Callable[[QPrinter], bool] = self._set_up_printer
         #: asks whether to delete the patient
         self.confirm_delete: Callable[[Patient], bool] = self._confirm_delete
+        #: edits the practice profile (None: cancelled)
+        self.ask_profile: Callable[[PracticeProfile], PracticeProfile | None] = self._ask_profile
         self.new_action = self._add("&New patient…", panel.new_patient, "Ctrl+Shift+N")
         self.find_action = self._add("&Find patient", self.find_patient, "Ctrl+Shift+F")
         self.edit_action = self._add("&Edit patient details…", panel.edit_patient)
@@ -51,6 +55,8 @@ class PatientMenu(QMenu):
             self._add(text, lambda _=False, s=suffix, f=flt, w=writer: self.export(s, f, w))
             for text, suffix, flt, writer in RECORD_EXPORTS
         ]
+        self.addSeparator()
+        self.profile_action = self._add("Practice &profile…", self.edit_profile)
         self.addSeparator()
         self.delete_action = self._add("&Delete patient…", self.delete_patient)
         self.aboutToShow.connect(self.update_actions)
@@ -129,7 +135,12 @@ class PatientMenu(QMenu):
         context = self._panel.context
         pdf = self._documents()
         document = pdf.handout_document(
-            patient, visit, context.catalogue, context.atlas, context.svg_dir
+            patient,
+            visit,
+            context.catalogue,
+            context.atlas,
+            context.svg_dir,
+            load_profile(context.data_dir).clinic_line,
         )
         return self._print(document, "The handout was not printed")
 
@@ -204,7 +215,29 @@ class PatientMenu(QMenu):
         self._panel.plan_notice.setText("The patient was deleted.")
         return True
 
+    # --- the practice --------------------------------------------------------------------------
+
+    def edit_profile(self) -> PracticeProfile | None:
+        """Edit the practitioner and clinic details (signatures, the handout's clinic line)."""
+        data_dir = self._panel.context.data_dir
+        profile = self.ask_profile(load_profile(data_dir))
+        if profile is None:
+            return None
+        try:
+            save_profile(data_dir, profile)
+        except (ValueError, OSError) as error:
+            self._panel.show_problem("The practice profile was not saved", str(error))
+            return None
+        return profile
+
     # --- dialogs (tests replace these) -------------------------------------------------------
+
+    def _ask_profile(self, profile: PracticeProfile) -> PracticeProfile | None:
+        dialog = ProfileDialog(profile, self.parentWidget())
+        try:
+            return dialog.profile() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
 
     def _choose_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self.parentWidget(), title, suggested, file_filter)
