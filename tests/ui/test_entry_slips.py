@@ -222,3 +222,41 @@ def test_warnings_take_one_line_each_and_unfold_for_the_detail(panel, context):
     unfolded = panel.warning_banner.text()
     assert len(unfolded) > len(folded)
     assert "Hide details" in unfolded
+
+
+def test_the_last_visit_is_copied_forward_through_todays_safety_check(panel, context):
+    from triggermap.clinic.safety import hazards_of
+
+    patient = ready_patient(context)
+    first = open_new_visit(panel, patient)
+    risky = next(
+        point
+        for point in context.catalogue.trigger_points()
+        if any(h.kind == "pneumothorax" for h in hazards_of(context.catalogue, point))
+    )
+    panel.confirm_warnings = lambda warnings: True
+    panel.add_trigger_point(risky.id, "right")
+    number = panel.current_visit.needles[0].number
+    panel.edit_needle(number, "technique", "pistoning")
+    panel.edit_needle(number, "depth_mm", 9.0)
+    panel.complaint.setText("Neck pain at the desk")
+    panel.save_typed_text()
+    assert saved_visit(context, first.id).complaint == "Neck pain at the desk"
+    asked: list[list[str]] = []
+    panel.confirm_warnings = lambda warnings: asked.append([w.kind for w in warnings]) or True
+    panel.confirm_second_visit = lambda status: True
+    copied = panel.copy_last_visit_forward()
+    assert copied.id != first.id
+    stored = saved_visit(context, copied.id)
+    assert stored.complaint == "Neck pain at the desk"
+    [needle] = stored.needles
+    assert (needle.trigger_point_id, needle.side, needle.technique) == (
+        risky.id,
+        "right",
+        "pistoning",
+    )
+    assert needle.depth_mm is None  # what was done starts empty
+    assert not needle.performed
+    assert asked  # acknowledged again today
+    assert "pneumothorax" in asked[0]
+    assert any(w.kind == "pneumothorax" for w in stored.warnings)

@@ -389,9 +389,15 @@ class PatientPanel(QWidget):
         visit_buttons = QHBoxLayout()
         self.new_visit_button = QPushButton("New visit", self.patient_group)
         self.new_visit_button.clicked.connect(self.new_visit)
+        self.copy_visit_button = QPushButton("Copy last visit", self.patient_group)
+        self.copy_visit_button.setToolTip(
+            "Start today's visit with the last visit's complaint and plan"
+        )
+        self.copy_visit_button.clicked.connect(self.copy_last_visit_forward)
         self.history_button = QPushButton("History", self.patient_group)
         self.history_button.clicked.connect(self.show_history)
         visit_buttons.addWidget(self.new_visit_button)
+        visit_buttons.addWidget(self.copy_visit_button)
         visit_buttons.addWidget(self.history_button)
         visit_buttons.addStretch(1)
         layout.addWidget(self.patient_name)
@@ -1039,6 +1045,40 @@ class PatientPanel(QWidget):
         self._clear_problem()
         self.open_visit(stored)
         return stored
+
+    def copy_last_visit_forward(self) -> Visit | None:
+        """Start today's visit from the patient's latest one: its complaint and its plan (the
+        same points and sides, needle length, gauge and technique), each point added again
+        through the safety check, so today's warnings are acknowledged today. What was done
+        and found (performed, depths, twitches, scores, notes) starts empty."""
+        database = self.database()
+        if database is None or self._patient is None:
+            return None
+        earlier = database.visits_of(self._patient.id)
+        if not earlier:
+            self.plan_notice.setText("This patient has no earlier visit to copy.")
+            return None
+        last = earlier[-1]
+        visit = self.new_visit()
+        if visit is None:
+            return None
+        if last.complaint:
+            self._push(replace(self._visit, complaint=last.complaint), "Copy complaint")
+        copied = 0
+        for needle in sorted(last.needles, key=lambda n: n.number):
+            if not self.add_trigger_point(needle.trigger_point_id, needle.side):
+                continue
+            added = self._visit.needles[-1]
+            for field in ("needle_length_mm", "needle_gauge_mm", "technique"):
+                value = getattr(needle, field)
+                if value is not None and value != getattr(added, field):
+                    self.edit_needle(added.number, field, value)
+            copied += 1
+        self.plan_notice.setText(
+            f"Copied from the visit of {last.visit_date.isoformat()}: the complaint and "
+            f"{copied} of {len(last.needles)} planned point(s)."
+        )
+        return self._visit
 
     def open_visit(self, visit: Visit | None) -> None:
         """Open a visit of the open patient (or none)."""
