@@ -260,3 +260,25 @@ def test_the_last_visit_is_copied_forward_through_todays_safety_check(panel, con
     assert asked  # acknowledged again today
     assert "pneumothorax" in asked[0]
     assert any(w.kind == "pneumothorax" for w in stored.warnings)
+
+
+def test_diagnoses_are_chosen_or_typed_recorded_and_undone(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    box = panel.diagnoses_box
+    condition = sorted(context.catalogue.conditions.values(), key=lambda c: c.name)[0]
+    box.chooser.setCurrentIndex(0)  # the first condition in the list
+    assert box.add_chosen()
+    box.chooser.setEditText("M79.18 Myalgia, other site")
+    assert box.add_chosen()
+    box.chooser.setEditText("79.18 no letter")
+    assert not box.add_chosen()
+    assert "not an ICD-10-CM code" in panel.plan_notice.text()
+    stored = saved_visit(context, visit.id).diagnoses
+    assert [d.code for d in stored] == [condition.icd10, "M79.18"]
+    assert box.recorded.count() == 2
+    box.recorded.setCurrentRow(0)
+    assert box.remove_selected()
+    assert [d.code for d in saved_visit(context, visit.id).diagnoses] == ["M79.18"]
+    panel.undo()
+    assert len(saved_visit(context, visit.id).diagnoses) == 2

@@ -179,6 +179,15 @@ class SafetyWarning:
 
 
 @dataclass(frozen=True)
+class Diagnosis:
+    """A diagnosis recorded at a visit by the therapist: its ICD-10-CM code and its name as
+    chosen (a catalogue condition's, or the therapist's own words for another valid code)."""
+
+    code: str
+    display: str
+
+
+@dataclass(frozen=True)
 class Addendum:
     """A dated correction or addition to a finalised visit (finalised visits never change)."""
 
@@ -203,6 +212,7 @@ class Visit:
     adverse_events: tuple[AdverseEventRecord, ...] = ()
     warnings: tuple[SafetyWarning, ...] = ()
     notes: str = ""
+    diagnoses: tuple[Diagnosis, ...] = ()
     finalised_at: datetime | None = None
     finalised_by: str = ""
     addenda: tuple[Addendum, ...] = field(default_factory=tuple)

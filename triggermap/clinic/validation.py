@@ -21,6 +21,7 @@ from triggermap.clinic.model import (
     TECHNIQUES,
     TOLERANCE,
     Addendum,
+    Diagnosis,
     NeedledPoint,
     Patient,
     Visit,
@@ -139,6 +140,7 @@ def check_visit(
         )
         _text(problems, "A safety warning", warning.message, WARNING_MAX_CHARACTERS, multiline=True)
     _text(problems, "The visit notes", visit.notes, NOTES_MAX_CHARACTERS, multiline=True)
+    problems.extend(diagnoses_problems(visit.diagnoses))
     if visit.finalised_at is not None:
         _moment(problems, "The time of signing", visit.finalised_at)
         _text(
@@ -152,6 +154,35 @@ def check_visit(
         problems.extend(addendum_problems(addendum))
     if problems:
         raise PatientDataError(problems)
+
+
+#: An ICD-10-CM code: a letter (not U), two characters, then up to four after a dot.
+ICD10CM_CODE = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
+MAX_DIAGNOSES_PER_VISIT = 12
+
+
+def diagnoses_problems(diagnoses: tuple[Diagnosis, ...]) -> list[str]:
+    """Plain sentences, one per impossible recorded diagnosis ([] when all is well)."""
+    problems: list[str] = []
+    if len(diagnoses) > MAX_DIAGNOSES_PER_VISIT:
+        problems.append(f"A visit records at most {MAX_DIAGNOSES_PER_VISIT} diagnoses.")
+    codes = [diagnosis.code for diagnosis in diagnoses]
+    if len(set(codes)) != len(codes):
+        problems.append("A diagnosis is recorded twice.")
+    for diagnosis in diagnoses:
+        if not isinstance(diagnosis.code, str) or not ICD10CM_CODE.fullmatch(diagnosis.code):
+            problems.append(
+                f"{_shown(diagnosis.code)} is not an ICD-10-CM code (a letter, two characters, "
+                "then up to four after a dot: M79.18)."
+            )
+        _text(
+            problems,
+            "A diagnosis name",
+            diagnosis.display,
+            SHORT_TEXT_MAX_CHARACTERS,
+            required=True,
+        )
+    return problems
 
 
 def needled_point_problems(needle: NeedledPoint, catalogue: Catalogue | None = None) -> list[str]:

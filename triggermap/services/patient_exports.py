@@ -21,6 +21,7 @@ from triggermap.clinic.model import (
     Addendum,
     AdverseEventRecord,
     Consent,
+    Diagnosis,
     NeedledPoint,
     PainMark,
     Patient,
@@ -49,6 +50,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "pain_after",
     "adjuncts",
     "adverse_events",
+    "diagnoses",
     "finalised_at",
     "needle_number",
     "trigger_point_id",
@@ -136,6 +138,7 @@ def visits_csv(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue) 
                 "adverse_events": "; ".join(
                     f"{event.kind} ({event.severity})" for event in visit.adverse_events
                 ),
+                "diagnoses": "; ".join(f"{d.code} {d.display}" for d in visit.diagnoses),
                 "finalised_at": visit.finalised_at.isoformat() if visit.finalised_at else "",
             }
         ]
@@ -330,6 +333,7 @@ def _visit_from(raw: dict[str, Any]) -> Visit:
         adverse_events=tuple(AdverseEventRecord(**e) for e in raw["adverse_events"]),
         warnings=tuple(SafetyWarning(**w) for w in raw["warnings"]),
         notes=raw["notes"],
+        diagnoses=tuple(Diagnosis(d["code"], d["display"]) for d in raw.get("diagnoses", ())),
         finalised_at=datetime.fromisoformat(finalised_at) if finalised_at else None,
         finalised_by=raw["finalised_by"],
         addenda=tuple(
@@ -369,9 +373,10 @@ def fhir_bundle(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue)
     """The record as a FHIR R4 Bundle of type "collection" (JSON-ready dict), validated with the
     R4B models of fhir.resources; raises ExportRefused when validation fails.
 
-    Contents: the Patient; per visit an Encounter, the candidate Conditions (ICD-10-CM,
-    verificationStatus "differential": suggested from the muscles needled, not a recorded
-    diagnosis; see `candidate_conditions`), pain-score Observations (LOINC 72514-3, before and
+    Contents: the Patient; per visit an Encounter, the diagnoses recorded at the visit as
+    Conditions (ICD-10-CM, verificationStatus "confirmed"), then the candidate Conditions
+    (verificationStatus "differential": suggested from the muscles needled, never a code the
+    clinician recorded; see `candidate_conditions`), pain-score Observations (LOINC 72514-3, before and
     after treatment) and, per performed needle, a Procedure (text code; body site as text) with
     a BodyStructure carrying the muscle and the SNOMED CT laterality (7771000 Left, 24028007
     Right) in `locationQualifier`, linked by the core procedure-targetBodyStructure extension.
@@ -391,7 +396,44 @@ def fhir_bundle(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue)
                 if n.performed and (point := _point_or_none(catalogue, n.trigger_point_id))
             }
         )
+        for position, diagnosis in enumerate(visit.diagnoses):
+            entries.append(
+                _entry(
+                    _urn("diagnosis", patient.id, visit.id, str(position)),
+                    {
+                        "resourceType": "Condition",
+                        "clinicalStatus": _concept(
+                            "http://terminology.hl7.org/CodeSystem/condition-clinical", "active"
+                        ),
+                        "verificationStatus": _concept(
+                            "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                            "confirmed",
+                        ),
+                        "category": [
+                            _concept(
+                                "http://terminology.hl7.org/CodeSystem/condition-category",
+                                "encounter-diagnosis",
+                            )
+                        ],
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": ICD10CM_SYSTEM,
+                                    "code": diagnosis.code,
+                                    "display": diagnosis.display,
+                                }
+                            ],
+                            "text": diagnosis.display,
+                        },
+                        **context,
+                        "recordedDate": when,
+                    },
+                )
+            )
+        recorded = {diagnosis.code for diagnosis in visit.diagnoses}
         for condition in candidate_conditions(visit, catalogue):
+            if condition.icd10 in recorded:
+                continue  # recorded by the clinician: confirmed above, not a candidate
             entries.append(
                 _entry(
                     _urn("condition", patient.id, visit.id, condition.id),

@@ -85,6 +85,7 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
                 "adverse_events",
                 "safety_warnings",
                 "addenda",
+                "visit_diagnoses",
             )
         ),
     ),

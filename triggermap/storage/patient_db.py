@@ -30,6 +30,7 @@ from triggermap.clinic.model import (
     Addendum,
     AdverseEventRecord,
     Consent,
+    Diagnosis,
     NeedledPoint,
     PainMark,
     Patient,
@@ -319,29 +320,31 @@ class PatientDatabase:
         connection.execute("PRAGMA secure_delete = ON")
 
     def _migrate(self, version: int, backup_dir: Path | None) -> None:
-        # a file created by this open holds nothing to back up yet
-        held_data = version > 0
-        while version < LATEST_VERSION:
-            target = version + 1
-            if held_data and backup_dir is not None:
-                self.backup_to(
-                    backup_dir / backup_file_name(datetime.now(UTC), f"before_migration_{target}")
-                )
-            with self._writing("The patient database could not be updated to the new schema"):
-                # another window may have migrated meanwhile: decide inside the write lock
-                version = self._connection.execute("PRAGMA user_version").fetchone()[0]
-                if version >= target:
-                    continue
-                # no plugins and no connection settings of sqlite-utils' own: only the schema
-                schema = sqlite_utils.Database(
-                    self._connection, recursive_triggers=False, execute_plugins=False
-                )
-                MIGRATIONS[version](schema)
-                if target == 2:
-                    # the trail is keyed from here: bind every stored record's content to it
-                    self._new_head = seal_every_record(self._connection, self.seal.key)
-                self._connection.execute(f"PRAGMA user_version = {int(target)}")
-                version = target
+        """Bring the schema from `version` to LATEST_VERSION in one transaction (a kill or a
+        failure leaves the old schema whole), after a backup of a file that held data. Every
+        stored record is sealed again in the same transaction: its digest covers the tables
+        of the new schema."""
+        if version >= LATEST_VERSION:
+            return
+        if version > 0 and backup_dir is not None:
+            self.backup_to(
+                backup_dir
+                / backup_file_name(datetime.now(UTC), f"before_migration_{LATEST_VERSION}")
+            )
+        with self._writing("The patient database could not be updated to the new schema"):
+            # another window may have migrated meanwhile: decide inside the write lock
+            version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+            if version >= LATEST_VERSION:
+                return
+            # no plugins and no connection settings of sqlite-utils' own: only the schema
+            schema = sqlite_utils.Database(
+                self._connection, recursive_triggers=False, execute_plugins=False
+            )
+            for migration in MIGRATIONS[version:LATEST_VERSION]:
+                migration(schema)
+            if version > 0:
+                self._new_head = seal_every_record(self._connection, self.seal.key)
+            self._connection.execute(f"PRAGMA user_version = {int(LATEST_VERSION)}")
 
     def _mark_as_ours(self) -> None:
         """Set our application id, so a restore can tell this file from any other SQLite file."""
@@ -1000,6 +1003,7 @@ class PatientDatabase:
                 (w.kind, w.message, w.trigger_point_id, w.side, w.max_depth_mm)
                 for w in visit.warnings
             ],
+            "visit_diagnoses": [(d.code, d.display) for d in visit.diagnoses],
         }
         for table, rows in rows_by_table.items():
             if not rows:
@@ -1069,6 +1073,7 @@ _PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "adverse_events": ("kind", "severity", "note"),
     "safety_warnings": ("kind", "message", "trigger_point_id", "side", "max_depth_mm"),
     "addenda": ("written_at", "author", "text"),
+    "visit_diagnoses": ("code", "display"),
 }
 
 
@@ -1333,6 +1338,9 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
             SafetyWarning(*warning) for warning in parts["safety_warnings"].get(visit_id, ())
         ),
         notes=notes,
+        diagnoses=tuple(
+            Diagnosis(code, display) for code, display in parts["visit_diagnoses"].get(visit_id, ())
+        ),
         finalised_at=datetime.fromisoformat(finalised_at) if finalised_at else None,
         finalised_by=finalised_by,
         addenda=tuple(

@@ -120,6 +120,7 @@ _TABLES = (
     "adverse_events",
     "safety_warnings",
     "addenda",
+    "visit_diagnoses",
     "audit",
     "audit_head",
 )

@@ -149,10 +149,39 @@ VISIT_PART_TABLES = (
 )
 
 
+_SIGNED = "(SELECT finalised_at FROM visits WHERE id = {row}.visit_id) IS NOT NULL"
+_PATIENT_KEPT = (
+    "EXISTS (SELECT 1 FROM visits JOIN patients ON patients.id = visits.patient_id"
+    " WHERE visits.id = OLD.visit_id)"
+)
+_SIGNED_MESSAGE = "'a finalised visit cannot be changed; add an addendum'"
+
+
+def _guard_signed_visit_part(db: sqlite_utils.Database, table: str) -> None:
+    """Triggers refusing inserts, updates and deletes of `table`'s rows under a signed visit
+    (its rows go only with their patient: a deletion removes the patient row first)."""
+    signed, patient_kept, message = _SIGNED, _PATIENT_KEPT, _SIGNED_MESSAGE
+    db.execute(
+        f"CREATE TRIGGER {table}_of_signed_visit_no_insert BEFORE INSERT ON {table}"
+        f" WHEN {signed.format(row='NEW')}"
+        f" BEGIN SELECT RAISE(ABORT, {message}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER {table}_of_signed_visit_no_update BEFORE UPDATE ON {table}"
+        f" WHEN {signed.format(row='OLD')} OR {signed.format(row='NEW')}"
+        f" BEGIN SELECT RAISE(ABORT, {message}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER {table}_of_signed_visit_no_delete BEFORE DELETE ON {table}"
+        f" WHEN {signed.format(row='OLD')} AND {patient_kept}"
+        f" BEGIN SELECT RAISE(ABORT, {message}); END"
+    )
+
+
 def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
     """Version 2: a version number per patient and visit (a save names the version it
     changes, so a stale save from a second window is refused), the audit trail's digest and
-    key columns, and guards on everything under a signed visit.
+    key columns, diagnoses recorded at a visit, and guards on everything under a signed visit.
 
     The program then seals every stored record (see PatientDatabase._migrate)."""
     db.execute("ALTER TABLE patients ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
@@ -161,47 +190,30 @@ def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
         db.execute(statement)
     # the parts of a signed visit never change; they go only with their patient (a deletion
     # removes the patient row first, inside one transaction with deferred foreign keys)
-    signed = "(SELECT finalised_at FROM visits WHERE id = {row}.visit_id) IS NOT NULL"
-    patient_kept = (
-        "EXISTS (SELECT 1 FROM visits JOIN patients ON patients.id = visits.patient_id"
-        " WHERE visits.id = OLD.visit_id)"
-    )
-    message = "'a finalised visit cannot be changed; add an addendum'"
     for table in VISIT_PART_TABLES:
-        db.execute(
-            f"CREATE TRIGGER {table}_of_signed_visit_no_insert BEFORE INSERT ON {table}"
-            f" WHEN {signed.format(row='NEW')}"
-            f" BEGIN SELECT RAISE(ABORT, {message}); END"
-        )
-        db.execute(
-            f"CREATE TRIGGER {table}_of_signed_visit_no_update BEFORE UPDATE ON {table}"
-            f" WHEN {signed.format(row='OLD')} OR {signed.format(row='NEW')}"
-            f" BEGIN SELECT RAISE(ABORT, {message}); END"
-        )
-        db.execute(
-            f"CREATE TRIGGER {table}_of_signed_visit_no_delete BEFORE DELETE ON {table}"
-            f" WHEN {signed.format(row='OLD')} AND {patient_kept}"
-            f" BEGIN SELECT RAISE(ABORT, {message}); END"
-        )
+        _guard_signed_visit_part(db, table)
+    # diagnoses recorded at a visit (ICD-10-CM code and name), guarded like its other parts
+    _visit_part(db, "visit_diagnoses", {"code": str, "display": str})
+    _guard_signed_visit_part(db, "visit_diagnoses")
     db.execute(
         "CREATE TRIGGER addenda_stay BEFORE UPDATE ON addenda"
         " BEGIN SELECT RAISE(ABORT, 'an addendum is never changed; add another'); END"
     )
     db.execute(
         f"CREATE TRIGGER addenda_of_kept_patient_stay BEFORE DELETE ON addenda"
-        f" WHEN {patient_kept}"
+        f" WHEN {_PATIENT_KEPT}"
         " BEGIN SELECT RAISE(ABORT, 'an addendum is never removed; add another'); END"
     )
     db.execute(
         "CREATE TRIGGER addenda_only_on_signed_visits BEFORE INSERT ON addenda"
-        f" WHEN NOT {signed.format(row='NEW')}"
+        f" WHEN NOT {_SIGNED.format(row='NEW')}"
         " BEGIN SELECT RAISE(ABORT, 'only a signed visit takes addenda'); END"
     )
     db.execute(
         "CREATE TRIGGER signed_visits_stay BEFORE DELETE ON visits"  # noqa: S608 - constants
         " WHEN OLD.finalised_at IS NOT NULL"
         " AND EXISTS (SELECT 1 FROM patients WHERE id = OLD.patient_id)"
-        f" BEGIN SELECT RAISE(ABORT, {message}); END"
+        f" BEGIN SELECT RAISE(ABORT, {_SIGNED_MESSAGE}); END"
     )
 
 

@@ -51,6 +51,7 @@ from triggermap.clinic.model import (
     ADVERSE_EVENT_SEVERITIES,
     Addendum,
     AdverseEventRecord,
+    Diagnosis,
     NeedledPoint,
     PainMark,
     Patient,
@@ -91,6 +92,7 @@ from triggermap.storage.patient_db import (
     WrongPassphrase,
 )
 from triggermap.ui.patients.date_entry import TypedDateField
+from triggermap.ui.patients.diagnoses_box import DiagnosesBox
 from triggermap.ui.patients.dialogs import (
     ALERT_RED,
     CARE_AMBER,
@@ -531,6 +533,10 @@ class PatientPanel(QWidget):
         events_layout.addWidget(self.adverse_events)
         events_layout.addLayout(row)
         layout.addWidget(events)
+        self.diagnoses_box = DiagnosesBox(
+            self._catalogue, self.set_diagnoses, self.plan_notice.setText, self.visit_group
+        )
+        layout.addWidget(self.diagnoses_box)
 
         self.notes = CommittingTextEdit(self.visit_group)
         self.notes.setPlaceholderText("Notes on this visit")
@@ -1144,6 +1150,7 @@ class PatientPanel(QWidget):
                 )
             if self.notes.toPlainText().strip() != visit.notes:
                 self.notes.setPlainText(visit.notes)
+            self.diagnoses_box.show_diagnoses(visit.diagnoses, editable=editable)
             # what the text fields show now: text that differs from this was typed here
             self._shown_text = {"complaint": visit.complaint, "notes": visit.notes}
             for widget in (
@@ -1508,6 +1515,13 @@ class PatientPanel(QWidget):
             replace(n, **{field: value}) if n.number == number else n for n in visit.needles
         )
         return self._push(replace(visit, needles=needles), f"Needle {number}: {words(field)}")
+
+    def set_diagnoses(self, diagnoses: tuple[Diagnosis, ...]) -> bool:
+        """Record the visit's diagnoses (ICD-10-CM) as an undoable edit."""
+        visit = self._editable_visit()
+        if visit is None:
+            return False
+        return self._push(replace(visit, diagnoses=diagnoses), "Change diagnoses")
 
     def set_pain_drawing(self, marks: tuple[PainMark, ...]) -> bool:
         """Replace the open visit's pain drawing (zones with intensity 0–10)."""
