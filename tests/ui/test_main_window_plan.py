@@ -117,6 +117,7 @@ def test_the_pain_drawing_goes_to_the_open_visit_and_comes_back_with_it(qtbot, w
     saved = window.patient_panel.current_visit
     assert [(m.region_id, m.intensity) for m in saved.pain_drawing] == [("zone.temple.right", 6)]
     # another visit clears the map's drawing; reopening the first brings it back
+    window.patient_panel.confirm_second_visit = lambda status: True  # a second visit today
     window.patient_panel.new_visit()
     assert window.pain_drawing == {}
     database = window.patient_panel.database()

@@ -49,6 +49,9 @@ MUSCLE_LIST_WIDTH = 280
 #: shares its height in this proportion; the user can drag the split).
 DETAILS_TO_PAIN_HEIGHT = (540, 320)
 
+#: What the map's corner says while a click paints skin zones rather than choosing points.
+DRAWING_BANNER = "Drawing pain — click skin zones; Esc to stop"
+
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
 
@@ -201,6 +204,7 @@ class MainWindow(QMainWindow):
         self.map_view.hovered.connect(
             lambda region: self.hover_label.setText(self.describe(region))
         )
+        self.map_view.trigger_point_hovered.connect(self._trigger_point_hovered)
         self.map_view.selected.connect(self._selection_changed)
         self.resize(1100, 900)
         # The details (anatomy, hazards, needling) get most of the right side; the pain
@@ -458,12 +462,32 @@ class MainWindow(QMainWindow):
         return bool(self.patient_panel.add_trigger_point(point_id, side))
 
     def _trigger_point_clicked(self, mark) -> None:
-        # with a plan open a click on an X plans a needle there; otherwise it shows the pattern
+        # with a plan open a click on an X plans a needle there; otherwise it shows the pattern.
+        # Never while drawing pain: a click then paints, and only paints (the map sends no
+        # such click; this keeps it so whoever sends one)
+        if self.map_view.pain_mode:
+            return
         if self._planning():
             self.add_to_plan(mark.point_id, mark.side)
         else:
             self.details.show_region(self.map_view.selection, mark.point_id)
             self.choose_trigger_point(mark.point_id)
+
+    def _trigger_point_hovered(self, mark) -> None:
+        """Name the X under the pointer (and, with a visit open, the patient's depth limit
+        there) in the status bar and the map's tooltip; off the X, the region again."""
+        if mark is None:
+            self.map_view.set_trigger_point_tip("")
+            self.hover_label.setText(self.describe(self.map_view.hovered_region))
+            return
+        from triggermap.ui.point_tips import trigger_point_tip
+
+        panel = self.patient_panel
+        visit_open = panel is not None and panel.current_visit is not None
+        patient = panel.current_patient if visit_open else None
+        lines = trigger_point_tip(self._context.catalogue, mark.point_id, mark.side, patient)
+        self.map_view.set_trigger_point_tip("\n".join(lines))
+        self.hover_label.setText(" — ".join(lines))
 
     def _drawing_to_visit(self, drawing: dict[RegionId, float]) -> None:
         if not self._planning():
@@ -521,10 +545,18 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.pain_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.pain_toggle.toggled.connect(self.map_view.set_pain_mode)
+        self.pain_toggle.toggled.connect(self._drawing_toggled)
+        self.map_view.set_drawing_banner(DRAWING_BANNER)
+        self.map_view.stop_drawing_requested.connect(lambda: self.pain_toggle.setChecked(False))
         self.map_view.zone_clicked.connect(self.toggle_pain_zone)
         self.map_view.zone_painted.connect(self.paint_pain_zone)
         self.pain_panel.drawing_changed.connect(lambda _drawing: self._show_pain_on_map())
         self.pain_panel.candidate_opened.connect(self.open_candidate)
+
+    def _drawing_toggled(self, drawing: bool) -> None:
+        if drawing:
+            # the map takes the keys, so that the Esc its banner offers stops drawing at once
+            self.map_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def pain_drawing(self) -> dict[RegionId, float]:

@@ -11,7 +11,9 @@ from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QCursor,
     QFont,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QLabel,
+    QToolTip,
     QWidget,
 )
 
@@ -85,6 +89,10 @@ PIXMAP_CACHE_KIB = 128 * 1024
 BRUSH_STEP_PX = 3.0
 #: How close to an X mark a click must land to choose that trigger point, in pixels.
 MARK_CLICK_PX = 10
+#: Opacity of the X marks while drawing pain: still there to draw around, plainly not live.
+DRAWING_MARK_OPACITY = 0.35
+#: Space between the drawing-mode banner and the map's bottom left corner, in pixels.
+BANNER_MARGIN_PX = 8
 
 
 #: Layers the user can show or hide, with their names on screen.
@@ -129,8 +137,13 @@ class BodyMapView(QGraphicsView):
     zone_clicked = Signal(object)  # RegionId, while drawing pain
     #: a zone the pain brush passed over (dragging while drawing pain): the RegionId
     zone_painted = Signal(object)
-    #: a click on a trigger point's X mark: the TriggerPointMark clicked
+    #: a click on a trigger point's X mark (never while drawing pain): the TriggerPointMark
     trigger_point_clicked = Signal(object)
+    #: the pointer came onto an X mark (the TriggerPointMark) or left it (None); never while
+    #: drawing pain, when the marks take no clicks
+    trigger_point_hovered = Signal(object)
+    #: Esc while drawing pain: whoever owns the drawing switch should turn it off
+    stop_drawing_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -174,6 +187,20 @@ class BodyMapView(QGraphicsView):
         self.selection: RegionId | None = None
         self.trigger_point_marks: list[TriggerPointMark] = []
         self.pain_mode = False
+        # the X mark under the pointer and what its tooltip says (set by the window)
+        self._hovered_mark: TriggerPointMark | None = None
+        self._mark_tip = ""
+        # says on the map itself that clicks paint; shown while drawing if it has a text
+        self.drawing_banner = QLabel(self)
+        self.drawing_banner.setObjectName("drawing-banner")
+        self.drawing_banner.setAccessibleName("Map mode")
+        self.drawing_banner.setStyleSheet(
+            f"background:{PAIN_BLUE.name()}; color:white; font-weight:bold;"
+            " padding:5px 10px; border-radius:4px;"
+        )
+        # clicks on the banner still reach the map under it
+        self.drawing_banner.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.drawing_banner.hide()
         # zones the current brush stroke has painted, and where the mouse was last (pixels)
         self._stroke: set[RegionId] | None = None
         self._stroke_last: QPointF | None = None
@@ -335,17 +362,72 @@ class BodyMapView(QGraphicsView):
         if self._stroke is not None and event.buttons() & Qt.MouseButton.LeftButton:
             self._paint_along(self._stroke_last or event.position(), event.position())
             self._stroke_last = event.position()
-        region = self.region_at_view_point(event.position())
+        # while drawing, the pointer shows the skin zone a click paints, not the muscle
+        self._set_hovered(
+            self.region_at_view_point(event.position(), ("zones",) if self.pain_mode else None)
+        )
+        self._set_hovered_mark(
+            None if self.pain_mode else self.trigger_point_mark_at(event.position())
+        )
+        if not event.buttons():
+            self._show_cursor()  # a drag keeps the closed hand Qt gives it
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._set_hovered(None)
+        self._set_hovered_mark(None)
+
+    def _set_hovered(self, region: RegionId | None) -> None:
         if region != self._hovered:
             self._hovered = region
             self._set_overlay(self._hover_item, region)
             self.hovered.emit(region)
+
+    def _set_hovered_mark(self, mark: TriggerPointMark | None) -> None:
+        if mark != self._hovered_mark:
+            self._hovered_mark = mark
+            if mark is None:
+                self._mark_tip = ""  # the next X gets its own words
+            self.trigger_point_hovered.emit(mark)
+
+    @property
+    def hovered_region(self) -> RegionId | None:
+        """The muscle under the pointer, or while drawing pain the skin zone under it."""
+        return self._hovered
+
+    @property
+    def hovered_mark(self) -> TriggerPointMark | None:
+        """The X mark under the pointer (never while drawing pain)."""
+        return self._hovered_mark
+
+    def set_trigger_point_tip(self, text: str) -> None:
+        """What the tooltip says while the pointer stays on the hovered X mark."""
+        self._mark_tip = text
+
+    @property
+    def trigger_point_tip(self) -> str:
+        """The tooltip of the hovered X mark ("" when none is hovered)."""
+        return self._mark_tip
+
+    def _show_cursor(self) -> None:
+        """A cross while drawing pain, a pointing hand over an X mark, else the open hand that
+        says the map can be dragged."""
+        if self.pain_mode:
+            shape = Qt.CursorShape.CrossCursor
+        elif self._hovered_mark is not None:
+            shape = Qt.CursorShape.PointingHandCursor
+        else:
+            shape = Qt.CursorShape.OpenHandCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(QCursor(shape))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if self.pain_mode:
+            # a click paints or unpaints the zone under it and nothing else: the X marks take
+            # no clicks while drawing, so a click does the one thing the map's banner says
             stroke, self._stroke, self._stroke_last = self._stroke, None, None
             if stroke:
                 return  # a brush stroke, already painted zone by zone
@@ -395,7 +477,12 @@ class BodyMapView(QGraphicsView):
         super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Arrow keys step through the visible muscles, top to bottom, left to right."""
+        """Arrow keys step through the visible muscles, top to bottom, left to right; Esc
+        asks to stop drawing pain."""
+        if self.pain_mode and event.key() == Qt.Key.Key_Escape:
+            self.stop_drawing_requested.emit()
+            event.accept()
+            return
         step = {
             Qt.Key.Key_Right: 1,
             Qt.Key.Key_Down: 1,
@@ -427,7 +514,13 @@ class BodyMapView(QGraphicsView):
 
     def viewportEvent(self, event: QEvent) -> bool:
         """Trackpad pinch zooms about the fingers (macOS and Wayland send it as a native
-        gesture; value() is the change of scale, e.g. 0.05 for 5 % larger)."""
+        gesture; value() is the change of scale, e.g. 0.05 for 5 % larger). Resting on an X
+        mark shows its tooltip (the scene's items have none)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            mark = None if self.pain_mode else self.trigger_point_mark_at(QPointF(event.pos()))
+            if mark is not None and mark == self._hovered_mark and self._mark_tip:
+                QToolTip.showText(event.globalPos(), self._mark_tip, self.viewport())
+                return True
         if event.type() == QEvent.Type.NativeGesture and (
             event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
         ):
@@ -475,11 +568,40 @@ class BodyMapView(QGraphicsView):
             item.setVisible(shown and self.layer_shown["referral"])
 
     def set_pain_mode(self, drawing: bool) -> None:
-        """While drawing pain, a click marks the skin zone under it instead of a muscle."""
+        """While drawing pain, a click marks the skin zone under it instead of a muscle, and X
+        marks take no clicks (they fade); the banner says so, if it has a text."""
         self.pain_mode = drawing
         self.setDragMode(
             QGraphicsView.DragMode.NoDrag if drawing else QGraphicsView.DragMode.ScrollHandDrag
         )
+        self._marks_item.setOpacity(DRAWING_MARK_OPACITY if drawing else 1.0)
+        self._stroke = self._stroke_last = None
+        # what the pointer rests on means something else in the other mode
+        self._set_hovered(None)
+        self._set_hovered_mark(None)
+        self.drawing_banner.setVisible(drawing and bool(self.drawing_banner.text()))
+        self._place_banner()
+        self._show_cursor()
+
+    def set_drawing_banner(self, text: str) -> None:
+        """The words shown in the map's corner while drawing pain (empty: no banner)."""
+        self.drawing_banner.setText(text)
+        self.drawing_banner.setVisible(self.pain_mode and bool(text))
+        self._place_banner()
+
+    def _place_banner(self) -> None:
+        # bottom left: the top corners carry the "Patient's right / left" labels
+        self.drawing_banner.adjustSize()
+        corner = self.viewport().geometry().bottomLeft()
+        self.drawing_banner.move(
+            corner.x() + BANNER_MARGIN_PX,
+            corner.y() - BANNER_MARGIN_PX - self.drawing_banner.height(),
+        )
+        self.drawing_banner.raise_()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_banner()
 
     def show_pain_drawing(self, painted: list[tuple[Area, float]]) -> None:
         """Shade painted zones blue, darker for stronger pain (intensity 0–10)."""

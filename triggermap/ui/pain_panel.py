@@ -49,7 +49,7 @@ class PainDrawingPanel(QWidget):
         self.drawing_toggle.setShortcut(QKeySequence("Ctrl+P"))
         self.drawing_toggle.setToolTip(
             "Click a skin zone, or paint across zones with the mouse held down, to mark where "
-            "it hurts (Ctrl+P)"
+            "it hurts (Ctrl+P; Esc on the map stops drawing)"
         )
         self.intensity = QSpinBox(self)
         self.intensity.setRange(1, 10)

@@ -105,7 +105,12 @@ from triggermap.ui.patients.dialogs import (
     ScreeningDialog,
     words,
 )
-from triggermap.ui.patients.plan_table import PlanDelegate, PlanTableModel, point_title
+from triggermap.ui.patients.plan_table import (
+    PlanDelegate,
+    PlanTableModel,
+    configure_plan_view,
+    point_title,
+)
 from triggermap.ui.patients.undo import VisitEdit
 from triggermap.ui.patients.warning_lines import banner_html, warning_lines
 from triggermap.ui.wheel_guard import install_wheel_guard
@@ -475,11 +480,7 @@ class PatientPanel(QWidget):
         self.plan_table.setItemDelegate(PlanDelegate(self.plan_table))
         self.plan_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.plan_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.plan_table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
-        )
+        configure_plan_view(self.plan_table)  # edits like a spreadsheet: typing, Tab
         self.plan_table.verticalHeader().hide()
         self.plan_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QLineEdit,
@@ -72,6 +83,11 @@ def point_title(catalogue: Catalogue, point_id: str) -> str:
     return f"{muscle.name if muscle else point.muscle_id} {point.label}"
 
 
+def needle_key(needle: NeedledPoint) -> tuple[int, str, str]:
+    """What makes a row of the plan the same needle: its number, point and side."""
+    return (needle.number, needle.trigger_point_id, needle.side)
+
+
 class PlanTableModel(QAbstractTableModel):
     """The needles of the open visit. Edits are not applied here: `needle_edit_requested`
     (needle number, field name, new value) asks the panel, which applies them as undoable
@@ -92,16 +108,31 @@ class PlanTableModel(QAbstractTableModel):
         warnings: tuple[SafetyWarning, ...],
         editable: bool,
     ) -> None:
-        """Show these needles; rows whose point carries a recorded warning are marked red."""
-        self.beginResetModel()
-        self._needles = needles
-        self._editable = editable
-        self._hazards = {}
+        """Show these needles; rows whose point carries a recorded warning are marked red.
+
+        The same needles with new values (the save after an edit) only refresh the rows that
+        changed: a reset would drop the table's current cell and close the editor that Tab is
+        moving on from, so the next edit would start over in the first column. Other needles
+        (one added or removed, another visit) or a change of editability reset the table.
+        """
+        hazards: dict[tuple[str, str | None], list[SafetyWarning]] = {}
         for warning in warnings:
             if warning.trigger_point_id:
                 key = (warning.trigger_point_id, warning.side)
-                self._hazards.setdefault(key, []).append(warning)
-        self.endResetModel()
+                hazards.setdefault(key, []).append(warning)
+        if editable != self._editable or [needle_key(n) for n in needles] != [
+            needle_key(n) for n in self._needles
+        ]:
+            self.beginResetModel()
+            self._needles, self._editable, self._hazards = needles, editable, hazards
+            self.endResetModel()
+            return
+        before, hazards_changed = self._needles, hazards != self._hazards
+        self._needles, self._hazards = needles, hazards
+        last_column = len(PLAN_COLUMNS) - 1
+        for row, (old, new) in enumerate(zip(before, needles, strict=True)):
+            if hazards_changed or old != new:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
 
     def needle_at(self, row: int) -> NeedledPoint:
         return self._needles[row]
@@ -227,9 +258,48 @@ class PlanTableModel(QAbstractTableModel):
         return True
 
 
+#: Edit triggers of a plan table: as in a spreadsheet, typing on a selected cell starts an
+#: edit (and replaces its value), besides a double click, F2 and a click on the selected row.
+PLAN_EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked
+    | QAbstractItemView.EditTrigger.EditKeyPressed
+    | QAbstractItemView.EditTrigger.SelectedClicked
+    | QAbstractItemView.EditTrigger.AnyKeyPressed
+)
+
+
+def configure_plan_view(view: QAbstractItemView) -> None:
+    """Make a view of a PlanTableModel edit like a spreadsheet (see PLAN_EDIT_TRIGGERS; Tab and
+    Shift+Tab in an editor move on through PlanDelegate, which the view must use)."""
+    view.setEditTriggers(PLAN_EDIT_TRIGGERS)
+    view.setTabKeyNavigation(True)
+
+
+def next_editable_cell(
+    model: QAbstractItemModel, index: Index, forward: bool = True
+) -> QModelIndex | None:
+    """The editable cell after `index` (before it, unless `forward`), row by row; None at the
+    end of the table. Fixed columns and the "Done" tick are passed over: they open no editor."""
+    columns = model.columnCount()
+    cells = model.rowCount() * columns
+    step = 1 if forward else -1
+    position = index.row() * columns + index.column() + step
+    while 0 <= position < cells:
+        cell = model.index(position // columns, position % columns)
+        if model.flags(cell) & Qt.ItemFlag.ItemIsEditable:
+            return cell
+        position += step
+    return None
+
+
 class PlanDelegate(QStyledItemDelegate):
     """Editors for the plan's done fields: spin boxes for millimetres (0 means not recorded),
-    lists for technique, tolerance and yes/no, a line for text."""
+    lists for technique, tolerance and yes/no, a line for text.
+
+    Parented to its view, Tab and Shift+Tab in an editor save the value and open the editor of
+    the next (previous) editable cell, as a spreadsheet does; Qt's own Tab moves to the next
+    column even where nothing can be edited (the number, the point, the side).
+    """
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index):
         column = PLAN_COLUMNS[index.column()]
@@ -263,6 +333,36 @@ class PlanDelegate(QStyledItemDelegate):
             editor.setText(value or "")
         else:
             super().setEditorData(editor, index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        view = self.parent()
+        if (
+            isinstance(view, QAbstractItemView)
+            and isinstance(watched, QWidget)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
+            forward = event.key() == Qt.Key.Key_Tab and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            self._save_and_move_on(watched, view, forward)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _save_and_move_on(self, editor: QWidget, view: QAbstractItemView, forward: bool) -> None:
+        # the cell being edited is the view's current one; kept persistent across the save
+        edited = QPersistentModelIndex(view.currentIndex())
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if not edited.isValid():
+            return  # the save changed the plan's rows: nowhere sensible to move on to
+        target = next_editable_cell(view.model(), edited, forward)
+        if target is not None:
+            view.setCurrentIndex(target)
+            view.edit(target)
 
     def setModelData(self, editor: QWidget, model, index: Index) -> None:
         if isinstance(editor, QDoubleSpinBox):
