@@ -216,7 +216,8 @@ def test_warnings_take_one_line_each_and_unfold_for_the_detail(panel, context):
     assert panel.add_trigger_point(risky.id, "left")
     folded = panel.warning_banner.text()
     lines = [line for line in folded.split("<br>") if "⚠" in line]
-    assert len(lines) == len(panel.current_warnings())
+    # one line a warning, hazards of one kind at one needle sharing theirs
+    assert 2 <= len(lines) <= len(panel.current_warnings())
     assert any("max " in line and "mm" in line for line in lines)  # the needle's limit
     panel.warning_banner.linkActivated.emit("details")
     unfolded = panel.warning_banner.text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,8 +49,24 @@ MUSCLE_LIST_WIDTH = 280
 #: shares its height in this proportion; the user can drag the split).
 DETAILS_TO_PAIN_HEIGHT = (540, 320)
 
+#: The patient workspace's share of the window's width, and the least it takes (px): room
+#: for the visit editor's plan table and warning lines without a sideways scroll.
+WORKSPACE_SHARE = 0.45
+WORKSPACE_MIN_WIDTH = 560
+
 #: What the map's corner says while a click paints skin zones rather than choosing points.
 DRAWING_BANNER = "Drawing pain — click skin zones; Esc to stop"
+
+#: The first window's size (px) where the screen has room for it.
+FIRST_WINDOW_SIZE = (1100, 900)
+
+
+def first_window_size(available: QSize) -> tuple[int, int]:
+    """The first window's size: FIRST_WINDOW_SIZE, shrunk to fit the screen's free area (a
+    900 px tall window ran off a 1366×768 screen)."""
+    width, height = FIRST_WINDOW_SIZE
+    return min(width, int(available.width() * 0.96)), min(height, int(available.height() * 0.94))
+
 
 #: Views made of several body views side by side.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
@@ -191,6 +207,8 @@ class MainWindow(QMainWindow):
         self._patient_dock.setWidget(QLabel("Loading…", self))
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self._patient_dock)
         self.patient_panel: PatientPanel | None = None
+        self._workspace_shown = False
+        self._layout_before_workspace = None
         self._build_menus()
         self._build_muscle_list()
 
@@ -206,7 +224,7 @@ class MainWindow(QMainWindow):
         )
         self.map_view.trigger_point_hovered.connect(self._trigger_point_hovered)
         self.map_view.selected.connect(self._selection_changed)
-        self.resize(1100, 900)
+        self.resize(*first_window_size(self.screen().availableGeometry().size()))
         # The details (anatomy, hazards, needling) get most of the right side; the pain
         # drawing's list of candidates needs less. Without this the pain panel's size hint
         # wins and the details shrink to a few lines while the catalogue loads.
@@ -371,7 +389,7 @@ class MainWindow(QMainWindow):
     def _build_view_menu(self) -> None:
         """The map toolbar's controls, also in the menu bar with their keys: a keyboard or
         screen-reader user reaches every one from the menus (Alt+V), and sees its key."""
-        menu = self.menuBar().addMenu("&View")
+        menu = self.view_menu = self.menuBar().addMenu("&View")
         self.view_actions: dict[str, QAction] = {}
         views = QActionGroup(self)  # one body view at a time
         for index in range(self.view_choice.count()):
@@ -406,6 +424,9 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """Put every dock and the toolbar back where a first start puts them (a layout saved
         by an older version, or a dock closed by mistake, is undone this way)."""
+        self._workspace_shown = False
+        if self.patient_panel is not None and self.workspace_action.isChecked():
+            self.workspace_action.setChecked(False)
         self.restoreState(self._default_layout)
         for dock in (self._details_dock, self._pain_dock, self._patient_dock):
             dock.setFloating(False)
@@ -446,10 +467,44 @@ class MainWindow(QMainWindow):
         self._patient_dock.setWidget(scroller)
         self.edit_menu.addAction(self.patient_panel.undo_action)
         self.edit_menu.addAction(self.patient_panel.redo_action)
+        from triggermap.ui.patients.patient_menu import PatientMenu
+
+        self.patient_menu = PatientMenu(self.patient_panel, self)
+        self.workspace_action = QAction("Patient &workspace", self)
+        self.workspace_action.setCheckable(True)
+        self.workspace_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.workspace_action.toggled.connect(self.show_patient_workspace)
+        self.patient_menu.insertAction(self.patient_menu.actions()[0], self.workspace_action)
+        self.patient_menu.insertSeparator(self.patient_menu.actions()[1])
+        # finding or starting a patient opens the room to chart them in
+        for action in (self.patient_menu.new_action, self.patient_menu.find_action):
+            action.triggered.connect(lambda _=False: self.workspace_action.setChecked(True))
+        self.menuBar().insertMenu(self.view_menu.menuAction(), self.patient_menu)
         self.patient_panel.visit_changed.connect(self._show_visit)
         self.map_view.trigger_point_clicked.connect(self._trigger_point_clicked)
         self.pain_panel.drawing_changed.connect(self._drawing_to_visit)
         self.pain_panel.add_to_plan.connect(self.add_to_plan)
+
+    def show_patient_workspace(self, shown: bool = True) -> None:
+        """The patient workspace: the patient and visit editor takes the left of the window
+        at full height and width enough to chart (WORKSPACE_SHARE of it, at least
+        WORKSPACE_MIN_WIDTH px), beside the map and the pain drawing; the muscle list and
+        the details make room. Off, the explorer's layout comes back as it was."""
+        if shown == self._workspace_shown:
+            return
+        if shown:
+            self._layout_before_workspace = self.saveState()
+            self._details_dock.hide()
+            self.muscle_dock.hide()
+            self._patient_dock.show()
+            self._patient_dock.raise_()
+            width = max(WORKSPACE_MIN_WIDTH, int(self.width() * WORKSPACE_SHARE))
+            self.resizeDocks([self._patient_dock], [width], Qt.Orientation.Horizontal)
+        elif self._layout_before_workspace is not None:
+            self.restoreState(self._layout_before_workspace)
+        self._workspace_shown = shown
+        if self.workspace_action.isChecked() != shown:
+            self.workspace_action.setChecked(shown)
 
     def _planning(self) -> bool:
         visit = self.patient_panel.current_visit if self.patient_panel else None
@@ -708,7 +763,9 @@ class MainWindow(QMainWindow):
             self.patient_panel.close_database()  # saves text still being typed, then closes
         if self._settings is not None:
             self._settings.setValue("window/geometry", self.saveGeometry())
-            self._settings.setValue("window/state", self.saveState())
+            # the explorer's layout is kept; the workspace is a mode, chosen again when needed
+            state = self._layout_before_workspace if self._workspace_shown else None
+            self._settings.setValue("window/state", state or self.saveState())
             self._settings.setValue("map/deep", self.deep_toggle.isChecked())
             for layer, action in self.layer_actions.items():
                 self._settings.setValue(f"map/layers/{layer}", action.isChecked())

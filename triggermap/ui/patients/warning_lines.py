@@ -31,7 +31,17 @@ class WarningLine:
 def warning_lines(warnings: list[SafetyWarning], catalogue: Catalogue) -> list[WarningLine]:
     """The warnings in the banner's order (the patient's first), each as one line."""
     ordered = sorted(warnings, key=lambda w: w.kind not in PATIENT_WARNING_KINDS)
-    return [_line(warning, catalogue) for warning in ordered]
+    # two hazards of one kind at one needle (an artery and a nerve) share one line
+    grouped: dict[str, list[WarningLine]] = {}
+    for warning in ordered:
+        line = _line(warning, catalogue)
+        grouped.setdefault(line.line, []).append(line)
+    lines = []
+    for text, same in grouped.items():
+        count = f" ({len(same)} hazards)" if len(same) > 1 else ""
+        detail = "<br>&nbsp;&nbsp;&nbsp;".join(entry.detail for entry in same)
+        lines.append(WarningLine(same[0].colour, text + count, detail))
+    return lines
 
 
 def _line(warning: SafetyWarning, catalogue: Catalogue) -> WarningLine:
