@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from triggermap.geometry.regions import RegionId
-from triggermap.ui.main_window import MainWindow
+from triggermap.ui.main_window import FIRST_WINDOW_SIZE, MainWindow
 
 DELTOID_R = RegionId("muscle", "deltoid", "right")
 PEC_MINOR_R = RegionId("muscle", "pectoralis_minor", "right")
@@ -20,6 +20,8 @@ def widget_point(window: MainWindow, x: float, y: float) -> QPoint:
 def window(qtbot, mini_context) -> MainWindow:
     shown = MainWindow(mini_context)
     qtbot.addWidget(shown)
+    # the first window's size where the screen has room (the offscreen screen is smaller)
+    shown.resize(*FIRST_WINDOW_SIZE)
     shown.show()
     qtbot.waitExposed(shown)
     return shown
