@@ -283,3 +283,15 @@ def test_diagnoses_are_chosen_or_typed_recorded_and_undone(panel, context):
     assert [d.code for d in saved_visit(context, visit.id).diagnoses] == ["M79.18"]
     panel.undo()
     assert len(saved_visit(context, visit.id).diagnoses) == 2
+
+
+def test_the_visit_list_follows_the_complaint_and_the_signature(panel, context):
+    patient = ready_patient(context)
+    open_new_visit(panel, patient)
+    panel.pain_before.setValue(4)
+    panel.complaint.setText("Headache behind the eye")
+    panel.save_typed_text()
+    assert "Headache behind the eye" in panel.visits.item(0).text()
+    panel.ask_finalise = lambda: THERAPIST
+    assert panel.finalise()
+    assert panel.visits.item(0).text().startswith("✓")

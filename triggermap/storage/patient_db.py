@@ -160,6 +160,17 @@ class DiskFull(PatientDatabaseError):
     """The disk filled up during a save: that save was undone, nothing saved before is lost."""
 
 
+@dataclasses.dataclass(frozen=True)
+class VisitSummary:
+    """What a list of a patient's visits shows: read without the visits' parts, so a
+    patient with hundreds of visits lists at once."""
+
+    id: VisitId
+    visit_date: date
+    complaint: str
+    finalised: bool
+
+
 class PatientDatabase:
     """The patient records in one SQLite file. Open with `PatientDatabase.open(path)`."""
 
@@ -696,6 +707,19 @@ class PatientDatabase:
             self._delete_visit_parts(visit_id, with_addenda=True)
             self._connection.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
             self._audit("visit deleted", "visit", visit_id, "draft voided")
+
+    def visit_summaries(self, patient_id: PatientId) -> list[VisitSummary]:
+        """A patient's visits, oldest first, as a list shows them ([] for an unknown one)."""
+        with self._reading():
+            rows = self._connection.execute(
+                "SELECT id, visit_date, complaint, finalised_at IS NOT NULL FROM visits"
+                " WHERE patient_id = ? ORDER BY visit_date, rowid",
+                (patient_id,),
+            ).fetchall()
+            return [
+                VisitSummary(VisitId(i), date.fromisoformat(day), complaint, bool(signed))
+                for i, day, complaint, signed in rows
+            ]
 
     def finalise_visit(self, visit_id: VisitId, by: str, at: datetime, *, version: int) -> Visit:
         """Sign the visit as read at `version` (the one the signer saw): from now on it changes
