@@ -64,10 +64,26 @@ def test_a_brush_stroke_over_painted_zones_keeps_them(qtbot, window, mini_contex
     window.paint_pain_zone(PECTORAL_L)
     point = scene_to_widget(window, *view.inside_point(PECTORAL_L))
     held = Qt.MouseButton.LeftButton
+    beyond = QApplication.startDragDistance() + 2  # a stroke, not a click's tremor
     send_mouse(window, QMouseEvent.Type.MouseButtonPress, point, held)
-    send_mouse(window, QMouseEvent.Type.MouseMove, point + QPointF(2, 2), held)
+    send_mouse(window, QMouseEvent.Type.MouseMove, point + QPointF(0, beyond), held)
+    send_mouse(window, QMouseEvent.Type.MouseMove, point, held)
     send_mouse(window, QMouseEvent.Type.MouseButtonRelease, point, Qt.MouseButton.NoButton)
     assert PECTORAL_L in window.pain_drawing
+
+
+def test_a_click_with_a_small_tremor_still_unpaints_what_it_clicks(qtbot, window, mini_context):
+    view = mini_context.atlas.view("mini")
+    window.pain_toggle.setChecked(True)
+    window.paint_pain_zone(PECTORAL_L)
+    point = scene_to_widget(window, *view.inside_point(PECTORAL_L))
+    held = Qt.MouseButton.LeftButton
+    send_mouse(window, QMouseEvent.Type.MouseButtonPress, point, held)
+    send_mouse(window, QMouseEvent.Type.MouseMove, point + QPointF(1, 1), held)
+    send_mouse(
+        window, QMouseEvent.Type.MouseButtonRelease, point + QPointF(1, 1), Qt.MouseButton.NoButton
+    )
+    assert PECTORAL_L not in window.pain_drawing  # a click toggles, as a still click does
 
 
 def test_needle_marks_are_drawn_numbered_at_their_places(qtbot, window, mini_context):

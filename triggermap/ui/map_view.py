@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
@@ -204,6 +205,7 @@ class BodyMapView(QGraphicsView):
         # zones the current brush stroke has painted, and where the mouse was last (pixels)
         self._stroke: set[RegionId] | None = None
         self._stroke_last: QPointF | None = None
+        self._stroke_started = False
         self.needle_marks: list[NeedleMark] = []
         self._pain_items: list[QGraphicsPathItem] = []
         self._ranked_items: list[QGraphicsItem] = []
@@ -356,12 +358,19 @@ class BodyMapView(QGraphicsView):
         super().mousePressEvent(event)
         if self.pain_mode and event.button() == Qt.MouseButton.LeftButton:
             self._stroke, self._stroke_last = set(), event.position()
+            self._stroke_started = False
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
         if self._stroke is not None and event.buttons() & Qt.MouseButton.LeftButton:
-            self._paint_along(self._stroke_last or event.position(), event.position())
-            self._stroke_last = event.position()
+            start = self._stroke_last or event.position()
+            moved = (event.position() - start).manhattanLength()
+            # a hand's tremor during a click is not a stroke: a stroke starts only beyond the
+            # platform's drag distance, so a click still unpaints what it paints
+            if self._stroke_started or moved >= QApplication.startDragDistance():
+                self._stroke_started = True
+                self._paint_along(start, event.position())
+                self._stroke_last = event.position()
         # while drawing, the pointer shows the skin zone a click paints, not the muscle
         self._set_hovered(
             self.region_at_view_point(event.position(), ("zones",) if self.pain_mode else None)
@@ -428,8 +437,8 @@ class BodyMapView(QGraphicsView):
         if self.pain_mode:
             # a click paints or unpaints the zone under it and nothing else: the X marks take
             # no clicks while drawing, so a click does the one thing the map's banner says
-            stroke, self._stroke, self._stroke_last = self._stroke, None, None
-            if stroke:
+            self._stroke, self._stroke_last = None, None
+            if self._stroke_started:
                 return  # a brush stroke, already painted zone by zone
             zone = self.region_at_view_point(event.position(), ("zones",))
             if zone is not None:
