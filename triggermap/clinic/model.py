@@ -152,6 +152,12 @@ class NeedledPoint:
     tolerance: str | None = None
     needle_brand: str = ""
     needle_lot: str = ""
+    # the trigger-point examination at this point (the international consensus criteria,
+    # Fernández-de-las-Peñas & Dommerholt 2018: a taut band, a hypersensitive spot in it and
+    # referred pain; the local twitch and familiar pain above); None: not examined
+    taut_band: bool | None = None
+    spot_tenderness: bool | None = None
+    referred_pain: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,9 @@ def needled_point_problems(needle: NeedledPoint, catalogue: Catalogue | None = N
     for name, answer in (
         ("local twitch response", needle.local_twitch),
         ("familiar pain", needle.familiar_pain),
+        ("taut band", needle.taut_band),
+        ("spot tenderness", needle.spot_tenderness),
+        ("referred pain", needle.referred_pain),
     ):
         if answer is not None and not isinstance(answer, bool):
             problems.append(f"{label}: {name} must be yes, no or not recorded.")

@@ -67,6 +67,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "dose",
     "local_twitch",
     "familiar_pain",
+    "taut_band",
+    "spot_tenderness",
+    "referred_pain",
     "tolerance",
     "needle_brand",
     "needle_lot",
@@ -163,6 +166,9 @@ def visits_csv(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue) 
                     "dose": needle.dose,
                     "local_twitch": _yes_no(needle.local_twitch),
                     "familiar_pain": _yes_no(needle.familiar_pain),
+                    "taut_band": _yes_no(needle.taut_band),
+                    "spot_tenderness": _yes_no(needle.spot_tenderness),
+                    "referred_pain": _yes_no(needle.referred_pain),
                     "tolerance": needle.tolerance,
                     "needle_brand": needle.needle_brand,
                     "needle_lot": needle.needle_lot,
@@ -610,6 +616,13 @@ def _fhir_needle(
         details.append(needle.dose)
     if needle.local_twitch is not None:
         details.append("local twitch response" if needle.local_twitch else "no local twitch")
+    for finding, found, absent in (
+        (needle.taut_band, "taut band", "no taut band"),
+        (needle.spot_tenderness, "spot tenderness", "no spot tenderness"),
+        (needle.referred_pain, "referred pain on palpation", "no referred pain"),
+    ):
+        if finding is not None:
+            details.append(found if finding else absent)
     if needle.tolerance:
         details.append(f"tolerated {needle.tolerance}")
     procedure: dict[str, Any] = {

@@ -1016,6 +1016,9 @@ class PatientDatabase:
                     needle.tolerance,
                     needle.needle_brand,
                     needle.needle_lot,
+                    _optional_flag(needle.taut_band),
+                    _optional_flag(needle.spot_tenderness),
+                    _optional_flag(needle.referred_pain),
                 )
                 for needle in visit.needles
             ],
@@ -1092,6 +1095,9 @@ _PART_COLUMNS: dict[str, tuple[str, ...]] = {
         "tolerance",
         "needle_brand",
         "needle_lot",
+        "taut_band",
+        "spot_tenderness",
+        "referred_pain",
     ),
     "visit_adjuncts": ("adjunct",),
     "adverse_events": ("kind", "severity", "note"),
@@ -1324,6 +1330,9 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
             tolerance,
             brand,
             lot,
+            _FLAGS[band],
+            _FLAGS[tender],
+            _FLAGS[referred],
         )
         for (
             number,
@@ -1340,6 +1349,9 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
             tolerance,
             brand,
             lot,
+            band,
+            tender,
+            referred,
         ) in parts["needled_points"].get(visit_id, ())
     )
     return Visit(

@@ -186,6 +186,9 @@ def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
     The program then seals every stored record (see PatientDatabase._migrate)."""
     db.execute("ALTER TABLE patients ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
     db.execute("ALTER TABLE visits ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    # the trigger-point examination at each needled point (NULL: not examined)
+    for finding in ("taut_band", "spot_tenderness", "referred_pain"):
+        db.execute(f"ALTER TABLE needled_points ADD COLUMN {finding} INTEGER")
     for statement in SEALED_AUDIT_SCHEMA:
         db.execute(statement)
     # the parts of a signed visit never change; they go only with their patient (a deletion

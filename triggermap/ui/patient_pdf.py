@@ -342,6 +342,13 @@ def _clinical_needle(needle: NeedledPoint, catalogue: Catalogue) -> str:
         parts.append("twitch" if needle.local_twitch else "no twitch")
     if needle.familiar_pain is not None:
         parts.append("familiar pain" if needle.familiar_pain else "no familiar pain")
+    for finding, words_found, words_absent in (
+        (needle.taut_band, "taut band", "no taut band"),
+        (needle.spot_tenderness, "tender spot", "no tender spot"),
+        (needle.referred_pain, "referred pain", "no referred pain"),
+    ):
+        if finding is not None:
+            parts.append(words_found if finding else words_absent)
     if needle.tolerance:
         parts.append(f"tolerated {needle.tolerance}")
     if needle.needle_brand or needle.needle_lot:
