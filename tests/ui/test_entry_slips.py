@@ -295,3 +295,33 @@ def test_the_visit_list_follows_the_complaint_and_the_signature(panel, context):
     panel.ask_finalise = lambda: THERAPIST
     assert panel.finalise()
     assert panel.visits.item(0).text().startswith("✓")
+
+
+def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    panel.confirm_warnings = lambda warnings: True
+    point = next(iter(context.catalogue.trigger_points()))
+    assert panel.add_trigger_point(point.id, "left")
+    number = panel.current_visit.needles[0].number
+    assert panel.event_needle.findData(number) >= 0  # the plan's needles are offered
+    assert panel.add_adverse_event(
+        "bruising",
+        "mild",
+        needle_number=number,
+        onset="during needling",
+        action_taken="Pressure for two minutes",
+    )
+    assert panel.resolve_adverse_event(0, "Gone at the next visit.")
+    [event] = saved_visit(context, visit.id).adverse_events
+    assert (event.needle_number, event.onset, event.action_taken, event.resolution) == (
+        number,
+        "during needling",
+        "Pressure for two minutes",
+        "Gone at the next visit.",
+    )
+    assert "needle" in panel.adverse_events.item(0).text()
+    assert "resolved: Gone at the next visit." in panel.adverse_events.item(0).text()
+    # a needle an event names cannot silently vanish from under it
+    assert not panel.remove_needle(number)
+    assert "names needle" in panel.problem_label.text()

@@ -57,6 +57,13 @@ ADVERSE_EVENT_KINDS: tuple[str, ...] = (
     "other",
 )
 ADVERSE_EVENT_SEVERITIES: tuple[str, ...] = ("mild", "significant", "serious")
+#: When an adverse event began ("" when not recorded).
+ADVERSE_EVENT_ONSETS: tuple[str, ...] = (
+    "during needling",
+    "later the same day",
+    "within 48 hours",
+    "later",
+)
 
 
 @dataclass(frozen=True)
@@ -162,11 +169,17 @@ class NeedledPoint:
 
 @dataclass(frozen=True)
 class AdverseEventRecord:
-    """An adverse event seen in or after a visit, by kind and severity."""
+    """An adverse event seen in or after a visit: kind and severity, the needle concerned
+    (its number in the plan; None: not one needle), when it began, what was done about it,
+    and how it ended (follow-up and resolution, in words)."""
 
     kind: str
     severity: str
     note: str = ""
+    needle_number: int | None = None
+    onset: str = ""
+    action_taken: str = ""
+    resolution: str = ""
 
 
 @dataclass(frozen=True)

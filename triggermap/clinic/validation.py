@@ -15,6 +15,7 @@ from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import (
     ADJUNCTS,
     ADVERSE_EVENT_KINDS,
+    ADVERSE_EVENT_ONSETS,
     ADVERSE_EVENT_SEVERITIES,
     SEXES,
     SIDES,
@@ -130,6 +131,24 @@ def check_visit(
                 f"(got {_shown(event.severity)})."
             )
         _text(problems, "An adverse event note", event.note, NOTES_MAX_CHARACTERS, multiline=True)
+        if event.onset and event.onset not in ADVERSE_EVENT_ONSETS:
+            problems.append(
+                f"The onset of an adverse event must be one of {', '.join(ADVERSE_EVENT_ONSETS)}."
+            )
+        if event.needle_number is not None and event.needle_number not in {
+            needle.number for needle in visit.needles
+        }:
+            problems.append(
+                f"An adverse event names needle {_shown(event.needle_number)}, which the plan "
+                "does not hold."
+            )
+        for label, text in (
+            ("action taken", event.action_taken),
+            ("resolution", event.resolution),
+        ):
+            _text(
+                problems, f"An adverse event's {label}", text, NOTES_MAX_CHARACTERS, multiline=True
+            )
     for warning in visit.warnings:
         _text(
             problems,

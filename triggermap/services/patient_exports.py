@@ -139,7 +139,11 @@ def visits_csv(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue) 
                 "pain_after": visit.pain_after,
                 "adjuncts": "; ".join(visit.adjuncts),
                 "adverse_events": "; ".join(
-                    f"{event.kind} ({event.severity})" for event in visit.adverse_events
+                    f"{event.kind} ({event.severity}"
+                    + (f", needle {event.needle_number}" if event.needle_number else "")
+                    + (f", {event.onset}" if event.onset else "")
+                    + ")"
+                    for event in visit.adverse_events
                 ),
                 "diagnoses": "; ".join(f"{d.code} {d.display}" for d in visit.diagnoses),
                 "finalised_at": visit.finalised_at.isoformat() if visit.finalised_at else "",

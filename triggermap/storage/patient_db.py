@@ -1024,7 +1024,16 @@ class PatientDatabase:
             ],
             "visit_adjuncts": [(adjunct,) for adjunct in visit.adjuncts],
             "adverse_events": [
-                (event.kind, event.severity, event.note) for event in visit.adverse_events
+                (
+                    event.kind,
+                    event.severity,
+                    event.note,
+                    event.needle_number,
+                    event.onset,
+                    event.action_taken,
+                    event.resolution,
+                )
+                for event in visit.adverse_events
             ],
             "safety_warnings": [
                 (w.kind, w.message, w.trigger_point_id, w.side, w.max_depth_mm)
@@ -1100,7 +1109,15 @@ _PART_COLUMNS: dict[str, tuple[str, ...]] = {
         "referred_pain",
     ),
     "visit_adjuncts": ("adjunct",),
-    "adverse_events": ("kind", "severity", "note"),
+    "adverse_events": (
+        "kind",
+        "severity",
+        "note",
+        "needle_number",
+        "onset",
+        "action_taken",
+        "resolution",
+    ),
     "safety_warnings": ("kind", "message", "trigger_point_id", "side", "max_depth_mm"),
     "addenda": ("written_at", "author", "text"),
     "visit_diagnoses": ("code", "display"),

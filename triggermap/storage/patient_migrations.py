@@ -186,6 +186,10 @@ def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
     The program then seals every stored record (see PatientDatabase._migrate)."""
     db.execute("ALTER TABLE patients ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
     db.execute("ALTER TABLE visits ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    # an adverse event's needle, onset, action taken and resolution
+    db.execute("ALTER TABLE adverse_events ADD COLUMN needle_number INTEGER")
+    for detail in ("onset", "action_taken", "resolution"):
+        db.execute(f"ALTER TABLE adverse_events ADD COLUMN {detail} TEXT NOT NULL DEFAULT ''")
     # the trigger-point examination at each needled point (NULL: not examined)
     for finding in ("taut_band", "spot_tenderness", "referred_pain"):
         db.execute(f"ALTER TABLE needled_points ADD COLUMN {finding} INTEGER")

@@ -48,6 +48,7 @@ from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import (
     ADJUNCTS,
     ADVERSE_EVENT_KINDS,
+    ADVERSE_EVENT_ONSETS,
     ADVERSE_EVENT_SEVERITIES,
     Addendum,
     AdverseEventRecord,
@@ -160,6 +161,24 @@ def warning_key(warning: SafetyWarning) -> tuple:
 def _as_listed(visit: Visit | None) -> tuple | None:
     """What the visit list shows of a visit."""
     return None if visit is None else (visit.visit_date, visit.complaint, visit.finalised)
+
+
+def adverse_event_words(event: AdverseEventRecord) -> str:
+    """One adverse event as its list shows it."""
+    parts = [f"{words(event.kind).capitalize()} — {event.severity}"]
+    if event.needle_number is not None:
+        parts.append(f"needle {event.needle_number}")
+    if event.onset:
+        parts.append(event.onset)
+    text = ", ".join(parts)
+    for label, detail in (
+        ("", event.note),
+        ("action", event.action_taken),
+        ("resolved", event.resolution),
+    ):
+        if detail:
+            text += f"; {label + ': ' if label else ''}{detail}"
+    return text
 
 
 def badge(text: str, colour: str) -> str:
@@ -523,21 +542,41 @@ class PatientPanel(QWidget):
         self.event_severity = QComboBox(events)
         for severity in ADVERSE_EVENT_SEVERITIES:
             self.event_severity.addItem(severity, severity)
+        self.event_needle = QComboBox(events)
+        self.event_needle.setAccessibleName("Needle concerned")
+        self.event_onset = QComboBox(events)
+        self.event_onset.setAccessibleName("Onset")
+        self.event_onset.addItem("onset not recorded", "")
+        for onset in ADVERSE_EVENT_ONSETS:
+            self.event_onset.addItem(onset, onset)
+        self.event_action = QLineEdit(events)
+        self.event_action.setPlaceholderText("action taken (pressure, ice, referral…)")
+        self.event_action.setAccessibleName("Action taken")
         self.add_event_button = QPushButton("Add", events)
         self.add_event_button.clicked.connect(
             lambda: self.add_adverse_event(
-                self.event_kind.currentData(), self.event_severity.currentData()
+                self.event_kind.currentData(),
+                self.event_severity.currentData(),
+                needle_number=self.event_needle.currentData(),
+                onset=self.event_onset.currentData(),
+                action_taken=self.event_action.text().strip(),
             )
         )
         self.remove_event_button = QPushButton("Remove", events)
         self.remove_event_button.clicked.connect(self._remove_selected_event)
-        for widget in (self.event_kind, self.event_severity):
+        self.resolve_event_button = QPushButton("Follow-up and resolution…", events)
+        self.resolve_event_button.clicked.connect(self._resolve_selected_event)
+        for widget in (self.event_kind, self.event_severity, self.event_needle, self.event_onset):
             row.addWidget(widget, 1)
-        row.addWidget(self.add_event_button)
-        row.addWidget(self.remove_event_button)
+        second = QHBoxLayout()
+        second.addWidget(self.event_action, 1)
+        second.addWidget(self.add_event_button)
+        second.addWidget(self.remove_event_button)
+        second.addWidget(self.resolve_event_button)
         events.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         events_layout.addWidget(self.adverse_events)
         events_layout.addLayout(row)
+        events_layout.addLayout(second)
         layout.addWidget(events)
         self.diagnoses_box = DiagnosesBox(
             self._catalogue, self.set_diagnoses, self.plan_notice.setText, self.visit_group
@@ -1150,10 +1189,11 @@ class PatientPanel(QWidget):
                 box.setEnabled(editable)
             self.adverse_events.clear()
             for event in visit.adverse_events:
-                self.adverse_events.addItem(
-                    f"{words(event.kind).capitalize()} — {event.severity}"
-                    + (f": {event.note}" if event.note else "")
-                )
+                self.adverse_events.addItem(adverse_event_words(event))
+            self.event_needle.clear()
+            self.event_needle.addItem("no particular needle", None)
+            for needle in visit.needles:
+                self.event_needle.addItem(f"needle {needle.number}", needle.number)
             if self.notes.toPlainText().strip() != visit.notes:
                 self.notes.setPlainText(visit.notes)
             self.diagnoses_box.show_diagnoses(visit.diagnoses, editable=editable)
@@ -1166,6 +1206,10 @@ class PatientPanel(QWidget):
                 self.remove_needle_button,
                 self.event_kind,
                 self.event_severity,
+                self.event_needle,
+                self.event_onset,
+                self.event_action,
+                self.resolve_event_button,
                 self.add_event_button,
                 self.remove_event_button,
             ):
@@ -1561,16 +1605,53 @@ class PatientPanel(QWidget):
         verb = "Add" if on else "Remove"
         self._push(replace(visit, adjuncts=tuple(chosen)), f"{verb} adjunct {words(adjunct)}")
 
-    def add_adverse_event(self, kind: str, severity: str, note: str = "") -> bool:
-        """Record an adverse event of the open visit."""
+    def add_adverse_event(
+        self,
+        kind: str,
+        severity: str,
+        note: str = "",
+        *,
+        needle_number: int | None = None,
+        onset: str = "",
+        action_taken: str = "",
+    ) -> bool:
+        """Record an adverse event of the open visit: with the needle concerned, its onset
+        and the action taken."""
         visit = self._editable_visit()
         if visit is None:
             return False
-        event = AdverseEventRecord(kind, severity, note)
-        return self._push(
+        event = AdverseEventRecord(kind, severity, note, needle_number, onset, action_taken)
+        added = self._push(
             replace(visit, adverse_events=(*visit.adverse_events, event)),
             f"Add adverse event {words(kind)}",
         )
+        if added:
+            self.event_action.clear()
+        return added
+
+    def resolve_adverse_event(self, index: int, resolution: str) -> bool:
+        """Record the follow-up and resolution of adverse event `index` (an open visit's;
+        a signed visit takes it as an addendum)."""
+        visit = self._editable_visit()
+        if visit is None or not 0 <= index < len(visit.adverse_events):
+            return False
+        events = list(visit.adverse_events)
+        events[index] = replace(events[index], resolution=resolution.strip())
+        return self._push(replace(visit, adverse_events=tuple(events)), "Adverse event follow-up")
+
+    def _resolve_selected_event(self) -> None:
+        row = self.adverse_events.currentRow()
+        if row < 0 or self._visit is None:
+            self.plan_notice.setText("Choose the adverse event first.")
+            return
+        text, accepted = QInputDialog.getMultiLineText(
+            self,
+            "Follow-up and resolution",
+            "How it was followed up, and how and when it resolved:",
+            self._visit.adverse_events[row].resolution,
+        )
+        if accepted:
+            self.resolve_adverse_event(row, text)
 
     def remove_adverse_event(self, index: int) -> bool:
         visit = self._editable_visit()
