@@ -325,3 +325,21 @@ def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, 
     # a needle an event names cannot silently vanish from under it
     assert not panel.remove_needle(number)
     assert "names needle" in panel.problem_label.text()
+
+
+def test_the_soap_note_is_typed_saved_and_undone_section_by_section(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    panel.soap["subjective"].setPlainText("Neck pain 6/10 after long meetings.")
+    panel.soap["assessment"].setPlainText("Upper trapezius trigger points likely.")
+    panel.save_typed_text()
+    stored = saved_visit(context, visit.id)
+    assert stored.subjective == "Neck pain 6/10 after long meetings."
+    assert stored.assessment == "Upper trapezius trigger points likely."
+    assert stored.objective == ""
+    panel.undo()
+    assert saved_visit(context, visit.id).subjective == ""
+    # a visit whose only record is its SOAP note can be signed
+    panel.redo()
+    panel.ask_finalise = lambda: THERAPIST
+    assert panel.finalise()

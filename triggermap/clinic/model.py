@@ -232,6 +232,12 @@ class Visit:
     warnings: tuple[SafetyWarning, ...] = ()
     notes: str = ""
     diagnoses: tuple[Diagnosis, ...] = ()
+    # the visit as a SOAP note: what the patient reports, what was found, the therapist's
+    # assessment and the plan of care (the needling plan itself is `needles`)
+    subjective: str = ""
+    objective: str = ""
+    assessment: str = ""
+    care_plan: str = ""
     finalised_at: datetime | None = None
     finalised_by: str = ""
     addenda: tuple[Addendum, ...] = field(default_factory=tuple)

@@ -159,6 +159,8 @@ def check_visit(
         )
         _text(problems, "A safety warning", warning.message, WARNING_MAX_CHARACTERS, multiline=True)
     _text(problems, "The visit notes", visit.notes, NOTES_MAX_CHARACTERS, multiline=True)
+    for label, text in soap_sections(visit):
+        _text(problems, f"The {label.lower()} section", text, NOTES_MAX_CHARACTERS, multiline=True)
     problems.extend(diagnoses_problems(visit.diagnoses))
     if visit.finalised_at is not None:
         _moment(problems, "The time of signing", visit.finalised_at)
@@ -296,6 +298,16 @@ def addendum_problems(addendum: Addendum) -> list[str]:
     return problems
 
 
+def soap_sections(visit: Visit) -> tuple[tuple[str, str], ...]:
+    """The visit's SOAP sections with their titles, in note order."""
+    return (
+        ("Subjective", visit.subjective),
+        ("Objective", visit.objective),
+        ("Assessment", visit.assessment),
+        ("Plan", visit.care_plan),
+    )
+
+
 def check_signable(visit: Visit) -> None:
     """Raise PatientDataError for a visit that records nothing (no complaint, pain score,
     pain drawing, needle, adjunct, adverse event or note): a signature must vouch for
@@ -309,6 +321,7 @@ def check_signable(visit: Visit) -> None:
         visit.adjuncts,
         visit.adverse_events,
         visit.notes,
+        *(text for _, text in soap_sections(visit)),
     )
     if not any(recorded):
         raise PatientDataError(

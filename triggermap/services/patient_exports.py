@@ -344,6 +344,10 @@ def _visit_from(raw: dict[str, Any]) -> Visit:
         warnings=tuple(SafetyWarning(**w) for w in raw["warnings"]),
         notes=raw["notes"],
         diagnoses=tuple(Diagnosis(d["code"], d["display"]) for d in raw.get("diagnoses", ())),
+        subjective=raw.get("subjective", ""),
+        objective=raw.get("objective", ""),
+        assessment=raw.get("assessment", ""),
+        care_plan=raw.get("care_plan", ""),
         finalised_at=datetime.fromisoformat(finalised_at) if finalised_at else None,
         finalised_by=raw["finalised_by"],
         addenda=tuple(

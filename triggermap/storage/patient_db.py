@@ -635,12 +635,15 @@ class PatientDatabase:
             visit = dataclasses.replace(visit, version=visit.version + 1)
             self._connection.execute(
                 "INSERT INTO visits (id, patient_id, visit_date, complaint, pain_before,"
-                " pain_after, notes, finalised_at, finalised_by, version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?)"
+                " pain_after, notes, finalised_at, finalised_by, version, subjective,"
+                " objective, assessment, care_plan)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET visit_date = excluded.visit_date,"
                 " complaint = excluded.complaint, pain_before = excluded.pain_before,"
                 " pain_after = excluded.pain_after, notes = excluded.notes,"
-                " version = excluded.version",
+                " version = excluded.version, subjective = excluded.subjective,"
+                " objective = excluded.objective, assessment = excluded.assessment,"
+                " care_plan = excluded.care_plan",
                 (
                     visit.id,
                     visit.patient_id,
@@ -650,6 +653,10 @@ class PatientDatabase:
                     visit.pain_after,
                     visit.notes,
                     visit.version,
+                    visit.subjective,
+                    visit.objective,
+                    visit.assessment,
+                    visit.care_plan,
                 ),
             )
             if before is not None:
@@ -1085,6 +1092,10 @@ _VISIT_COLUMNS = (
     "finalised_at",
     "finalised_by",
     "version",
+    "subjective",
+    "objective",
+    "assessment",
+    "care_plan",
 )
 #: Columns of each part table after visit_id and position, in the order they are read.
 _PART_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -1329,6 +1340,10 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
         finalised_at,
         finalised_by,
         version,
+        subjective,
+        objective,
+        assessment,
+        care_plan,
     ) = row
     # positional and with a table for the flags: a long history builds thousands of these
     needles = tuple(
@@ -1391,6 +1406,10 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
             SafetyWarning(*warning) for warning in parts["safety_warnings"].get(visit_id, ())
         ),
         notes=notes,
+        subjective=subjective,
+        objective=objective,
+        assessment=assessment,
+        care_plan=care_plan,
         diagnoses=tuple(
             Diagnosis(code, display) for code, display in parts["visit_diagnoses"].get(visit_id, ())
         ),

@@ -186,6 +186,9 @@ def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
     The program then seals every stored record (see PatientDatabase._migrate)."""
     db.execute("ALTER TABLE patients ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
     db.execute("ALTER TABLE visits ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    # the visit as a SOAP note
+    for section in ("subjective", "objective", "assessment", "care_plan"):
+        db.execute(f"ALTER TABLE visits ADD COLUMN {section} TEXT NOT NULL DEFAULT ''")
     # an adverse event's needle, onset, action taken and resolution
     db.execute("ALTER TABLE adverse_events ADD COLUMN needle_number INTEGER")
     for detail in ("onset", "action_taken", "resolution"):

@@ -32,6 +32,7 @@ from triggermap.clinic import patient_primer
 from triggermap.clinic.model import NeedledPoint, PainMark, Patient, Visit
 from triggermap.clinic.patient_primer import PrimerSection
 from triggermap.clinic.safety import limits_in_words
+from triggermap.clinic.validation import soap_sections
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import parse_region_id
 from triggermap.services.patient_map import patient_map
@@ -282,6 +283,10 @@ def _compose_visit(
                 + (f" ({where}{depth})" if where or depth else "")
                 + f": {warning.message}"
             )
+    for title, text in soap_sections(visit):
+        if text:
+            flow.subheading(title)
+            flow.paragraph(text)
     if visit.notes:
         flow.subheading("Notes")
         flow.paragraph(visit.notes)

@@ -140,7 +140,14 @@ _USE_EVENTS = (
     QEvent.Type.Wheel,
 )
 #: The visit fields a therapist types, shown back to them when another window's edit won.
-TYPED_FIELDS = ("complaint", "notes")
+TYPED_FIELDS = ("complaint", "notes", "subjective", "objective", "assessment", "care_plan")
+#: The visit's SOAP sections: field, title, what goes in it.
+SOAP_FIELDS = (
+    ("subjective", "Subjective", "what the patient reports: pain, function, since the last visit"),
+    ("objective", "Objective", "what was found: range of motion, palpation, tests"),
+    ("assessment", "Assessment", "the clinical reasoning: what explains the findings"),
+    ("care_plan", "Plan", "the plan of care: next visit, exercises, referral"),
+)
 
 
 def age_on(born: date, today: date) -> int:
@@ -264,7 +271,7 @@ class PatientPanel(QWidget):
         self._watch_timer.start()
         self._refreshing = False
         #: the complaint and notes as last shown from the record (typing differs from these)
-        self._shown_text = {"complaint": "", "notes": ""}
+        self._shown_text = {field: "" for field in TYPED_FIELDS}
         self._undo_stack = QUndoStack(self)
         # own actions rather than the stack's: text still being typed is saved first, so Undo
         # takes back exactly what the therapist sees
@@ -583,6 +590,19 @@ class PatientPanel(QWidget):
         )
         layout.addWidget(self.diagnoses_box)
 
+        soap = QGroupBox("SOAP note", self.visit_group)
+        soap_form = QFormLayout(soap)
+        self.soap: dict[str, CommittingTextEdit] = {}
+        for field, title, hint in SOAP_FIELDS:
+            section = CommittingTextEdit(soap)
+            section.setPlaceholderText(hint)
+            section.setAccessibleName(title)
+            section.setFixedHeight(48)
+            section.textChanged.connect(self._notes_typed)
+            section.committed.connect(self.save_typed_text)
+            soap_form.addRow(title, section)
+            self.soap[field] = section
+        layout.addWidget(soap)
         self.notes = CommittingTextEdit(self.visit_group)
         self.notes.setPlaceholderText("Notes on this visit")
         self.notes.setAccessibleName("Visit notes")
@@ -1196,9 +1216,13 @@ class PatientPanel(QWidget):
                 self.event_needle.addItem(f"needle {needle.number}", needle.number)
             if self.notes.toPlainText().strip() != visit.notes:
                 self.notes.setPlainText(visit.notes)
+            for field, section in self.soap.items():
+                if section.toPlainText().strip() != getattr(visit, field):
+                    section.setPlainText(getattr(visit, field))
+                section.setReadOnly(not editable)
             self.diagnoses_box.show_diagnoses(visit.diagnoses, editable=editable)
             # what the text fields show now: text that differs from this was typed here
-            self._shown_text = {"complaint": visit.complaint, "notes": visit.notes}
+            self._shown_text = {field: getattr(visit, field) for field in TYPED_FIELDS}
             for widget in (
                 self.complaint,
                 self.pain_before,
@@ -1682,13 +1706,14 @@ class PatientPanel(QWidget):
             for field, text in (
                 ("complaint", self.complaint.text().strip()),
                 ("notes", self.notes.toPlainText().strip()),
+                *((field, section.toPlainText().strip()) for field, section in self.soap.items()),
             )
             if text != self._shown_text[field] and text != getattr(visit, field)
         }
         if not typed:
             return
         key = next(iter(typed)) if len(typed) == 1 else None
-        label = " and ".join(typed)
+        label = " and ".join(words(field) for field in typed)
         self._push(replace(visit, **typed), f"Edit {label}", key)
 
     # ----------------------------------------------------------------- finalise, addenda
