@@ -151,3 +151,29 @@ def test_without_an_open_plan_a_click_on_a_trigger_point_shows_its_pattern(qtbot
     )
     assert window.chosen_point == point.id
     assert window.map_view.needle_marks == []
+
+
+def test_one_brush_stroke_is_one_save_and_one_undo_step(qtbot, window):
+    from PySide6.QtGui import QMouseEvent
+
+    from .test_map_marks_and_brush import scene_to_widget, send_mouse
+
+    visit = open_visit(window)
+    window.show_view("anterior")
+    view = window._context.atlas.view("anterior")
+    start_zone = RegionId("zone", "lateral_shoulder", "left")
+    end_zone = RegionId("zone", "sternum", "midline")
+    window.pain_toggle.setChecked(True)
+    database = window.patient_panel.database()
+    entries_before = len(database.audit_entries(visit.id))
+    held = Qt.MouseButton.LeftButton
+    start = scene_to_widget(window, *view.inside_point(start_zone))
+    end = scene_to_widget(window, *view.inside_point(end_zone))
+    send_mouse(window, QMouseEvent.Type.MouseButtonPress, start, held)
+    send_mouse(window, QMouseEvent.Type.MouseMove, end, held)
+    send_mouse(window, QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+    stored = database.visit(visit.id)
+    assert len(stored.pain_drawing) >= 2  # the stroke crossed several zones
+    assert len(database.audit_entries(visit.id)) == entries_before + 1  # one save
+    window.patient_panel.undo()
+    assert database.visit(visit.id).pain_drawing == ()  # one undo step takes it all back

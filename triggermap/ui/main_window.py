@@ -483,6 +483,8 @@ class MainWindow(QMainWindow):
         self.patient_panel.visit_changed.connect(self._show_visit)
         self.map_view.trigger_point_clicked.connect(self._trigger_point_clicked)
         self.pain_panel.drawing_changed.connect(self._drawing_to_visit)
+        self._stroke_drawing: dict[RegionId, float] | None = None
+        self.map_view.stroke_finished.connect(self._stroke_to_visit)
         self.pain_panel.add_to_plan.connect(self.add_to_plan)
 
     def show_patient_workspace(self, shown: bool = True) -> None:
@@ -545,8 +547,14 @@ class MainWindow(QMainWindow):
         self.hover_label.setText(" — ".join(lines))
 
     def _drawing_to_visit(self, drawing: dict[RegionId, float]) -> None:
+        """The pain drawing into the open visit: at once for a click, once at the end of a
+        brush stroke (one stroke is one save and one undo step, not one per zone)."""
         if not self._planning():
             return
+        if self.map_view.painting_stroke:
+            self._stroke_drawing = dict(drawing)
+            return
+        self._stroke_drawing = None
         from triggermap.clinic.model import PainMark
 
         marks = tuple(
@@ -554,6 +562,10 @@ class MainWindow(QMainWindow):
             for zone, intensity in sorted(drawing.items(), key=lambda item: str(item[0]))
         )
         self.patient_panel.set_pain_drawing(marks)
+
+    def _stroke_to_visit(self) -> None:
+        if self._stroke_drawing is not None:
+            self._drawing_to_visit(self._stroke_drawing)
 
     def _show_visit(self, visit: Visit | None) -> None:
         """Show the open visit on the map: its pain drawing and numbered needle marks."""

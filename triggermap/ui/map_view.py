@@ -138,6 +138,8 @@ class BodyMapView(QGraphicsView):
     zone_clicked = Signal(object)  # RegionId, while drawing pain
     #: a zone the pain brush passed over (dragging while drawing pain): the RegionId
     zone_painted = Signal(object)
+    #: a brush stroke (press, drag, release) ended: its zones were sent by zone_painted
+    stroke_finished = Signal()
     #: a click on a trigger point's X mark (never while drawing pain): the TriggerPointMark
     trigger_point_clicked = Signal(object)
     #: the pointer came onto an X mark (the TriggerPointMark) or left it (None); never while
@@ -400,6 +402,11 @@ class BodyMapView(QGraphicsView):
             self.trigger_point_hovered.emit(mark)
 
     @property
+    def painting_stroke(self) -> bool:
+        """True from the first brushed zone of a stroke until the button is let go."""
+        return self._stroke is not None and self._stroke_started
+
+    @property
     def hovered_region(self) -> RegionId | None:
         """The muscle under the pointer, or while drawing pain the skin zone under it."""
         return self._hovered
@@ -439,6 +446,8 @@ class BodyMapView(QGraphicsView):
             # no clicks while drawing, so a click does the one thing the map's banner says
             self._stroke, self._stroke_last = None, None
             if self._stroke_started:
+                self._stroke_started = False
+                self.stroke_finished.emit()
                 return  # a brush stroke, already painted zone by zone
             zone = self.region_at_view_point(event.position(), ("zones",))
             if zone is not None:
