@@ -364,3 +364,26 @@ def test_saving_an_unchanged_visit_writes_no_audit_entry(database):
         "visit added",
         "visit changed",
     ]
+
+
+def test_a_patients_visits_are_found_by_their_text_and_wildcards_are_literal(database):
+    import dataclasses as dc
+
+    from triggermap.clinic.model import Diagnosis
+
+    patient = database.add_patient(example_patient())
+    headache = database.save_visit(example_visit(patient.id, 1, complaint="Headache on waking"))
+    database.save_visit(
+        example_visit(
+            patient.id, 2, complaint="Neck", diagnoses=(Diagnosis("M79.18", "Myalgia, other site"),)
+        )
+    )
+    database.save_visit(dc.replace(example_visit(patient.id, 3), assessment="100% better"))
+    assert [v.id for v in database.find_visits(patient.id, "headache")] == [headache.id]
+    assert len(database.find_visits(patient.id, "myalgia")) == 1
+    assert len(database.find_visits(patient.id, "M79.18")) == 1
+    assert len(database.find_visits(patient.id, "100%")) == 1
+    # a percent sign is a percent sign, not "anything": only the visit that holds one
+    assert len(database.find_visits(patient.id, "%")) == 1
+    assert database.find_visits(patient.id, "_") == []
+    assert len(database.find_visits(patient.id, "")) == 3

@@ -343,3 +343,17 @@ def test_the_soap_note_is_typed_saved_and_undone_section_by_section(panel, conte
     panel.redo()
     panel.ask_finalise = lambda: THERAPIST
     assert panel.finalise()
+
+
+def test_the_visit_list_is_searched_by_text(panel, context):
+    patient = ready_patient(context)
+    first = open_new_visit(panel, patient)
+    panel.complaint.setText("Headache on waking")
+    panel.save_typed_text()
+    panel.confirm_second_visit = lambda status: True
+    panel.new_visit()
+    panel.visit_search.setText("headache")
+    assert panel.visits.count() == 1
+    assert panel.visits.item(0).data(Qt.ItemDataRole.UserRole) == first.id
+    panel.visit_search.clear()
+    assert panel.visits.count() == 2

@@ -715,6 +715,33 @@ class PatientDatabase:
             self._connection.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
             self._audit("visit deleted", "visit", visit_id, "draft voided")
 
+    def find_visits(self, patient_id: PatientId, text: str) -> list[VisitSummary]:
+        """The patient's visits whose complaint, notes, SOAP sections, diagnoses (code or
+        name) or addenda hold `text` (case ignored), oldest first; all visits for no text."""
+        words = text.strip()[:200]
+        if not words:
+            return self.visit_summaries(patient_id)
+        # the text is a bound LIKE pattern, its own % and _ escaped
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._reading():
+            rows = self._connection.execute(
+                "SELECT id, visit_date, complaint, finalised_at IS NOT NULL FROM visits v"
+                " WHERE patient_id = ?1 AND ("
+                " complaint LIKE ?2 ESCAPE '\\' OR notes LIKE ?2 ESCAPE '\\'"
+                " OR subjective LIKE ?2 ESCAPE '\\' OR objective LIKE ?2 ESCAPE '\\'"
+                " OR assessment LIKE ?2 ESCAPE '\\' OR care_plan LIKE ?2 ESCAPE '\\'"
+                " OR EXISTS (SELECT 1 FROM visit_diagnoses d WHERE d.visit_id = v.id"
+                " AND (d.code LIKE ?2 ESCAPE '\\' OR d.display LIKE ?2 ESCAPE '\\'))"
+                " OR EXISTS (SELECT 1 FROM addenda a WHERE a.visit_id = v.id"
+                " AND a.text LIKE ?2 ESCAPE '\\'))"
+                " ORDER BY visit_date, rowid",
+                (patient_id, pattern),
+            ).fetchall()
+            return [
+                VisitSummary(VisitId(i), date.fromisoformat(day), complaint, bool(signed))
+                for i, day, complaint, signed in rows
+            ]
+
     def visit_summaries(self, patient_id: PatientId) -> list[VisitSummary]:
         """A patient's visits, oldest first, as a list shows them ([] for an unknown one)."""
         with self._reading():

@@ -417,6 +417,13 @@ class PatientPanel(QWidget):
         for button in (self.screening_button, self.consent_button, self.edit_patient_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.visit_search = QLineEdit(self.patient_group)
+        self.visit_search.setPlaceholderText(
+            "Search this patient's visits (complaint, notes, diagnoses)"
+        )
+        self.visit_search.setAccessibleName("Search visits")
+        self.visit_search.setClearButtonEnabled(True)
+        self.visit_search.textChanged.connect(lambda _text: self._list_visits())
         self.visits = QListWidget(self.patient_group)
         self.visits.setAccessibleName("Visits")
         self.visits.setMaximumHeight(100)
@@ -443,6 +450,7 @@ class PatientPanel(QWidget):
         layout.addWidget(self.patient_badges)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("Visits", self.patient_group))
+        layout.addWidget(self.visit_search)
         layout.addWidget(self.visits)
         layout.addLayout(visit_buttons)
         return self.patient_group
@@ -1077,7 +1085,7 @@ class PatientPanel(QWidget):
         database = self.database()
         if database is None or self._patient is None:
             return
-        for visit in reversed(database.visit_summaries(self._patient.id)):
+        for visit in reversed(database.find_visits(self._patient.id, self.visit_search.text())):
             mark = "✓" if visit.finalised else "✎"
             complaint = visit.complaint or "no complaint recorded"
             item = QListWidgetItem(f"{mark}  {visit.visit_date.isoformat()} — {complaint}")
