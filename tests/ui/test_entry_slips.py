@@ -357,3 +357,38 @@ def test_the_visit_list_is_searched_by_text(panel, context):
     assert panel.visits.item(0).data(Qt.ItemDataRole.UserRole) == first.id
     panel.visit_search.clear()
     assert panel.visits.count() == 2
+
+
+def test_the_functional_scale_is_rated_per_visit_and_plotted_in_history(panel, context):
+    from triggermap.ui.patients.history import visit_points
+
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    assert not panel.add_functional_activity("   ", 5)  # an activity needs words
+    assert panel.add_functional_activity("Climbing stairs", 4)
+    assert panel.add_functional_activity("Lifting a grandchild", 2)
+    stored = saved_visit(context, visit.id)
+    assert [(i.activity, i.score) for i in stored.psfs] == [
+        ("Climbing stairs", 4),
+        ("Lifting a grandchild", 2),
+    ]
+    assert stored.psfs_score == 3.0
+    assert "PSFS score 3.0" in panel.psfs_list.item(2).text()
+    assert visit_points([stored])[0].function == 3.0
+    assert panel.remove_functional_activity(0)
+    assert len(saved_visit(context, visit.id).psfs) == 1
+
+
+def test_a_functional_score_outside_0_to_10_is_refused():
+    import dataclasses as dc
+
+    from triggermap.clinic.errors import PatientDataError
+    from triggermap.clinic.model import FunctionalActivity
+    from triggermap.clinic.validation import check_visit
+
+    from ..patient_examples import example_visit
+
+    with pytest.raises(PatientDataError, match="0 to 10"):
+        check_visit(
+            dc.replace(example_visit("p"), psfs=(FunctionalActivity("Running", 11),)), date.today()
+        )

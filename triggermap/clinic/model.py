@@ -198,6 +198,16 @@ class SafetyWarning:
 
 
 @dataclass(frozen=True)
+class FunctionalActivity:
+    """One item of the Patient-Specific Functional Scale (Stratford et al. 1995): an activity
+    the patient finds hard, in their words, and how well they can do it now, 0 (unable) to
+    10 (as before the problem)."""
+
+    activity: str
+    score: int
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """A diagnosis recorded at a visit by the therapist: its ICD-10-CM code and its name as
     chosen (a catalogue condition's, or the therapist's own words for another valid code)."""
@@ -238,6 +248,16 @@ class Visit:
     objective: str = ""
     assessment: str = ""
     care_plan: str = ""
+    #: the Patient-Specific Functional Scale at this visit (up to five activities)
+    psfs: tuple[FunctionalActivity, ...] = ()
+
+    @property
+    def psfs_score(self) -> float | None:
+        """The PSFS score: the mean of the item scores (0–10), None when none were rated."""
+        if not self.psfs:
+            return None
+        return sum(item.score for item in self.psfs) / len(self.psfs)
+
     finalised_at: datetime | None = None
     finalised_by: str = ""
     addenda: tuple[Addendum, ...] = field(default_factory=tuple)

@@ -162,6 +162,24 @@ def check_visit(
     for label, text in soap_sections(visit):
         _text(problems, f"The {label.lower()} section", text, NOTES_MAX_CHARACTERS, multiline=True)
     problems.extend(diagnoses_problems(visit.diagnoses))
+    if len(visit.psfs) > PSFS_MAX_ACTIVITIES:
+        problems.append(f"The functional scale takes at most {PSFS_MAX_ACTIVITIES} activities.")
+    for item in visit.psfs:
+        _text(
+            problems,
+            "A functional activity",
+            item.activity,
+            SHORT_TEXT_MAX_CHARACTERS,
+            required=True,
+        )
+        if (
+            isinstance(item.score, bool)
+            or not isinstance(item.score, int)
+            or not 0 <= item.score <= 10
+        ):
+            problems.append(
+                f"A functional activity's score must be a whole number from 0 to 10 (got {_shown(item.score)})."
+            )
     if visit.finalised_at is not None:
         _moment(problems, "The time of signing", visit.finalised_at)
         _text(
@@ -180,6 +198,8 @@ def check_visit(
 #: An ICD-10-CM code: a letter (not U), two characters, then up to four after a dot.
 ICD10CM_CODE = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
 MAX_DIAGNOSES_PER_VISIT = 12
+#: The Patient-Specific Functional Scale asks about up to five activities.
+PSFS_MAX_ACTIVITIES = 5
 
 
 def diagnoses_problems(diagnoses: tuple[Diagnosis, ...]) -> list[str]:
@@ -322,6 +342,7 @@ def check_signable(visit: Visit) -> None:
         visit.adverse_events,
         visit.notes,
         *(text for _, text in soap_sections(visit)),
+        visit.psfs,
     )
     if not any(recorded):
         raise PatientDataError(

@@ -22,6 +22,7 @@ from triggermap.clinic.model import (
     AdverseEventRecord,
     Consent,
     Diagnosis,
+    FunctionalActivity,
     NeedledPoint,
     PainMark,
     Patient,
@@ -348,6 +349,7 @@ def _visit_from(raw: dict[str, Any]) -> Visit:
         objective=raw.get("objective", ""),
         assessment=raw.get("assessment", ""),
         care_plan=raw.get("care_plan", ""),
+        psfs=tuple(FunctionalActivity(i["activity"], i["score"]) for i in raw.get("psfs", ())),
         finalised_at=datetime.fromisoformat(finalised_at) if finalised_at else None,
         finalised_by=raw["finalised_by"],
         addenda=tuple(

@@ -86,6 +86,7 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
                 "safety_warnings",
                 "addenda",
                 "visit_diagnoses",
+                "psfs_items",
             )
         ),
     ),

@@ -31,6 +31,7 @@ from triggermap.clinic.model import (
     AdverseEventRecord,
     Consent,
     Diagnosis,
+    FunctionalActivity,
     NeedledPoint,
     PainMark,
     Patient,
@@ -1074,6 +1075,7 @@ class PatientDatabase:
                 for w in visit.warnings
             ],
             "visit_diagnoses": [(d.code, d.display) for d in visit.diagnoses],
+            "psfs_items": [(item.activity, item.score) for item in visit.psfs],
         }
         for table, rows in rows_by_table.items():
             if not rows:
@@ -1159,6 +1161,7 @@ _PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "safety_warnings": ("kind", "message", "trigger_point_id", "side", "max_depth_mm"),
     "addenda": ("written_at", "author", "text"),
     "visit_diagnoses": ("code", "display"),
+    "psfs_items": ("activity", "score"),
 }
 
 
@@ -1437,6 +1440,10 @@ def _visit_from_row(row: tuple, parts: dict[str, dict[str, list[tuple]]]) -> Vis
         objective=objective,
         assessment=assessment,
         care_plan=care_plan,
+        psfs=tuple(
+            FunctionalActivity(activity, score)
+            for activity, score in parts["psfs_items"].get(visit_id, ())
+        ),
         diagnoses=tuple(
             Diagnosis(code, display) for code, display in parts["visit_diagnoses"].get(visit_id, ())
         ),

@@ -121,6 +121,7 @@ _TABLES = (
     "safety_warnings",
     "addenda",
     "visit_diagnoses",
+    "psfs_items",
     "audit",
     "audit_head",
 )

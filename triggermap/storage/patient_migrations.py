@@ -205,6 +205,9 @@ def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
     # diagnoses recorded at a visit (ICD-10-CM code and name), guarded like its other parts
     _visit_part(db, "visit_diagnoses", {"code": str, "display": str})
     _guard_signed_visit_part(db, "visit_diagnoses")
+    # the Patient-Specific Functional Scale at a visit: activity and score (0–10)
+    _visit_part(db, "psfs_items", {"activity": str, "score": int})
+    _guard_signed_visit_part(db, "psfs_items")
     db.execute(
         "CREATE TRIGGER addenda_stay BEFORE UPDATE ON addenda"
         " BEGIN SELECT RAISE(ABORT, 'an addendum is never changed; add another'); END"

@@ -28,6 +28,8 @@ from triggermap.ui.patient_map_picture import patient_map_image
 BEFORE_RED = QColor(183, 28, 28)
 AFTER_GREEN = QColor(46, 125, 50)
 ZONES_BLUE = QColor(120, 160, 210, 150)
+#: The functional scale's line (on the same 0–10 axis; higher is better, unlike pain).
+FUNCTION_PURPLE = QColor(106, 27, 154)
 AXIS_GREY = QColor(110, 110, 110)
 #: Size of each small pain-drawing map, in pixels.
 DRAWING_SIZE = (340, 280)
@@ -43,12 +45,21 @@ class VisitPoint:
     pain_after: int | None
     painted_zones: int
     finalised: bool
+    #: the Patient-Specific Functional Scale score (0–10, higher is better), None: not rated
+    function: float | None = None
 
 
 def visit_points(visits: list[Visit]) -> list[VisitPoint]:
     """The plot's points, oldest visit first."""
     return [
-        VisitPoint(v.visit_date, v.pain_before, v.pain_after, len(v.pain_drawing), v.finalised)
+        VisitPoint(
+            v.visit_date,
+            v.pain_before,
+            v.pain_after,
+            len(v.pain_drawing),
+            v.finalised,
+            v.psfs_score,
+        )
         for v in sorted(visits, key=lambda v: v.visit_date)
     ]
 
@@ -113,7 +124,9 @@ class HistoryPlot(QWidget):
         painter.save()
         painter.translate(14, rect.center().y())
         painter.rotate(-90)
-        painter.drawText(QRectF(-80, -10, 160, 20), Qt.AlignmentFlag.AlignCenter, "Pain (0–10)")
+        painter.drawText(
+            QRectF(-80, -10, 160, 20), Qt.AlignmentFlag.AlignCenter, "Pain and function (0–10)"
+        )
         painter.restore()
         most_zones = max([p.painted_zones for p in self.points] + [4])
         painter.drawText(
@@ -137,6 +150,7 @@ class HistoryPlot(QWidget):
         for field, colour, style in (
             ("pain_before", BEFORE_RED, Qt.PenStyle.SolidLine),
             ("pain_after", AFTER_GREEN, Qt.PenStyle.DashLine),
+            ("function", FUNCTION_PURPLE, Qt.PenStyle.DotLine),
         ):
             marks = [
                 QPointF(x, self.pain_y(getattr(p, field)))
@@ -172,6 +186,7 @@ class HistoryPlot(QWidget):
         for colour, text, kind in (
             (BEFORE_RED, "Pain before", "line"),
             (AFTER_GREEN, "Pain after", "line"),
+            (FUNCTION_PURPLE, "Function (PSFS)", "line"),
             (ZONES_BLUE, "Painted zones", "bar"),
             (QColor(31, 80, 130), "Finalised visit", "dot"),
         ):

@@ -53,6 +53,7 @@ from triggermap.clinic.model import (
     Addendum,
     AdverseEventRecord,
     Diagnosis,
+    FunctionalActivity,
     NeedledPoint,
     PainMark,
     Patient,
@@ -593,6 +594,34 @@ class PatientPanel(QWidget):
         events_layout.addLayout(row)
         events_layout.addLayout(second)
         layout.addWidget(events)
+        function = QGroupBox("Function (Patient-Specific Functional Scale)", self.visit_group)
+        function_layout = QVBoxLayout(function)
+        self.psfs_list = QListWidget(function)
+        self.psfs_list.setAccessibleName("Functional activities")
+        self.psfs_list.setMaximumHeight(72)
+        psfs_row = QHBoxLayout()
+        self.psfs_activity = QLineEdit(function)
+        self.psfs_activity.setPlaceholderText("an activity the patient finds hard, in their words")
+        self.psfs_activity.setAccessibleName("Activity")
+        self.psfs_score = QSpinBox(function)
+        self.psfs_score.setRange(0, 10)
+        self.psfs_score.setAccessibleName("Ability 0 (unable) to 10 (as before)")
+        self.psfs_score.setToolTip("0: unable to do it; 10: able to do it as before the problem")
+        self.psfs_add = QPushButton("Add", function)
+        self.psfs_add.clicked.connect(
+            lambda: self.add_functional_activity(self.psfs_activity.text(), self.psfs_score.value())
+        )
+        self.psfs_remove = QPushButton("Remove", function)
+        self.psfs_remove.clicked.connect(
+            lambda: self.remove_functional_activity(self.psfs_list.currentRow())
+        )
+        psfs_row.addWidget(self.psfs_activity, 1)
+        psfs_row.addWidget(self.psfs_score)
+        psfs_row.addWidget(self.psfs_add)
+        psfs_row.addWidget(self.psfs_remove)
+        function_layout.addWidget(self.psfs_list)
+        function_layout.addLayout(psfs_row)
+        layout.addWidget(function)
         self.diagnoses_box = DiagnosesBox(
             self._catalogue, self.set_diagnoses, self.plan_notice.setText, self.visit_group
         )
@@ -1229,6 +1258,15 @@ class PatientPanel(QWidget):
                     section.setPlainText(getattr(visit, field))
                 section.setReadOnly(not editable)
             self.diagnoses_box.show_diagnoses(visit.diagnoses, editable=editable)
+            self.psfs_list.clear()
+            for item in visit.psfs:
+                self.psfs_list.addItem(f"{item.activity} — {item.score}/10")
+            if visit.psfs_score is not None:
+                self.psfs_list.addItem(
+                    f"PSFS score {visit.psfs_score:.1f} (mean of {len(visit.psfs)})"
+                )
+            for widget in (self.psfs_activity, self.psfs_score, self.psfs_add, self.psfs_remove):
+                widget.setEnabled(editable)
             # what the text fields show now: text that differs from this was typed here
             self._shown_text = {field: getattr(visit, field) for field in TYPED_FIELDS}
             for widget in (
@@ -1601,6 +1639,32 @@ class PatientPanel(QWidget):
             replace(n, **{field: value}) if n.number == number else n for n in visit.needles
         )
         return self._push(replace(visit, needles=needles), f"Needle {number}: {words(field)}")
+
+    def add_functional_activity(self, activity: str, score: int) -> bool:
+        """Rate an activity of the Patient-Specific Functional Scale (0–10) at this visit."""
+        visit = self._editable_visit()
+        activity = " ".join(activity.split())
+        if visit is None:
+            return False
+        if not activity:
+            self.plan_notice.setText("Name the activity in the patient's words first.")
+            return False
+        added = self._push(
+            replace(visit, psfs=(*visit.psfs, FunctionalActivity(activity, score))),
+            "Rate a functional activity",
+        )
+        if added:
+            self.psfs_activity.clear()
+        return added
+
+    def remove_functional_activity(self, index: int) -> bool:
+        visit = self._editable_visit()
+        if visit is None or not 0 <= index < len(visit.psfs):
+            return False
+        return self._push(
+            replace(visit, psfs=visit.psfs[:index] + visit.psfs[index + 1 :]),
+            "Remove a functional activity",
+        )
 
     def set_diagnoses(self, diagnoses: tuple[Diagnosis, ...]) -> bool:
         """Record the visit's diagnoses (ICD-10-CM) as an undoable edit."""
