@@ -161,7 +161,18 @@ def test_json_is_stable_between_runs(demo_dir, tmp_path):
     assert outputs[0] == outputs[1]
 
 
-@pytest.mark.parametrize("target", ["patients.db", "patients.db-wal", "patients.db-shm", "backup"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "patients.db",
+        "patients.db-wal",
+        "patients.db-shm",
+        "backup",
+        "audit.key",
+        "patients.db.audit-head",
+        "patients.db.encrypted",
+    ],
+)
 @pytest.mark.parametrize("command", ["export", "backup"])
 def test_output_never_overwrites_the_records(demo_dir, target, command):
     """Issue 14: `export -o` and `backup -o` refuse the database, its -wal/-shm and its backups."""
@@ -181,7 +192,10 @@ def test_output_never_overwrites_the_records(demo_dir, target, command):
     else:
         result = CliRunner().invoke(main, ["--data-dir", str(demo_dir), "backup", "-o", str(path)])
     assert result.exit_code != 0
-    assert "is the patient database itself" in result.output or "backups" in result.output
+    assert any(
+        words in result.output
+        for words in ("is the patient database itself", "backups", "seals", "marks the patient")
+    ), result.output
     assert "Traceback" not in result.output
     assert (path.read_bytes() if path.exists() else None) == before
     assert demo_record(demo_dir)[0] == patient

@@ -194,6 +194,8 @@ def protected_file_problem(data_dir: Path, output: Path) -> str | None:
         return f"{output} is a patient database set aside by a restore"
     if wanted in {directory / KEY_FILE_NAME, head_path_of(database)}:
         return f"{output} seals the patient database's audit trail"
+    if wanted == marker_path(database):
+        return f"{output} marks the patient database as encrypted"
     return None
 
 
