@@ -291,10 +291,10 @@ def test_the_visit_list_follows_the_complaint_and_the_signature(panel, context):
     panel.pain_before.setValue(4)
     panel.complaint.setText("Headache behind the eye")
     panel.save_typed_text()
-    assert "Headache behind the eye" in panel.visits.item(0).text()
+    assert "Headache behind the eye" in panel.visit_list.index(0).data()
     panel.ask_finalise = lambda: THERAPIST
     assert panel.finalise()
-    assert panel.visits.item(0).text().startswith("✓")
+    assert panel.visit_list.index(0).data().startswith("✓")
 
 
 def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, context):
@@ -353,10 +353,10 @@ def test_the_visit_list_is_searched_by_text(panel, context):
     panel.confirm_second_visit = lambda status: True
     panel.new_visit()
     panel.visit_search.setText("headache")
-    assert panel.visits.count() == 1
-    assert panel.visits.item(0).data(Qt.ItemDataRole.UserRole) == first.id
+    assert panel.visit_list.rowCount() == 1
+    assert panel.visit_list.index(0).data(Qt.ItemDataRole.UserRole) == first.id
     panel.visit_search.clear()
-    assert panel.visits.count() == 2
+    assert panel.visit_list.rowCount() == 2
 
 
 def test_the_functional_scale_is_rated_per_visit_and_plotted_in_history(panel, context):
@@ -392,3 +392,16 @@ def test_a_functional_score_outside_0_to_10_is_refused():
         check_visit(
             dc.replace(example_visit("p"), psfs=(FunctionalActivity("Running", 11),)), date.today()
         )
+
+
+def test_the_visit_list_model_passes_the_model_tester(qtmodeltester, panel, context):
+    patient = ready_patient(context)
+    open_new_visit(panel, patient)
+    panel.confirm_second_visit = lambda status: True
+    panel.new_visit()
+    qtmodeltester.check(panel.visit_list)
+    assert panel.visit_list.rowCount() == 2
+    # the open visit is the current row; a click on the other opens it
+    other = panel.visit_list.index(1)
+    panel.visits.clicked.emit(other)
+    assert panel.current_visit.id == other.data(Qt.ItemDataRole.UserRole)

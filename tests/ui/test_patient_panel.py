@@ -505,7 +505,7 @@ def test_finalise_makes_the_visit_read_only_and_takes_addenda(panel: PatientPane
     assert not panel.add_trigger_point(point_with(context, set()).id, "right")
     assert not panel.set_pain_drawing(())
     assert panel.current_visit == signed
-    assert panel.visits.item(0).text().startswith("✓")
+    assert panel.visit_list.index(0).data().startswith("✓")
 
     panel.ask_addendum = lambda: (THERAPIST, "Correction: needle 1 was 30 mm long.")
     assert panel.add_addendum()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFocusEvent, QFont, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -114,6 +115,7 @@ from triggermap.ui.patients.plan_table import (
     point_title,
 )
 from triggermap.ui.patients.undo import VisitEdit
+from triggermap.ui.patients.visit_list_model import VISIT_ID_ROLE, VisitListModel
 from triggermap.ui.patients.warning_lines import banner_html, warning_lines
 from triggermap.ui.wheel_guard import install_wheel_guard
 
@@ -425,13 +427,16 @@ class PatientPanel(QWidget):
         self.visit_search.setAccessibleName("Search visits")
         self.visit_search.setClearButtonEnabled(True)
         self.visit_search.textChanged.connect(lambda _text: self._list_visits())
-        self.visits = QListWidget(self.patient_group)
+        self.visit_list = VisitListModel(self)
+        self.visits = QListView(self.patient_group)
+        self.visits.setModel(self.visit_list)
         self.visits.setAccessibleName("Visits")
         self.visits.setMaximumHeight(100)
         self.visits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.visits.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.visits.itemClicked.connect(self._open_visit_item)
-        self.visits.itemActivated.connect(self._open_visit_item)
+        self.visits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.visits.clicked.connect(self._open_visit_index)
+        self.visits.activated.connect(self._open_visit_index)
         visit_buttons = QHBoxLayout()
         self.new_visit_button = QPushButton("New visit", self.patient_group)
         self.new_visit_button.clicked.connect(self.new_visit)
@@ -1060,7 +1065,7 @@ class PatientPanel(QWidget):
         patient = self._patient
         self.patient_group.setVisible(patient is not None)
         if patient is None:
-            self.visits.clear()
+            self.visit_list.set_visits(())
             return
         today = self._today()
         self.patient_name.setText(patient.display_name)
@@ -1110,24 +1115,20 @@ class PatientPanel(QWidget):
     # ----------------------------------------------------------------- visits
 
     def _list_visits(self) -> None:
-        self.visits.clear()
         database = self.database()
         if database is None or self._patient is None:
+            self.visit_list.set_visits(())
             return
-        for visit in reversed(database.find_visits(self._patient.id, self.visit_search.text())):
-            mark = "✓" if visit.finalised else "✎"
-            complaint = visit.complaint or "no complaint recorded"
-            item = QListWidgetItem(f"{mark}  {visit.visit_date.isoformat()} — {complaint}")
-            item.setData(Qt.ItemDataRole.UserRole, visit.id)
-            item.setToolTip("Finalised" if visit.finalised else "Draft")
-            self.visits.addItem(item)
-            if self._visit is not None and visit.id == self._visit.id:
-                item.setSelected(True)
+        self.visit_list.set_visits(database.find_visits(self._patient.id, self.visit_search.text()))
+        row = self.visit_list.row_of(self._visit.id) if self._visit is not None else None
+        if row is not None:
+            self.visits.setCurrentIndex(self.visit_list.index(row))
 
-    def _open_visit_item(self, item: QListWidgetItem) -> None:
+    def _open_visit_index(self, index: QModelIndex) -> None:
         database = self.database()
-        if database is not None:
-            self.open_visit(database.visit(item.data(Qt.ItemDataRole.UserRole)))
+        visit_id = index.data(VISIT_ID_ROLE)
+        if database is not None and visit_id:
+            self.open_visit(database.visit(visit_id))
 
     def new_visit(self) -> Visit | None:
         """Start today's visit for the open patient (saved at once) and open it. A second
