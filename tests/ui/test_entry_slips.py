@@ -405,3 +405,11 @@ def test_the_visit_list_model_passes_the_model_tester(qtmodeltester, panel, cont
     other = panel.visit_list.index(1)
     panel.visits.clicked.emit(other)
     assert panel.current_visit.id == other.data(Qt.ItemDataRole.UserRole)
+
+
+def test_the_patients_found_are_a_model_that_passes_the_model_tester(qtmodeltester, panel, context):
+    ready_patient(context, family="Okafor")
+    ready_patient(context, family="Reinholt")
+    assert len(panel.search("")) == 2
+    qtmodeltester.check(panel.found)
+    assert "Okafor" in panel.found.index(0).data()

@@ -83,7 +83,7 @@ def test_idle_time_locks_the_records_saves_typing_and_clears_the_screen(qtbot, c
     panel._lock_timer.timeout.emit()  # what a minute without use does
     assert panel.current_patient is None
     assert panel.current_visit is None
-    assert panel.results.count() == 0
+    assert panel.found.rowCount() == 0
     assert "locked after 1 minute" in panel.problem_label.text()
     assert panel.unlock_button.isVisibleTo(panel)
     with open_patient_database(context.data_dir, key=unlock(context.data_dir, PASSPHRASE)) as db:

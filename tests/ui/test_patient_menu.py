@@ -125,7 +125,7 @@ def test_deleting_a_patient_asks_first_and_is_audited(workspace, context):
     menu.confirm_delete = lambda who: who.id == patient.id
     assert menu.delete_patient()
     assert panel.current_patient is None
-    assert panel.results.count() == 0
+    assert panel.found.rowCount() == 0
     with open_patient_database(context.data_dir) as database:
         assert database.patient_count() == 0
         assert database.audit_entries(patient.id)[-1]["action"] == "patient deleted"

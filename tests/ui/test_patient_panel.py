@@ -185,15 +185,15 @@ def test_search_by_name_and_by_date_of_birth(panel: PatientPanel, context: AppCo
     second = ready_patient(context, "Vasquez", date(1992, 11, 2))
     found = panel.search("rein")
     assert [p.id for p in found] == [first.id]
-    assert panel.results.count() == 1
-    assert "Reinholt" in panel.results.item(0).text()
+    assert panel.found.rowCount() == 1
+    assert "Reinholt" in panel.found.index(0).data()
     assert [p.id for p in panel.search("1992-11-02")] == [second.id]
     assert [p.id for p in panel.search("02.11.1992")] == [second.id]
     # typing in the field searches
     panel.search_field.setText("vasq")
-    assert panel.results.count() == 1
-    assert "Vasquez" in panel.results.item(0).text()
-    panel.results.itemClicked.emit(panel.results.item(0))
+    assert panel.found.rowCount() == 1
+    assert "Vasquez" in panel.found.index(0).data()
+    panel.results.clicked.emit(panel.found.index(0))
     assert panel.current_patient.id == second.id
 
 

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -108,6 +107,7 @@ from triggermap.ui.patients.dialogs import (
     ScreeningDialog,
     words,
 )
+from triggermap.ui.patients.patient_list_model import PATIENT_ID_ROLE, PatientListModel
 from triggermap.ui.patients.plan_table import (
     PlanDelegate,
     PlanTableModel,
@@ -387,12 +387,15 @@ class PatientPanel(QWidget):
         row.addWidget(self.search_field, 1)
         row.addWidget(self.new_patient_button)
         layout.addLayout(row)
-        self.results = QListWidget(group)
+        self.found = PatientListModel(self)
+        self.results = QListView(group)
+        self.results.setModel(self.found)
         self.results.setAccessibleName("Patients found")
         self.results.setMaximumHeight(96)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.itemActivated.connect(self._open_result)
-        self.results.itemClicked.connect(self._open_result)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.activated.connect(self._open_result)
+        self.results.clicked.connect(self._open_result)
         layout.addWidget(self.results)
         return group
 
@@ -806,7 +809,7 @@ class PatientPanel(QWidget):
         self.save_typed_text()
         self._flush_pending()
         self.open_patient(None)
-        self.results.clear()
+        self.found.set_patients(())
         self.search_field.blockSignals(True)
         self.search_field.clear()
         self.search_field.blockSignals(False)
@@ -915,22 +918,18 @@ class PatientPanel(QWidget):
         """List the patients whose name or date of birth (1980-03-14, 14.3.1980) matches; the
         first patients by name for no text."""
         database = self.database()
-        self.results.clear()
         if database is None:
+            self.found.set_patients(())
             return []
         found = database.find_patients(text)
-        for patient in found:
-            item = QListWidgetItem(
-                f"{patient.display_name}  ·  born {patient.date_of_birth.isoformat()}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, patient.id)
-            self.results.addItem(item)
+        self.found.set_patients(found)
         return found
 
-    def _open_result(self, item: QListWidgetItem) -> None:
+    def _open_result(self, index: QModelIndex) -> None:
         database = self.database()
-        if database is not None:
-            self.open_patient(database.patient(item.data(Qt.ItemDataRole.UserRole)))
+        patient_id = index.data(PATIENT_ID_ROLE)
+        if database is not None and patient_id:
+            self.open_patient(database.patient(patient_id))
 
     def make_patient_dialog(self, patient: Patient | None = None) -> PatientDialog:
         """The dialog for a new patient (or to correct `patient`)."""
