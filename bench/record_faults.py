@@ -53,21 +53,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# the fictional records the tests use: one maker of example records
+sys.path.insert(0, str(ROOT / "tests"))
 
-from triggermap.catalogue.model import TriggerPointId  # noqa: E402
+from patient_examples import example_needle, example_patient, example_visit  # noqa: E402
+
 from triggermap.clinic.model import (  # noqa: E402
     Addendum,
     AdverseEventRecord,
-    Consent,
-    NeedledPoint,
-    PainMark,
-    Patient,
-    PatientId,
-    SafetyWarning,
     Screening,
     ScreeningAnswer,
     Visit,
-    VisitId,
 )
 from triggermap.services.patient_records import (  # noqa: E402
     PATIENT_DB_NAME,
@@ -134,79 +130,6 @@ class Tally:
         self.lost += lost
         if (failed or lost) and example is not None and len(self.examples) < 5:
             self.examples.append(example)
-
-
-# --- fictional records (as tests/patient_examples.py makes them) --------------------------
-
-
-def example_patient(number: int = 1, **changes: object) -> Patient:
-    fields: dict[str, object] = {
-        "id": PatientId(f"patient{number:04d}"),
-        "family_name": f"Testperson{number}",
-        "given_name": "Jo",
-        "date_of_birth": date(1980, 1, 1 + number % 28),
-        "sex": "female",
-        "height_cm": 170.0,
-        "weight_kg": 65.0,
-        "notes": "Fictional test patient.",
-        "screening": Screening(
-            date(2026, 1, 5),
-            (
-                ScreeningAnswer("anticoagulants", False),
-                ScreeningAnswer("pregnancy", True, "second trimester"),
-            ),
-        ),
-        "consent": Consent(date(2026, 1, 5), "Risks and benefits explained.", True, "Jo"),
-    }
-    fields.update(changes)
-    return Patient(**fields)  # type: ignore[arg-type]
-
-
-def example_needle(number: int = 1, **changes: object) -> NeedledPoint:
-    fields: dict[str, object] = {
-        "number": number,
-        "trigger_point_id": TriggerPointId("upper_trapezius.trp1"),
-        "side": "right",
-        "performed": True,
-        "needle_length_mm": 30.0,
-        "needle_gauge_mm": 0.25,
-        "depth_mm": 12.5,
-        "technique": "pistoning",
-        "dose": "6 passes",
-        "local_twitch": True,
-        "familiar_pain": False,
-        "tolerance": "well",
-        "needle_brand": "Brand",
-        "needle_lot": "LOT-1",
-    }
-    fields.update(changes)
-    return NeedledPoint(**fields)  # type: ignore[arg-type]
-
-
-def example_visit(patient_id: str, number: int = 1, needles: int = 3, **changes: object) -> Visit:
-    fields: dict[str, object] = {
-        "id": VisitId(f"{patient_id}-visit{number:04d}"),
-        "patient_id": PatientId(patient_id),
-        "visit_date": date(2026, 2, 1 + number % 27),
-        "complaint": "Neck pain on the right.",
-        "pain_drawing": (
-            PainMark("zone.posterolateral_neck.right", 7),
-            PainMark("zone.temple.right", 4),
-        ),
-        "pain_before": 7,
-        "pain_after": 3,
-        "needles": tuple(example_needle(index + 1) for index in range(needles)),
-        "adjuncts": ("stretching", "advice"),
-        "adverse_events": (AdverseEventRecord("soreness", "mild", "a day"),),
-        "warnings": (
-            SafetyWarning(
-                "pneumothorax", "Not deeper than 20 mm.", "upper_trapezius.trp1", "right", 20.0
-            ),
-        ),
-        "notes": "Visit notes.",
-    }
-    fields.update(changes)
-    return Visit(**fields)  # type: ignore[arg-type]
 
 
 # --- files, children and reading back ----------------------------------------------------
@@ -681,8 +604,10 @@ OUTSIDE_EDITS: dict[tuple[str, str], tuple[str, ...]] = {
         "DELETE FROM visits WHERE id = '{open}'",
     ),
     ("visits", "insert copy"): (
-        "INSERT INTO visits SELECT id || '-copy', patient_id, visit_date, complaint, pain_before,"
-        " pain_after, notes, finalised_at, finalised_by, version FROM visits WHERE id = '{open}'",
+        "INSERT INTO visits (id, patient_id, visit_date, complaint, pain_before, pain_after,"
+        " notes, finalised_at, finalised_by, version) SELECT id || '-copy', patient_id,"
+        " visit_date, complaint, pain_before, pain_after, notes, finalised_at, finalised_by,"
+        " version FROM visits WHERE id = '{open}'",
     ),
     ("needled_points", "update depth"): (
         "UPDATE needled_points SET depth_mm = 30 WHERE visit_id = '{signed}'",
@@ -691,7 +616,10 @@ OUTSIDE_EDITS: dict[tuple[str, str], tuple[str, ...]] = {
         "DELETE FROM needled_points WHERE visit_id = '{open}' AND position = 0",
     ),
     ("needled_points", "insert"): (
-        "INSERT INTO needled_points SELECT visit_id, 9, 9, trigger_point_id, side, performed,"
+        "INSERT INTO needled_points (visit_id, position, number, trigger_point_id, side,"
+        " performed, needle_length_mm, needle_gauge_mm, depth_mm, technique, dose,"
+        " local_twitch, familiar_pain, tolerance, needle_brand, needle_lot)"
+        " SELECT visit_id, 9, 9, trigger_point_id, side, performed,"
         " needle_length_mm, needle_gauge_mm, depth_mm, technique, dose, local_twitch,"
         " familiar_pain, tolerance, needle_brand, needle_lot FROM needled_points"
         " WHERE visit_id = '{signed}' AND position = 0",
@@ -706,12 +634,17 @@ OUTSIDE_EDITS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("visit_adjuncts", "delete"): ("DELETE FROM visit_adjuncts WHERE visit_id = '{signed}'",),
     ("visit_adjuncts", "insert"): ("INSERT INTO visit_adjuncts VALUES ('{signed}', 9, 'heat')",),
+    ("visit_diagnoses", "insert"): (
+        "INSERT INTO visit_diagnoses VALUES ('{signed}', 9, 'M79.18', 'Myalgia, other site')",
+    ),
+    ("psfs_items", "insert"): ("INSERT INTO psfs_items VALUES ('{signed}', 9, 'Stairs', 10)",),
     ("adverse_events", "update"): (
         "UPDATE adverse_events SET severity = 'severe' WHERE visit_id = '{signed}'",
     ),
     ("adverse_events", "delete"): ("DELETE FROM adverse_events WHERE visit_id = '{signed}'",),
     ("adverse_events", "insert"): (
-        "INSERT INTO adverse_events VALUES ('{open}', 9, 'bruising', 'mild', '')",
+        "INSERT INTO adverse_events (visit_id, position, kind, severity, note)"
+        " VALUES ('{open}', 9, 'bruising', 'mild', '')",
     ),
     ("safety_warnings", "update"): (
         "UPDATE safety_warnings SET max_depth_mm = 40 WHERE visit_id = '{signed}'",
