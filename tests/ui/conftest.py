@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,22 @@ from triggermap.services.context import AppContext
 from triggermap.storage.catalogue_build import build_catalogue_db
 
 from ..conftest import FIXTURES
+
+
+@pytest.fixture(scope="session")
+def shipped_context(tmp_path_factory) -> AppContext:
+    """The shipped catalogue and atlas, loaded once for the whole run (each test gets its own
+    data directory through `context`)."""
+    context = AppContext.default(tmp_path_factory.mktemp("unused"))
+    context.catalogue  # noqa: B018 - loaded here, not in the first test that needs it
+    context.atlas  # noqa: B018
+    return context
+
+
+@pytest.fixture
+def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
+    """The shipped program with a data directory of the test's own."""
+    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ or a severity, a date of birth typed the usual way, no default date of birth."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from triggermap.services.context import AppContext
 from triggermap.ui.patients.dialogs import PatientDialog
 from triggermap.ui.patients.panel import PatientPanel
 
@@ -23,18 +20,6 @@ from .test_patient_panel import (
     refuse_unexpected,
     saved_visit,
 )
-
-
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for every test of the module
-    return context
-
-
-@pytest.fixture
-def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
-    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
 
 
 @pytest.fixture

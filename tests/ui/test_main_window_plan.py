@@ -22,14 +22,6 @@ from triggermap.ui.main_window import MainWindow
 from triggermap.ui.map_view import NEEDLE_TEAL
 
 
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for the module
-    context.atlas  # noqa: B018
-    return context
-
-
 @pytest.fixture
 def window(qtbot, shipped_context: AppContext, tmp_path: Path) -> MainWindow:
     context = dataclasses.replace(shipped_context, data_dir=tmp_path / "records")

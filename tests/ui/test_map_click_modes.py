@@ -24,14 +24,6 @@ from .test_main_window_plan import open_visit, safe_point
 UPPER_TRAPEZIUS_TRP1 = "upper_trapezius.trp1"
 
 
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for the module
-    context.atlas  # noqa: B018
-    return context
-
-
 @pytest.fixture
 def window(qtbot, shipped_context: AppContext, tmp_path: Path) -> MainWindow:
     """The main window, shown and active (Esc and focus go where a user's would)."""

@@ -20,13 +20,6 @@ from .test_patient_panel import THERAPIST, ready_patient, refuse_unexpected
 PASSPHRASE = "correct horse battery staple"
 
 
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for every test of the module
-    return context
-
-
 @pytest.fixture
 def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
     context = dataclasses.replace(shipped_context, data_dir=tmp_path / "records")

@@ -3,32 +3,16 @@ id), printing through a printer, and deleting a patient with a confirmation."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
 
-from triggermap.services.context import AppContext
 from triggermap.services.patient_records import PATIENT_DB_NAME, open_patient_database
 from triggermap.ui.patients.panel import PatientPanel
 from triggermap.ui.patients.patient_menu import PatientMenu
 
 from .test_patient_panel import THERAPIST, open_new_visit, ready_patient, refuse_unexpected
-
-
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for every test of the module
-    context.atlas  # noqa: B018
-    return context
-
-
-@pytest.fixture
-def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
-    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
 
 
 @pytest.fixture

@@ -44,19 +44,6 @@ from triggermap.ui.patients.plan_table import PLAN_COLUMNS
 THERAPIST = "T. Therapist"
 
 
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for every test of the module
-    context.atlas  # noqa: B018
-    return context
-
-
-@pytest.fixture
-def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
-    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
-
-
 @pytest.fixture
 def panel(qtbot, context: AppContext) -> PatientPanel:
     widget = PatientPanel(context, therapist=THERAPIST)

@@ -3,9 +3,6 @@ saves and opens the next editable cell, typing on a selected cell starts an edit
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,18 +30,6 @@ from .test_patient_panel import (
     ready_patient,
     refuse_unexpected,
 )
-
-
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for every test of the module
-    return context
-
-
-@pytest.fixture
-def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
-    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
 
 
 @pytest.fixture

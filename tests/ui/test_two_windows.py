@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +15,6 @@ from triggermap.services.patient_records import PATIENT_DB_NAME, open_patient_da
 from triggermap.ui.patients.panel import PatientPanel
 
 from .test_patient_panel import THERAPIST, ready_patient, refuse_unexpected, saved_visit
-
-
-@pytest.fixture(scope="module")
-def shipped_context(tmp_path_factory) -> AppContext:
-    context = AppContext.default(tmp_path_factory.mktemp("unused"))
-    context.catalogue  # noqa: B018 - load once for every test of the module
-    return context
-
-
-@pytest.fixture
-def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
-    return dataclasses.replace(shipped_context, data_dir=tmp_path / "records")
 
 
 def _window(qtbot, context: AppContext) -> PatientPanel:
