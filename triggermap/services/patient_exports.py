@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from triggermap.catalogue.model import Catalogue, Condition, TriggerPoint, TriggerPointId
+from triggermap.clinic.examination import examination_words
 from triggermap.clinic.model import (
     Addendum,
     AdverseEventRecord,
@@ -626,13 +627,7 @@ def _fhir_needle(
         details.append(needle.dose)
     if needle.local_twitch is not None:
         details.append("local twitch response" if needle.local_twitch else "no local twitch")
-    for finding, found, absent in (
-        (needle.taut_band, "taut band", "no taut band"),
-        (needle.spot_tenderness, "spot tenderness", "no spot tenderness"),
-        (needle.referred_pain, "referred pain on palpation", "no referred pain"),
-    ):
-        if finding is not None:
-            details.append(found if finding else absent)
+    details.extend(examination_words(needle))
     if needle.tolerance:
         details.append(f"tolerated {needle.tolerance}")
     procedure: dict[str, Any] = {

@@ -497,13 +497,8 @@ class PatientDatabase:
         deleted rows live in the WAL until then). Never waits for another window: False if
         its open read or write kept part of the WAL; try again when idle."""
         try:
-            self._connection.execute("PRAGMA busy_timeout = 0")
-            try:
+            with self.waiting_at_most(0):
                 row = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            finally:
-                self._connection.execute(
-                    f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}"
-                )
         except DATABASE_ERRORS:
             return False
         return row[0] == 0
@@ -738,10 +733,7 @@ class PatientDatabase:
                 " ORDER BY visit_date, rowid",
                 (patient_id, pattern),
             ).fetchall()
-            return [
-                VisitSummary(VisitId(i), date.fromisoformat(day), complaint, bool(signed))
-                for i, day, complaint, signed in rows
-            ]
+            return _summaries(rows)
 
     def visit_summaries(self, patient_id: PatientId) -> list[VisitSummary]:
         """A patient's visits, oldest first, as a list shows them ([] for an unknown one)."""
@@ -751,10 +743,7 @@ class PatientDatabase:
                 " WHERE patient_id = ? ORDER BY visit_date, rowid",
                 (patient_id,),
             ).fetchall()
-            return [
-                VisitSummary(VisitId(i), date.fromisoformat(day), complaint, bool(signed))
-                for i, day, complaint, signed in rows
-            ]
+            return _summaries(rows)
 
     def finalise_visit(self, visit_id: VisitId, by: str, at: datetime, *, version: int) -> Visit:
         """Sign the visit as read at `version` (the one the signer saw): from now on it changes
@@ -1197,6 +1186,14 @@ _DELETE_PARTS = {
     table: f"DELETE FROM {table} WHERE visit_id = ?"  # noqa: S608
     for table in _PART_COLUMNS
 }
+
+
+def _summaries(rows: Sequence[tuple]) -> list[VisitSummary]:
+    """(id, visit_date, complaint, signed) rows as visit summaries."""
+    return [
+        VisitSummary(VisitId(i), date.fromisoformat(day), complaint, bool(signed))
+        for i, day, complaint, signed in rows
+    ]
 
 
 def _read_only_check(path: Path, key: CipherKey | None = None) -> tuple[str | None, int]:

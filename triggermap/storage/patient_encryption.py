@@ -10,6 +10,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from triggermap.storage.patient_audit import RECORD_TABLES
 from triggermap.storage.patient_backup import DatabaseInUse, exclusive_hold, swap_in
 from triggermap.storage.patient_cipher import (
     DATABASE_ERRORS,
@@ -108,20 +109,10 @@ def _compare(plain: Path, encrypted: Path, key: CipherKey) -> None:
         copy.close()
 
 
-#: Every table of a patient database (the schemas of both files are compared as well).
+#: Every table of a patient database: the records' tables, where the audit digests them, and
+#: the trail's own (the schemas of both files are compared as well).
 _TABLES = (
-    "patients",
-    "screening_answers",
-    "patient_name_words",
-    "visits",
-    "pain_marks",
-    "needled_points",
-    "visit_adjuncts",
-    "adverse_events",
-    "safety_warnings",
-    "addenda",
-    "visit_diagnoses",
-    "psfs_items",
+    *dict.fromkeys(table for tables in RECORD_TABLES.values() for table, _, _ in tables),
     "audit",
     "audit_head",
 )

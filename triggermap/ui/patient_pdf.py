@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from triggermap import __version__
 from triggermap.catalogue.model import Catalogue, SourceId, TriggerPoint
 from triggermap.clinic import patient_primer
+from triggermap.clinic.examination import examination_words
 from triggermap.clinic.model import NeedledPoint, PainMark, Patient, Visit
 from triggermap.clinic.patient_primer import PrimerSection
 from triggermap.clinic.safety import limits_in_words
@@ -347,13 +348,7 @@ def _clinical_needle(needle: NeedledPoint, catalogue: Catalogue) -> str:
         parts.append("twitch" if needle.local_twitch else "no twitch")
     if needle.familiar_pain is not None:
         parts.append("familiar pain" if needle.familiar_pain else "no familiar pain")
-    for finding, words_found, words_absent in (
-        (needle.taut_band, "taut band", "no taut band"),
-        (needle.spot_tenderness, "tender spot", "no tender spot"),
-        (needle.referred_pain, "referred pain", "no referred pain"),
-    ):
-        if finding is not None:
-            parts.append(words_found if finding else words_absent)
+    parts.extend(examination_words(needle))
     if needle.tolerance:
         parts.append(f"tolerated {needle.tolerance}")
     if needle.needle_brand or needle.needle_lot:
