@@ -283,3 +283,20 @@ def test_any_needle_is_either_valid_or_refused_plainly(
         problems = error.problems
     assert all(problem.endswith(".") for problem in problems)
     assert all(len(problem) < 400 for problem in problems)
+
+
+def test_one_clock_decides_a_save_the_services_today_is_never_overruled(catalogue, tmp_path):
+    """The service's `today` is the only clock of a save: a clock ahead of the real one lets
+    a visit of that day be saved (storage used to refuse it with the real date), a clock
+    behind refuses what is in its future, and the audit's back-dated mark uses it too."""
+    ahead = date.today() + timedelta(days=400)
+    with PatientDatabase.open(tmp_path / "patients.db") as database:
+        patient = example_patient()
+        register_patient(database, catalogue, patient, ahead)
+        visit = example_visit(patient.id, visit_date=ahead)
+        assert record_visit(database, catalogue, visit, ahead).visit.visit_date == ahead
+        with pytest.raises(PatientDataError):
+            record_visit(database, catalogue, visit, ahead - timedelta(days=1))
+        earlier = example_visit(patient.id, number=2, visit_date=ahead - timedelta(days=3))
+        record_visit(database, catalogue, earlier, ahead)
+        assert database.audit_entries(earlier.id)[-1]["details"].endswith("; back-dated")

@@ -381,8 +381,9 @@ def register_patient(
     database: PatientDatabase, catalogue: Catalogue, patient: Patient, today: date | None = None
 ) -> Changes:
     """Validate a new patient (screening against the catalogue) and save it."""
-    check_patient(patient, today or date.today(), catalogue)
-    stored = database.add_patient(patient)
+    today = today or date.today()
+    check_patient(patient, today, catalogue)
+    stored = database.add_patient(patient, today=today)
     return Changes(patients=True, patient_id=patient.id, patient=stored)
 
 
@@ -391,8 +392,9 @@ def amend_patient(
 ) -> Changes:
     """Validate and save changed details of a known patient, read at `patient.version`
     (RecordChanged when another window changed them meanwhile)."""
-    check_patient(patient, today or date.today(), catalogue)
-    stored = database.update_patient(patient)
+    today = today or date.today()
+    check_patient(patient, today, catalogue)
+    stored = database.update_patient(patient, today=today)
     return Changes(patients=True, patient_id=patient.id, patient=stored)
 
 
@@ -408,8 +410,9 @@ def record_visit(
     """Validate an open visit (trigger points and zones against the catalogue) and save it;
     RecordChanged when another window changed it since `visit.version`."""
     patient = database.patient(visit.patient_id)
-    check_visit(visit, today or date.today(), catalogue, patient.date_of_birth)
-    stored = database.save_visit(visit)
+    today = today or date.today()
+    check_visit(visit, today, catalogue, patient.date_of_birth)
+    stored = database.save_visit(visit, today=today)
     return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id, visit=stored)
 
 

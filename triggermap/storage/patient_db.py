@@ -387,10 +387,11 @@ class PatientDatabase:
 
     # --- patients -------------------------------------------------------------------------
 
-    def add_patient(self, patient: Patient) -> Patient:
+    def add_patient(self, patient: Patient, *, today: date | None = None) -> Patient:
         """Store a new patient; returns it as stored (version 1). PatientDatabaseError if the
-        id is taken."""
-        check_patient(patient, date.today())
+        id is taken. `today` is the caller's clock (the real date when not given): the checks
+        here and the service's use one date, so an injected clock is never overruled."""
+        check_patient(patient, today or date.today())
         stored = dataclasses.replace(patient, version=1)
         with self._writing("The new patient was not saved"):
             if self._patient_row(patient.id) is not None:
@@ -423,11 +424,12 @@ class PatientDatabase:
                 count += 1
         return count
 
-    def update_patient(self, patient: Patient) -> Patient:
+    def update_patient(self, patient: Patient, *, today: date | None = None) -> Patient:
         """Replace a patient's details read at `patient.version`; returns them as stored (the
         next version). KeyError if unknown; RecordChanged (nothing saved) if the stored patient
-        was changed since that version. The audit names changed fields."""
-        check_patient(patient, date.today())
+        was changed since that version. The audit names changed fields. `today` as for
+        add_patient."""
+        check_patient(patient, today or date.today())
         with self._writing("The patient's changes were not saved"):
             before = self._patient_or_none(patient.id)
             if before is None:
@@ -577,12 +579,14 @@ class PatientDatabase:
 
     # --- visits ---------------------------------------------------------------------------
 
-    def save_visit(self, visit: Visit) -> Visit:
+    def save_visit(self, visit: Visit, *, today: date | None = None) -> Visit:
         """Insert a new visit (version 0), or replace an open one read at `visit.version`;
         returns the visit as stored (the next version). VisitFinalised if it is signed;
         RecordChanged (nothing saved) if it was changed or removed since that version.
 
-        Cheap enough to call on every edit of a plan: one transaction, one fsync."""
+        Cheap enough to call on every edit of a plan: one transaction, one fsync. `today` is
+        the caller's clock (see add_patient), also for the audit's back-dated mark."""
+        today = today or date.today()
         if visit.finalised_at is not None or visit.addenda:
             raise PatientDatabaseError(
                 "A visit is signed with finalise_visit and corrected with addenda; "
@@ -594,7 +598,7 @@ class PatientDatabase:
             ).fetchone()
             if birth is None:
                 raise KeyError(f"no patient {visit.patient_id!r}")
-            check_visit(visit, date.today(), date_of_birth=date.fromisoformat(birth[0]))
+            check_visit(visit, today, date_of_birth=date.fromisoformat(birth[0]))
             before = self._visit_or_none(visit.id)
             if before is not None and before.patient_id != visit.patient_id:
                 raise PatientDatabaseError(
@@ -660,7 +664,7 @@ class PatientDatabase:
             self._write_visit_parts(visit)
             # a visit dated before the day it is entered is marked, so a reader of the trail
             # sees which records were written after the fact
-            dated_earlier = "; back-dated" if visit.visit_date < date.today() else ""
+            dated_earlier = "; back-dated" if visit.visit_date < today else ""
             if before is None:
                 self._audit("visit added", "visit", visit.id, visit.patient_id + dated_earlier)
             else:
