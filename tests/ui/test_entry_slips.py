@@ -305,8 +305,8 @@ def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, 
         "Pressure for two minutes",
         "Gone at the next visit.",
     )
-    assert "needle" in panel.adverse_events.item(0).text()
-    assert "resolved: Gone at the next visit." in panel.adverse_events.item(0).text()
+    assert "needle" in panel.event_list.index(0).data()
+    assert "resolved: Gone at the next visit." in panel.event_list.index(0).data()
     # a needle an event names cannot silently vanish from under it
     assert not panel.remove_needle(number)
     assert "names needle" in panel.problem_label.text()
@@ -358,7 +358,7 @@ def test_the_functional_scale_is_rated_per_visit_and_plotted_in_history(panel, c
         ("Lifting a grandchild", 2),
     ]
     assert stored.psfs_score == 3.0
-    assert "PSFS score 3.0" in panel.psfs_list.item(2).text()
+    assert "PSFS score 3.0" in panel.psfs_model.index(2).data()
     assert visit_points([stored])[0].function == 3.0
     assert panel.remove_functional_activity(0)
     assert len(saved_visit(context, visit.id).psfs) == 1

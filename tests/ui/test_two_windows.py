@@ -17,9 +17,13 @@ from triggermap.ui.patients.panel import PatientPanel
 from .test_patient_panel import THERAPIST, ready_patient, refuse_unexpected, saved_visit
 
 
-def _window(qtbot, context: AppContext) -> PatientPanel:
+def _window(qtbot, context: AppContext, *, hears: bool = False) -> PatientPanel:
+    """A patient panel; one that does not `hear` stands for a window of another program, which
+    learns of the other's saves only from the database (the join of both edits is tested so)."""
     widget = PatientPanel(context, therapist=THERAPIST)
     qtbot.addWidget(widget)
+    if not hears:
+        widget._hub.changed.disconnect(widget._hear)
     widget.confirm_warnings = refuse_unexpected
     widget.kept_out = []
     widget.show_kept_out = lambda title, text: widget.kept_out.append(text)
@@ -49,6 +53,30 @@ def _safe_point(context) -> str:
         if not context.catalogue.muscles[point.muscle_id].hazards:
             return point.id
     raise AssertionError("no point without hazards in the catalogue")
+
+
+def test_a_second_window_of_the_program_shows_each_change_at_once_through_the_hub(qtbot, context):
+    """Two windows of one program: what one saves shows in the other at once (no wait for
+    the next look at the database), and the other's typing is kept and saved."""
+    first, second = _window(qtbot, context, hears=True), _window(qtbot, context, hears=True)
+    try:
+        visit = _same_visit_in_both(context, first, second)
+        second.notes.setPlainText("Typed in room 2.")  # typed, not saved yet
+        assert first.add_trigger_point(_safe_point(context), "left")
+        qtbot.waitUntil(lambda: len(second.current_visit.needles) == 1, timeout=1000)
+        assert second.plan_model.rowCount() == 1
+        stored = saved_visit(context, visit.id)
+        assert stored.notes == "Typed in room 2."
+        assert len(stored.needles) == 1
+        # the second window saved its typing before taking the needle in; the first shows it
+        qtbot.waitUntil(lambda: first.notes.toPlainText() == "Typed in room 2.", timeout=1000)
+        first.ask_finalise = lambda: THERAPIST
+        assert first.finalise()
+        qtbot.waitUntil(lambda: second.current_visit.finalised, timeout=1000)
+        assert second.finalise_button.isHidden()
+    finally:
+        for window in (first, second):
+            window.close_database()
 
 
 def test_edits_of_different_fields_in_two_windows_are_both_kept(windows, context):

@@ -80,6 +80,8 @@ class Changes:
     #: the patient or visit as now stored (with its new version), when one was saved
     patient: Patient | None = None
     visit: Visit | None = None
+    #: the record named (the patient, or the visit when visit_id is given) no longer exists
+    removed: bool = False
 
 
 class DemoWouldMix(RuntimeError):
@@ -401,7 +403,7 @@ def amend_patient(
 def remove_patient(database: PatientDatabase, patient_id: PatientId) -> Changes:
     """Delete a patient and all their visits."""
     database.delete_patient(patient_id)
-    return Changes(patients=True, visits=True, patient_id=patient_id)
+    return Changes(patients=True, visits=True, patient_id=patient_id, removed=True)
 
 
 def record_visit(
@@ -414,6 +416,12 @@ def record_visit(
     check_visit(visit, today, catalogue, patient.date_of_birth)
     stored = database.save_visit(visit, today=today)
     return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id, visit=stored)
+
+
+def void_draft(database: PatientDatabase, visit: Visit) -> Changes:
+    """Remove an unsigned visit read at `visit.version` (started by mistake; audited)."""
+    database.void_visit(visit.id, version=visit.version)
+    return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id, removed=True)
 
 
 def sign_visit(

@@ -22,6 +22,8 @@ from triggermap.clinic.model import Patient, Visit
 from triggermap.clinic.patient_primer import PRIMER, REFERRAL_VARIES, PrimerSection
 from triggermap.services.context import AppContext
 from triggermap.services.patient_map import PatientMap, patient_map
+from triggermap.services.patient_records import Changes
+from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patient_map_picture import (
     PanelPlacement,
     paint_map_legend,
@@ -141,6 +143,11 @@ class PatientMapCanvas(QWidget):
         #: where each panel went at the last paint (widget pixels), for hit-tests and checks
         self.placements: list[PanelPlacement] = []
 
+    def show_map(self, patient_map_: PatientMap) -> None:
+        """Paint this map from now on."""
+        self._map = patient_map_
+        self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
@@ -191,6 +198,9 @@ class ExplainWindow(QWidget):
         header_layout.addSpacing(24)
         header_layout.addWidget(self.close_button)
 
+        self._context = context
+        self._patient = patient
+        self._visit_id = visit.id
         self.map_canvas = PatientMapCanvas(
             context, patient_map(visit, catalogue, context.atlas), self
         )
@@ -212,6 +222,23 @@ class ExplainWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(header)
         layout.addLayout(body, 1)
+
+        # the plan may still change while the patient looks (the therapist adds a needle)
+        changes_hub().changed.connect(self._hear)
+
+    def show_visit(self, visit: Visit) -> None:
+        """Show the visit as it is now: its map and the words beside it."""
+        catalogue = self._context.catalogue
+        self.map_canvas.show_map(patient_map(visit, catalogue, self._context.atlas))
+        self.text.setText(explanation_html(self._patient, visit, catalogue))
+
+    def _hear(self, changes: Changes, _origin: object) -> None:
+        if changes.visit_id != self._visit_id:
+            return
+        if changes.removed:
+            self.close()
+        elif changes.visit is not None:
+            self.show_visit(changes.visit)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

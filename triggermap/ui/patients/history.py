@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 from itertools import pairwise
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 from triggermap.clinic.model import Patient, Visit
 from triggermap.services.context import AppContext
 from triggermap.services.patient_map import patient_map
+from triggermap.services.patient_records import Changes
+from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patient_map_picture import patient_map_image
 
 #: Colours of the plot: pain before red, after green, painted zones as pale blue bars.
@@ -31,6 +34,8 @@ ZONES_BLUE = QColor(120, 160, 210, 150)
 #: The functional scale's line (on the same 0–10 axis; higher is better, unlike pain).
 FUNCTION_PURPLE = QColor(106, 27, 154)
 AXIS_GREY = QColor(110, 110, 110)
+#: How long the window waits after a change of the visits before it redraws them (ms).
+RELOAD_DELAY_MS = 300
 #: Size of each small pain-drawing map, in pixels.
 DRAWING_SIZE = (340, 280)
 
@@ -223,40 +228,71 @@ class HistoryWindow(QWidget):
         patient: Patient,
         visits: list[Visit],
         parent: QWidget | None = None,
+        *,
+        reload: Callable[[], list[Visit]] | None = None,
     ) -> None:
+        """`reload` reads the patient's visits again: with it, the window follows every
+        change of them made anywhere in the program (through the changes hub)."""
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"History — {patient.display_name}")
-        ordered = sorted(visits, key=lambda v: v.visit_date)
-        self.title = QLabel(
-            f"<span style='font-size:16pt; font-weight:bold'>{escape(patient.display_name)}"
-            f"</span>&nbsp;&nbsp;born {patient.date_of_birth.isoformat()} · "
-            f"{len(ordered)} visit{'s' if len(ordered) != 1 else ''}",
-            self,
-        )
-        self.plot = HistoryPlot(visit_points(ordered), self)
-        strip = QWidget(self)
-        strip_layout = QHBoxLayout(strip)
-        self.drawing_cards: list[QWidget] = []
-        self.drawing_pictures: list[QLabel] = []
-        for visit in ordered:
-            card = self._drawing_card(context, visit, strip)
-            strip_layout.addWidget(card)
-            self.drawing_cards.append(card)
-        strip_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidget(strip)
-        scroll.setWidgetResizable(True)
-        # tall enough for a whole card: the drawings scroll sideways only
-        scroll.setMinimumHeight(strip.sizeHint().height() + 24)
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._context = context
+        self._patient = patient
+        self._reload = reload
+        self.title = QLabel(self)
+        self.plot = HistoryPlot([], self)
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
         layout.addWidget(QLabel("<b>Pain drawings</b>", self))
-        layout.addWidget(scroll)
+        layout.addWidget(self._scroll)
+        self.drawing_cards: list[QWidget] = []
+        self.drawing_pictures: list[QLabel] = []
+        self.show_visits(visits)
+        # a burst of saves (typing) redraws the drawings once, after it
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload_now)
+        if reload is not None:
+            changes_hub().changed.connect(self._hear)
         self.resize(1100, 760)
+
+    def show_visits(self, visits: list[Visit]) -> None:
+        """Show these visits of the patient: the title, the plot and a drawing per visit."""
+        ordered = sorted(visits, key=lambda v: v.visit_date)
+        patient = self._patient
+        self.title.setText(
+            f"<span style='font-size:16pt; font-weight:bold'>{escape(patient.display_name)}"
+            f"</span>&nbsp;&nbsp;born {patient.date_of_birth.isoformat()} · "
+            f"{len(ordered)} visit{'s' if len(ordered) != 1 else ''}"
+        )
+        self.plot.points = visit_points(ordered)
+        self.plot.update()
+        strip = QWidget(self._scroll)
+        strip_layout = QHBoxLayout(strip)
+        self.drawing_cards = []
+        self.drawing_pictures = []
+        for visit in ordered:
+            card = self._drawing_card(self._context, visit, strip)
+            strip_layout.addWidget(card)
+            self.drawing_cards.append(card)
+        strip_layout.addStretch(1)
+        self._scroll.setWidget(strip)  # the old strip is deleted by the scroll area
+        # tall enough for a whole card: the drawings scroll sideways only
+        self._scroll.setMinimumHeight(strip.sizeHint().height() + 24)
+
+    def _hear(self, changes: Changes, _origin: object) -> None:
+        if changes.visits and changes.patient_id == self._patient.id:
+            self._reload_timer.start()
+
+    def _reload_now(self) -> None:
+        if self._reload is not None:
+            self.show_visits(self._reload())
 
     def _drawing_card(self, context: AppContext, visit: Visit, parent: QWidget) -> QWidget:
         card = QFrame(parent)

@@ -7,7 +7,7 @@ safety warnings must be acknowledged before a point joins the plan, and are kept
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from triggermap.catalogue.model import TriggerPointId
 from triggermap.clinic.errors import PatientDataError
@@ -69,6 +69,8 @@ from triggermap.clinic.safety import (
 )
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
+    Changes,
+    add_visit_addendum,
     amend_patient,
     auto_lock_time,
     latest_backup,
@@ -79,7 +81,9 @@ from triggermap.services.patient_records import (
     records_are_encrypted,
     register_patient,
     restore_backup,
+    sign_visit,
     unlock,
+    void_draft,
 )
 from triggermap.services.practice_profile import load_profile
 from triggermap.storage.patient_cipher import CipherKey
@@ -93,6 +97,7 @@ from triggermap.storage.patient_db import (
     VisitFinalised,
     WrongPassphrase,
 )
+from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patients.date_entry import TypedDateField
 from triggermap.ui.patients.diagnoses_box import DiagnosesBox
 from triggermap.ui.patients.dialogs import (
@@ -116,6 +121,10 @@ from triggermap.ui.patients.plan_table import (
 )
 from triggermap.ui.patients.undo import VisitEdit
 from triggermap.ui.patients.visit_list_model import VISIT_ID_ROLE, VisitListModel
+from triggermap.ui.patients.visit_part_models import (
+    AdverseEventListModel,
+    FunctionalActivityListModel,
+)
 from triggermap.ui.patients.warning_lines import banner_html, warning_lines
 from triggermap.ui.wheel_guard import install_wheel_guard
 
@@ -171,24 +180,6 @@ def warning_key(warning: SafetyWarning) -> tuple:
 def _as_listed(visit: Visit | None) -> tuple | None:
     """What the visit list shows of a visit."""
     return None if visit is None else (visit.visit_date, visit.complaint, visit.finalised)
-
-
-def adverse_event_words(event: AdverseEventRecord) -> str:
-    """One adverse event as its list shows it."""
-    parts = [f"{words(event.kind).capitalize()} — {event.severity}"]
-    if event.needle_number is not None:
-        parts.append(f"needle {event.needle_number}")
-    if event.onset:
-        parts.append(event.onset)
-    text = ", ".join(parts)
-    for label, detail in (
-        ("", event.note),
-        ("action", event.action_taken),
-        ("resolved", event.resolution),
-    ):
-        if detail:
-            text += f"; {label + ': ' if label else ''}{detail}"
-    return text
 
 
 def badge(text: str, colour: str) -> str:
@@ -273,6 +264,12 @@ class PatientPanel(QWidget):
         self._watch_timer.timeout.connect(self.follow_other_windows)
         self._watch_timer.start()
         self._refreshing = False
+        # what this window changes goes to the other views through the one hub; what they
+        # change comes back through it (another window with the same visit open, say)
+        self._hub = changes_hub()
+        # queued: another window's news is taken in after this window's action has finished
+        # (a save answered at once by the other window's save would change the visit mid-edit)
+        self._hub.changed.connect(self._hear, Qt.ConnectionType.QueuedConnection)
         #: the complaint and notes as last shown from the record (typing differs from these)
         self._shown_text = {field: "" for field in TYPED_FIELDS}
         self._undo_stack = QUndoStack(self)
@@ -556,7 +553,10 @@ class PatientPanel(QWidget):
 
         events = QGroupBox("Adverse events", self.visit_group)
         events_layout = QVBoxLayout(events)
-        self.adverse_events = QListWidget(events)
+        self.event_list = AdverseEventListModel(self)
+        self.adverse_events = QListView(events)
+        self.adverse_events.setModel(self.event_list)
+        self.adverse_events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.adverse_events.setAccessibleName("Adverse events")
         self.adverse_events.setMaximumHeight(64)
         row = QHBoxLayout()
@@ -604,7 +604,10 @@ class PatientPanel(QWidget):
         layout.addWidget(events)
         function = QGroupBox("Function (Patient-Specific Functional Scale)", self.visit_group)
         function_layout = QVBoxLayout(function)
-        self.psfs_list = QListWidget(function)
+        self.psfs_model = FunctionalActivityListModel(self)
+        self.psfs_list = QListView(function)
+        self.psfs_list.setModel(self.psfs_model)
+        self.psfs_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.psfs_list.setAccessibleName("Functional activities")
         self.psfs_list.setMaximumHeight(72)
         psfs_row = QHBoxLayout()
@@ -621,7 +624,9 @@ class PatientPanel(QWidget):
         )
         self.psfs_remove = QPushButton("Remove", function)
         self.psfs_remove.clicked.connect(
-            lambda: self.remove_functional_activity(self.psfs_list.currentRow())
+            lambda: self.remove_functional_activity(
+                self.psfs_model.activity_index(self.psfs_list.currentIndex().row())
+            )
         )
         psfs_row.addWidget(self.psfs_activity, 1)
         psfs_row.addWidget(self.psfs_score)
@@ -809,6 +814,11 @@ class PatientPanel(QWidget):
         self.save_typed_text()
         self._flush_pending()
         self.open_patient(None)
+        # the history and the explanation show patient data too: locking closes them
+        for window in (self.history_window, self.explain_window):
+            if window is not None and isValid(window):  # closed windows are deleted
+                window.close()
+        self.history_window = self.explain_window = None
         self.found.set_patients(())
         self.search_field.blockSignals(True)
         self.search_field.clear()
@@ -1003,6 +1013,7 @@ class PatientPanel(QWidget):
                 ).patient
         assert stored is not None
         self._clear_problem()
+        self._publish(Changes(patients=True, patient_id=stored.id, patient=stored))
         return stored
 
     def open_patient(self, patient: Patient | None) -> None:
@@ -1145,12 +1156,14 @@ class PatientPanel(QWidget):
                 return None
         visit = Visit(id=new_visit_id(), patient_id=self._patient.id, visit_date=today)
         try:
-            stored = record_visit(database, self._catalogue, visit, self._today()).visit
+            changes = record_visit(database, self._catalogue, visit, self._today())
         except SAVE_ERRORS as error:
             self.show_problem("The visit was not started", str(error))
             return None
+        stored = changes.visit
         assert stored is not None
         self._clear_problem()
+        self._publish(changes)
         self.open_visit(stored)
         return stored
 
@@ -1244,9 +1257,7 @@ class PatientPanel(QWidget):
             for adjunct, box in self.adjunct_boxes.items():
                 box.setChecked(adjunct in visit.adjuncts)
                 box.setEnabled(editable)
-            self.adverse_events.clear()
-            for event in visit.adverse_events:
-                self.adverse_events.addItem(adverse_event_words(event))
+            self.event_list.set_events(visit.adverse_events)
             self.event_needle.clear()
             self.event_needle.addItem("no particular needle", None)
             for needle in visit.needles:
@@ -1258,13 +1269,7 @@ class PatientPanel(QWidget):
                     section.setPlainText(getattr(visit, field))
                 section.setReadOnly(not editable)
             self.diagnoses_box.show_diagnoses(visit.diagnoses, editable=editable)
-            self.psfs_list.clear()
-            for item in visit.psfs:
-                self.psfs_list.addItem(f"{item.activity} — {item.score}/10")
-            if visit.psfs_score is not None:
-                self.psfs_list.addItem(
-                    f"PSFS score {visit.psfs_score:.1f} (mean of {len(visit.psfs)})"
-                )
+            self.psfs_model.set_visit_psfs(visit.psfs, visit.psfs_score)
             for widget in (self.psfs_activity, self.psfs_score, self.psfs_add, self.psfs_remove):
                 widget.setEnabled(editable)
             # what the text fields show now: text that differs from this was typed here
@@ -1409,6 +1414,9 @@ class PatientPanel(QWidget):
             # (500 rows took 4 ms on every edit)
             self._list_visits()
         self.visit_changed.emit(stored)
+        self._publish(
+            Changes(visits=True, patient_id=stored.patient_id, visit_id=stored.id, visit=stored)
+        )
         self._idle_timer.start()
 
     def _wait_for_database(self, visit: Visit) -> None:
@@ -1453,6 +1461,7 @@ class PatientPanel(QWidget):
             return
         self._pending = None
         self._stored = changes.visit
+        self._publish(changes)
 
     def _join_other_window(self, mine: Visit, error: RecordChanged, joins: int) -> bool:
         """Another window or program changed the open visit since this one read it: keep
@@ -1564,6 +1573,34 @@ class PatientPanel(QWidget):
         self.plan_notice.setText("Brought up to date with a change saved in another window.")
         return True
 
+    def _publish(self, changes: Changes) -> None:
+        """Tell the other views what this window changed (see ui.changes_hub)."""
+        self._hub.publish(changes, self)
+
+    def _hear(self, changes: Changes, origin: object) -> None:
+        """Another window changed the records: show it now (not at the next look at the
+        database), with what is typed here saved first, as follow_other_windows does."""
+        if origin is self or self._database is None or self._locked:
+            return
+        if changes.patients:
+            self.search(self.search_field.text())
+        patient = self._patient
+        if patient is None or changes.patient_id != patient.id:
+            return
+        if changes.removed and changes.visit_id is None:
+            self.open_patient(None)
+            self.show_problem("The patient was closed", "They were deleted in another window.")
+            return
+        if changes.patient is not None and changes.patient.version != patient.version:
+            self._patient = changes.patient
+            self._show_patient()
+            self._show_visit()
+            self.patient_changed.emit(changes.patient)
+        if changes.visits:
+            if self._visit is not None and changes.visit_id == self._visit.id:
+                self.follow_other_windows()
+            self._list_visits()
+
     def _fold_when_idle(self) -> None:
         """Bring the main file up to date while the user pauses (never waits)."""
         if self._database is not None:
@@ -1576,7 +1613,14 @@ class PatientPanel(QWidget):
             return False
         command = VisitEdit(self._apply, before, after, text, merge_key)
         self._undo_stack.push(command)
-        return self._visit == after
+        # saved when the visit shows every field this edit changed (others may have changed
+        # meanwhile: another window's edit joined in)
+        shown = self._visit
+        return shown is not None and all(
+            getattr(shown, name) == getattr(after, name)
+            for name in (part.name for part in fields(Visit))
+            if getattr(before, name) != getattr(after, name)
+        )
 
     def add_trigger_point(self, point_id: str, side: str) -> bool:
         """Add a trigger point on the patient's `side` to the plan as the next numbered needle,
@@ -1657,9 +1701,10 @@ class PatientPanel(QWidget):
             self.psfs_activity.clear()
         return added
 
-    def remove_functional_activity(self, index: int) -> bool:
+    def remove_functional_activity(self, index: int | None) -> bool:
+        """Take activity `index` off this visit's scale (None: no activity chosen)."""
         visit = self._editable_visit()
-        if visit is None or not 0 <= index < len(visit.psfs):
+        if visit is None or index is None or not 0 <= index < len(visit.psfs):
             return False
         return self._push(
             replace(visit, psfs=visit.psfs[:index] + visit.psfs[index + 1 :]),
@@ -1736,7 +1781,7 @@ class PatientPanel(QWidget):
         return self._push(replace(visit, adverse_events=tuple(events)), "Adverse event follow-up")
 
     def _resolve_selected_event(self) -> None:
-        row = self.adverse_events.currentRow()
+        row = self.adverse_events.currentIndex().row()
         if row < 0 or self._visit is None:
             self.plan_notice.setText("Choose the adverse event first.")
             return
@@ -1757,7 +1802,7 @@ class PatientPanel(QWidget):
         return self._push(replace(visit, adverse_events=events), "Remove adverse event")
 
     def _remove_selected_event(self) -> None:
-        row = self.adverse_events.currentRow()
+        row = self.adverse_events.currentIndex().row()
         if row >= 0:
             self.remove_adverse_event(row)
 
@@ -1847,9 +1892,7 @@ class PatientPanel(QWidget):
                 with database.waiting_at_most(SAVE_WAIT_SECONDS):
                     version = database.save_visit(confirmed).version
             with database.waiting_at_most(SAVE_WAIT_SECONDS):
-                signed = database.finalise_visit(
-                    visit.id, signer, datetime.now(UTC), version=version
-                )
+                changes = sign_visit(database, replace(visit, version=version), signer)
         except RecordChanged as error:
             self.show_problem("The visit was not finalised", str(error))
             if isinstance(error.current, Visit):
@@ -1862,7 +1905,8 @@ class PatientPanel(QWidget):
             self.show_problem("The visit was not finalised", str(error))
             return False
         self._clear_problem()
-        self.open_visit(signed)
+        self._publish(changes)
+        self.open_visit(changes.visit)
         return True
 
     def _confirm_second_visit(self, status: str) -> bool:
@@ -1898,11 +1942,12 @@ class PatientPanel(QWidget):
             return False
         try:
             with database.waiting_at_most(SAVE_WAIT_SECONDS):
-                database.void_visit(visit.id, version=visit.version)
+                changes = void_draft(database, visit)
         except SAVE_ERRORS as error:
             self.show_problem("The draft was not voided", str(error))
             return False
         self._clear_problem()
+        self._publish(changes)
         self._open(None)
         self._list_visits()
         self.plan_notice.setText("The draft was voided.")
@@ -1947,7 +1992,9 @@ class PatientPanel(QWidget):
         author, text = answer
         try:
             with database.waiting_at_most(SAVE_WAIT_SECONDS):
-                amended = database.add_addendum(visit.id, Addendum(datetime.now(UTC), author, text))
+                changes = add_visit_addendum(
+                    database, visit.id, Addendum(datetime.now(UTC), author, text)
+                )
         except SAVE_ERRORS as error:
             # kept for the next "Add addendum…", which opens with it: nothing typed is lost
             self._unsaved_addendum = text
@@ -1955,9 +2002,10 @@ class PatientPanel(QWidget):
             return False
         self._unsaved_addendum = ""
         self._clear_problem()
-        self._visit = self._stored = amended
+        self._visit = self._stored = changes.visit
         self._show_visit()
-        self.visit_changed.emit(amended)
+        self.visit_changed.emit(changes.visit)
+        self._publish(changes)
         return True
 
     # ----------------------------------------------------------------- safety dialog
@@ -1994,12 +2042,22 @@ class PatientPanel(QWidget):
         if self._patient is None or database is None:
             return None
         self.save_typed_text()
+        patient_id = self._patient.id
         window = HistoryWindow(
-            self._context, self._patient, database.visits_of(self._patient.id), self
+            self._context,
+            self._patient,
+            database.visits_of(patient_id),
+            self,
+            reload=lambda: self._visits_of(patient_id),
         )
         window.show()
         self.history_window = window
         return window
+
+    def _visits_of(self, patient_id: str) -> list[Visit]:
+        """The patient's visits for the history window (none while the records are locked)."""
+        database = None if self._locked else self._database
+        return [] if database is None else database.visits_of(patient_id)
 
     def _choose_handout_path(self, suggested: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(

@@ -17,6 +17,7 @@ from triggermap.services.patient_records import protected_file_problem, remove_p
 from triggermap.services.practice_profile import PracticeProfile, load_profile, save_profile
 from triggermap.services.safe_output import OutputFailed, write_private_text
 from triggermap.storage.patient_db import PatientDatabaseError
+from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patients.panel import PatientPanel
 from triggermap.ui.patients.profile_dialog import ProfileDialog
 
@@ -207,10 +208,11 @@ class PatientMenu(QMenu):
             return False
         self._panel.open_patient(None)
         try:
-            remove_patient(database, patient.id)
+            changes = remove_patient(database, patient.id)
         except (PatientDatabaseError, KeyError) as error:
             self._panel.show_problem("The patient was not deleted", str(error))
             return False
+        changes_hub().publish(changes, self._panel)
         self._panel.search(self._panel.search_field.text())
         self._panel.plan_notice.setText("The patient was deleted.")
         return True
