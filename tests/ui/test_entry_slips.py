@@ -398,3 +398,15 @@ def test_the_patients_found_are_a_model_that_passes_the_model_tester(qtmodeltest
     assert len(panel.search("")) == 2
     qtmodeltester.check(panel.found)
     assert "Okafor" in panel.found.index(0).data()
+
+
+def test_the_open_visit_fits_the_panels_width_nothing_is_cut_off_at_its_edge(panel, context):
+    """The panel never scrolls sideways, so a part wider than the panel (a combo box as wide
+    as its longest entry: a condition's name, "no particular needle") was cut off."""
+    from PySide6.QtWidgets import QScrollArea
+
+    patient = ready_patient(context)
+    open_new_visit(panel, patient)
+    scroll = panel.findChild(QScrollArea)
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    assert scroll.widget().minimumSizeHint().width() + bar <= panel.minimumWidth()

@@ -70,6 +70,13 @@ class DiagnosesBox(QGroupBox):
         self.chooser.setEditable(True)
         self.chooser.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.chooser.setAccessibleName("Choose or type a diagnosis")
+        # as wide as the longest condition's name, it made the patient panel wider than its
+        # dock and cut the panel's edge off; the list that drops down still shows whole names
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.setMinimumContentsLength(16)
+        self.chooser.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.chooser.lineEdit().setPlaceholderText("condition, or a code and its name")
         for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
             self.chooser.addItem(condition_entry(condition.name, condition.icd10))

@@ -128,6 +128,8 @@ from triggermap.ui.patients.visit_part_models import (
 from triggermap.ui.patients.warning_lines import banner_html, warning_lines
 from triggermap.ui.wheel_guard import install_wheel_guard
 
+#: The panel's narrowest width (px): the open visit's widest row fits, with the scroll bar.
+PANEL_MIN_WIDTH = 450
 #: Errors of saving that the panel shows and recovers from (the edit is rolled back).
 SAVE_ERRORS = (PatientDataError, DiskFull, VisitFinalised, PatientDatabaseError)
 #: How long typing in a text field rests before it is saved (ms): short, so a killed program
@@ -334,7 +336,8 @@ class PatientPanel(QWidget):
         outer.addWidget(scroll)
         self._show_patient()
         self._show_visit()  # no visit yet: its editor stays hidden until one is opened
-        self.setMinimumWidth(420)
+        # as wide as the open visit's widest row and the scroll bar (the test checks it)
+        self.setMinimumWidth(PANEL_MIN_WIDTH)
 
     # ----------------------------------------------------------------- building the parts
 
@@ -590,17 +593,29 @@ class PatientPanel(QWidget):
         self.remove_event_button.clicked.connect(self._remove_selected_event)
         self.resolve_event_button = QPushButton("Follow-up and resolution…", events)
         self.resolve_event_button.clicked.connect(self._resolve_selected_event)
-        for widget in (self.event_kind, self.event_severity, self.event_needle, self.event_onset):
+        # three rows: four choices and the buttons on two rows cut the choices' text at 1366
+        for combo in (self.event_kind, self.event_severity, self.event_needle, self.event_onset):
+            # a combo as wide as its longest entry made the panel wider than its dock, which
+            # cut the panel's right edge off (the panel never scrolls sideways)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
+        for widget in (self.event_kind, self.event_severity, self.event_needle):
             row.addWidget(widget, 1)
         second = QHBoxLayout()
-        second.addWidget(self.event_action, 1)
-        second.addWidget(self.add_event_button)
-        second.addWidget(self.remove_event_button)
-        second.addWidget(self.resolve_event_button)
+        second.addWidget(self.event_onset, 1)
+        second.addWidget(self.event_action, 2)
+        third = QHBoxLayout()
+        third.addStretch(1)
+        third.addWidget(self.add_event_button)
+        third.addWidget(self.remove_event_button)
+        third.addWidget(self.resolve_event_button)
         events.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         events_layout.addWidget(self.adverse_events)
         events_layout.addLayout(row)
         events_layout.addLayout(second)
+        events_layout.addLayout(third)
         layout.addWidget(events)
         function = QGroupBox("Function (Patient-Specific Functional Scale)", self.visit_group)
         function_layout = QVBoxLayout(function)
