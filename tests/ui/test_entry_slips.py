@@ -75,12 +75,12 @@ def test_a_wheel_over_the_focused_score_still_changes_it(panel, context):
 def test_a_wheel_scrolling_past_an_adverse_event_severity_does_not_change_it(panel, context):
     patient = ready_patient(context)
     open_new_visit(panel, patient)
-    panel.event_severity.setCurrentIndex(0)
-    before = panel.event_severity.currentText()
+    panel.events_box.severity.setCurrentIndex(0)
+    before = panel.events_box.severity.currentText()
     panel.search_field.setFocus()
     for _ in range(3):
-        wheel(panel.event_severity, -1)
-    assert panel.event_severity.currentText() == before
+        wheel(panel.events_box.severity, -1)
+    assert panel.events_box.severity.currentText() == before
 
 
 @pytest.mark.parametrize(
@@ -289,7 +289,7 @@ def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, 
     point = next(iter(context.catalogue.trigger_points()))
     assert panel.add_trigger_point(point.id, "left")
     number = panel.current_visit.needles[0].number
-    assert panel.event_needle.findData(number) >= 0  # the plan's needles are offered
+    assert panel.events_box.needle.findData(number) >= 0  # the plan's needles are offered
     assert panel.add_adverse_event(
         "bruising",
         "mild",
@@ -305,8 +305,8 @@ def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, 
         "Pressure for two minutes",
         "Gone at the next visit.",
     )
-    assert "needle" in panel.event_list.index(0).data()
-    assert "resolved: Gone at the next visit." in panel.event_list.index(0).data()
+    assert "needle" in panel.events_box.model.index(0).data()
+    assert "resolved: Gone at the next visit." in panel.events_box.model.index(0).data()
     # a needle an event names cannot silently vanish from under it
     assert not panel.remove_needle(number)
     assert "names needle" in panel.problem_label.text()
@@ -358,7 +358,7 @@ def test_the_functional_scale_is_rated_per_visit_and_plotted_in_history(panel, c
         ("Lifting a grandchild", 2),
     ]
     assert stored.psfs_score == 3.0
-    assert "PSFS score 3.0" in panel.psfs_model.index(2).data()
+    assert "PSFS score 3.0" in panel.function_box.model.index(2).data()
     assert visit_points([stored])[0].function == 3.0
     assert panel.remove_functional_activity(0)
     assert len(saved_visit(context, visit.id).psfs) == 1
@@ -410,3 +410,29 @@ def test_the_open_visit_fits_the_panels_width_nothing_is_cut_off_at_its_edge(pan
     scroll = panel.findChild(QScrollArea)
     bar = scroll.verticalScrollBar().sizeHint().width()
     assert scroll.widget().minimumSizeHint().width() + bar <= panel.minimumWidth()
+
+
+def test_the_adverse_event_and_function_boxes_save_what_is_entered_and_clear_it(panel, context):
+    patient = ready_patient(context)
+    visit = open_new_visit(panel, patient)
+    box = panel.events_box
+    box.kind.setCurrentIndex(box.kind.findData("bruising"))
+    box.action.setText("Pressure for two minutes")
+    box.add_button.click()
+    stored = saved_visit(context, visit.id)
+    assert stored.adverse_events[0].kind == "bruising"
+    assert stored.adverse_events[0].action_taken == "Pressure for two minutes"
+    assert box.action.text() == ""
+    assert box.model.rowCount() == 1
+    function = panel.function_box
+    function.activity.setText("Lifting the grandchild")
+    function.score.setValue(3)
+    function.add_button.click()
+    assert saved_visit(context, visit.id).psfs[0].score == 3
+    assert function.activity.text() == ""
+    function.activities.setCurrentIndex(function.model.index(1))  # the score row: no activity
+    function.remove_button.click()
+    assert len(saved_visit(context, visit.id).psfs) == 1
+    function.activities.setCurrentIndex(function.model.index(0))
+    function.remove_button.click()
+    assert saved_visit(context, visit.id).psfs == ()

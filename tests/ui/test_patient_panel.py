@@ -403,7 +403,7 @@ def test_every_kind_of_edit_is_saved_at_once(panel: PatientPanel, context):
     assert panel.current_visit.adjuncts == ("heat",)
     same_in_database()
     panel.add_adverse_event("bruising", "mild")
-    assert panel.event_list.rowCount() == 1
+    assert panel.events_box.model.rowCount() == 1
     same_in_database()
     panel.complaint.setText("Neck pain")
     panel.notes.setPlainText("Tolerated well.")
@@ -419,7 +419,7 @@ def test_every_kind_of_edit_is_saved_at_once(panel: PatientPanel, context):
     assert panel.current_visit == visit
     same_in_database()
     assert panel.complaint.text() == ""
-    assert panel.event_list.rowCount() == 0
+    assert panel.events_box.model.rowCount() == 0
 
 
 def test_typed_text_is_saved_after_a_pause(qtbot, panel: PatientPanel, context):

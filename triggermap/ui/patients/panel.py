@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -47,9 +46,6 @@ from triggermap.catalogue.model import TriggerPointId
 from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import (
     ADJUNCTS,
-    ADVERSE_EVENT_KINDS,
-    ADVERSE_EVENT_ONSETS,
-    ADVERSE_EVENT_SEVERITIES,
     Addendum,
     AdverseEventRecord,
     Diagnosis,
@@ -120,11 +116,8 @@ from triggermap.ui.patients.plan_table import (
     point_title,
 )
 from triggermap.ui.patients.undo import VisitEdit
+from triggermap.ui.patients.visit_boxes import AdverseEventsBox, FunctionBox
 from triggermap.ui.patients.visit_list_model import VISIT_ID_ROLE, VisitListModel
-from triggermap.ui.patients.visit_part_models import (
-    AdverseEventListModel,
-    FunctionalActivityListModel,
-)
 from triggermap.ui.patients.warning_lines import banner_html, warning_lines
 from triggermap.ui.wheel_guard import install_wheel_guard
 
@@ -554,102 +547,18 @@ class PatientPanel(QWidget):
             self.adjunct_boxes[adjunct] = box
         layout.addWidget(adjuncts)
 
-        events = QGroupBox("Adverse events", self.visit_group)
-        events_layout = QVBoxLayout(events)
-        self.event_list = AdverseEventListModel(self)
-        self.adverse_events = QListView(events)
-        self.adverse_events.setModel(self.event_list)
-        self.adverse_events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.adverse_events.setAccessibleName("Adverse events")
-        self.adverse_events.setMaximumHeight(64)
-        row = QHBoxLayout()
-        self.event_kind = QComboBox(events)
-        for kind in ADVERSE_EVENT_KINDS:
-            self.event_kind.addItem(words(kind).capitalize(), kind)
-        self.event_severity = QComboBox(events)
-        for severity in ADVERSE_EVENT_SEVERITIES:
-            self.event_severity.addItem(severity, severity)
-        self.event_needle = QComboBox(events)
-        self.event_needle.setAccessibleName("Needle concerned")
-        self.event_onset = QComboBox(events)
-        self.event_onset.setAccessibleName("Onset")
-        self.event_onset.addItem("onset not recorded", "")
-        for onset in ADVERSE_EVENT_ONSETS:
-            self.event_onset.addItem(onset, onset)
-        self.event_action = QLineEdit(events)
-        self.event_action.setPlaceholderText("action taken (pressure, ice, referral…)")
-        self.event_action.setAccessibleName("Action taken")
-        self.add_event_button = QPushButton("Add", events)
-        self.add_event_button.clicked.connect(
-            lambda: self.add_adverse_event(
-                self.event_kind.currentData(),
-                self.event_severity.currentData(),
-                needle_number=self.event_needle.currentData(),
-                onset=self.event_onset.currentData(),
-                action_taken=self.event_action.text().strip(),
-            )
+        self.events_box = AdverseEventsBox(
+            self.add_adverse_event,
+            self.remove_adverse_event,
+            self.resolve_adverse_event,
+            self.plan_notice.setText,
+            self.visit_group,
         )
-        self.remove_event_button = QPushButton("Remove", events)
-        self.remove_event_button.clicked.connect(self._remove_selected_event)
-        self.resolve_event_button = QPushButton("Follow-up and resolution…", events)
-        self.resolve_event_button.clicked.connect(self._resolve_selected_event)
-        # three rows: four choices and the buttons on two rows cut the choices' text at 1366
-        for combo in (self.event_kind, self.event_severity, self.event_needle, self.event_onset):
-            # a combo as wide as its longest entry made the panel wider than its dock, which
-            # cut the panel's right edge off (the panel never scrolls sideways)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(8)
-        for widget in (self.event_kind, self.event_severity, self.event_needle):
-            row.addWidget(widget, 1)
-        second = QHBoxLayout()
-        second.addWidget(self.event_onset, 1)
-        second.addWidget(self.event_action, 2)
-        third = QHBoxLayout()
-        third.addStretch(1)
-        third.addWidget(self.add_event_button)
-        third.addWidget(self.remove_event_button)
-        third.addWidget(self.resolve_event_button)
-        events.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        events_layout.addWidget(self.adverse_events)
-        events_layout.addLayout(row)
-        events_layout.addLayout(second)
-        events_layout.addLayout(third)
-        layout.addWidget(events)
-        function = QGroupBox("Function (Patient-Specific Functional Scale)", self.visit_group)
-        function_layout = QVBoxLayout(function)
-        self.psfs_model = FunctionalActivityListModel(self)
-        self.psfs_list = QListView(function)
-        self.psfs_list.setModel(self.psfs_model)
-        self.psfs_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.psfs_list.setAccessibleName("Functional activities")
-        self.psfs_list.setMaximumHeight(72)
-        psfs_row = QHBoxLayout()
-        self.psfs_activity = QLineEdit(function)
-        self.psfs_activity.setPlaceholderText("an activity the patient finds hard, in their words")
-        self.psfs_activity.setAccessibleName("Activity")
-        self.psfs_score = QSpinBox(function)
-        self.psfs_score.setRange(0, 10)
-        self.psfs_score.setAccessibleName("Ability 0 (unable) to 10 (as before)")
-        self.psfs_score.setToolTip("0: unable to do it; 10: able to do it as before the problem")
-        self.psfs_add = QPushButton("Add", function)
-        self.psfs_add.clicked.connect(
-            lambda: self.add_functional_activity(self.psfs_activity.text(), self.psfs_score.value())
+        layout.addWidget(self.events_box)
+        self.function_box = FunctionBox(
+            self.add_functional_activity, self.remove_functional_activity, self.visit_group
         )
-        self.psfs_remove = QPushButton("Remove", function)
-        self.psfs_remove.clicked.connect(
-            lambda: self.remove_functional_activity(
-                self.psfs_model.activity_index(self.psfs_list.currentIndex().row())
-            )
-        )
-        psfs_row.addWidget(self.psfs_activity, 1)
-        psfs_row.addWidget(self.psfs_score)
-        psfs_row.addWidget(self.psfs_add)
-        psfs_row.addWidget(self.psfs_remove)
-        function_layout.addWidget(self.psfs_list)
-        function_layout.addLayout(psfs_row)
-        layout.addWidget(function)
+        layout.addWidget(self.function_box)
         self.diagnoses_box = DiagnosesBox(
             self._catalogue, self.set_diagnoses, self.plan_notice.setText, self.visit_group
         )
@@ -1272,11 +1181,7 @@ class PatientPanel(QWidget):
             for adjunct, box in self.adjunct_boxes.items():
                 box.setChecked(adjunct in visit.adjuncts)
                 box.setEnabled(editable)
-            self.event_list.set_events(visit.adverse_events)
-            self.event_needle.clear()
-            self.event_needle.addItem("no particular needle", None)
-            for needle in visit.needles:
-                self.event_needle.addItem(f"needle {needle.number}", needle.number)
+            self.events_box.show_visit(visit, editable=editable)
             if self.notes.toPlainText().strip() != visit.notes:
                 self.notes.setPlainText(visit.notes)
             for field, section in self.soap.items():
@@ -1284,9 +1189,7 @@ class PatientPanel(QWidget):
                     section.setPlainText(getattr(visit, field))
                 section.setReadOnly(not editable)
             self.diagnoses_box.show_diagnoses(visit.diagnoses, editable=editable)
-            self.psfs_model.set_visit_psfs(visit.psfs, visit.psfs_score)
-            for widget in (self.psfs_activity, self.psfs_score, self.psfs_add, self.psfs_remove):
-                widget.setEnabled(editable)
+            self.function_box.show_visit(visit, editable=editable)
             # what the text fields show now: text that differs from this was typed here
             self._shown_text = {field: getattr(visit, field) for field in TYPED_FIELDS}
             for widget in (
@@ -1294,14 +1197,6 @@ class PatientPanel(QWidget):
                 self.pain_before,
                 self.pain_after,
                 self.remove_needle_button,
-                self.event_kind,
-                self.event_severity,
-                self.event_needle,
-                self.event_onset,
-                self.event_action,
-                self.resolve_event_button,
-                self.add_event_button,
-                self.remove_event_button,
             ):
                 widget.setEnabled(editable)
             self.complaint.setReadOnly(not editable)
@@ -1708,13 +1603,10 @@ class PatientPanel(QWidget):
         if not activity:
             self.plan_notice.setText("Name the activity in the patient's words first.")
             return False
-        added = self._push(
+        return self._push(
             replace(visit, psfs=(*visit.psfs, FunctionalActivity(activity, score))),
             "Rate a functional activity",
         )
-        if added:
-            self.psfs_activity.clear()
-        return added
 
     def remove_functional_activity(self, index: int | None) -> bool:
         """Take activity `index` off this visit's scale (None: no activity chosen)."""
@@ -1777,13 +1669,10 @@ class PatientPanel(QWidget):
         if visit is None:
             return False
         event = AdverseEventRecord(kind, severity, note, needle_number, onset, action_taken)
-        added = self._push(
+        return self._push(
             replace(visit, adverse_events=(*visit.adverse_events, event)),
             f"Add adverse event {words(kind)}",
         )
-        if added:
-            self.event_action.clear()
-        return added
 
     def resolve_adverse_event(self, index: int, resolution: str) -> bool:
         """Record the follow-up and resolution of adverse event `index` (an open visit's;
@@ -1795,31 +1684,12 @@ class PatientPanel(QWidget):
         events[index] = replace(events[index], resolution=resolution.strip())
         return self._push(replace(visit, adverse_events=tuple(events)), "Adverse event follow-up")
 
-    def _resolve_selected_event(self) -> None:
-        row = self.adverse_events.currentIndex().row()
-        if row < 0 or self._visit is None:
-            self.plan_notice.setText("Choose the adverse event first.")
-            return
-        text, accepted = QInputDialog.getMultiLineText(
-            self,
-            "Follow-up and resolution",
-            "How it was followed up, and how and when it resolved:",
-            self._visit.adverse_events[row].resolution,
-        )
-        if accepted:
-            self.resolve_adverse_event(row, text)
-
     def remove_adverse_event(self, index: int) -> bool:
         visit = self._editable_visit()
         if visit is None or not 0 <= index < len(visit.adverse_events):
             return False
         events = visit.adverse_events[:index] + visit.adverse_events[index + 1 :]
         return self._push(replace(visit, adverse_events=events), "Remove adverse event")
-
-    def _remove_selected_event(self) -> None:
-        row = self.adverse_events.currentIndex().row()
-        if row >= 0:
-            self.remove_adverse_event(row)
 
     def _notes_typed(self) -> None:
         if not self._refreshing:
