@@ -95,3 +95,13 @@ def test_a_damaged_cache_is_ignored(mini_built, tmp_path: Path):
     load_view(svg, cache)
     (cache / "mini.json").write_text("{ not json")
     assert load_view(svg, cache).region(DELTOID_R) is not None
+
+
+def test_a_pain_marks_region_id_names_a_zone_or_nothing():
+    from triggermap.geometry.regions import RegionId, painted_zone
+
+    assert painted_zone("zone.temple.right") == RegionId("zone", "temple", "right")
+    assert painted_zone("zone.navel.midline").side == "midline"
+    # a muscle, a malformed id (changed outside the program) or a wrong side names no zone
+    for text in ("muscle.masseter.left", "zone.temple", "zone.temple.up", "", "zone..left"):
+        assert painted_zone(text) is None

@@ -41,3 +41,13 @@ def parse_region_id(text: str) -> RegionId:
     if kind == "muscle" and side == "midline":
         raise ValueError(f"id {text!r}: muscles are paired, so a muscle has no midline side")
     return RegionId(kind, name, side)  # type: ignore[arg-type]
+
+
+def painted_zone(text: str) -> RegionId | None:
+    """The skin zone a pain mark's stored region id names; None when it names none (a value
+    changed outside the program is shown as it is, not guessed at)."""
+    try:
+        region = parse_region_id(text)
+    except ValueError:
+        return None
+    return region if region.kind == "zone" else None

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.model import Patient, Visit
 from triggermap.clinic.patient_primer import PRIMER, REFERRAL_VARIES, PrimerSection
+from triggermap.geometry.regions import painted_zone
 from triggermap.services.context import AppContext
 from triggermap.services.patient_map import PatientMap, patient_map
 from triggermap.services.patient_records import Changes
@@ -53,11 +54,11 @@ def pain_words(visit: Visit, catalogue: Catalogue) -> list[str]:
     """The painted zones in everyday words, strongest first: "Back of the neck, left side"."""
     words = []
     for mark in sorted(visit.pain_drawing, key=lambda m: -m.intensity):
-        parts = mark.region_id.split(".")
-        if len(parts) != 3 or parts[1] not in catalogue.zones:
+        zone = painted_zone(mark.region_id)
+        if zone is None or zone.name not in catalogue.zones:
             continue
-        name = catalogue.zones[parts[1]].name
-        side = "" if parts[2] == "midline" else f", {parts[2]} side"
+        name = catalogue.zones[zone.name].name
+        side = "" if zone.side == "midline" else f", {zone.side} side"
         words.append(f"{name}{side}")
     return words
 

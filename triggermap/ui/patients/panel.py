@@ -63,6 +63,7 @@ from triggermap.clinic.safety import (
     plan_warnings,
     suggested_needle,
 )
+from triggermap.geometry.regions import painted_zone
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
     Changes,
@@ -1238,10 +1239,10 @@ class PatientPanel(QWidget):
             return "none yet — use “Where does it hurt?” on the map"
         parts = []
         for mark in sorted(marks, key=lambda m: -m.intensity):
-            pieces = mark.region_id.split(".")
-            if len(pieces) == 3 and pieces[1] in self._catalogue.zones:
-                name = self._catalogue.zones[pieces[1]].name
-                side = "" if pieces[2] == "midline" else f" ({pieces[2]})"
+            zone = painted_zone(mark.region_id)
+            if zone is not None and zone.name in self._catalogue.zones:
+                name = self._catalogue.zones[zone.name].name
+                side = "" if zone.side == "midline" else f" ({zone.side})"
                 parts.append(f"{name}{side} {mark.intensity}")
             else:
                 parts.append(f"{mark.region_id} {mark.intensity}")
