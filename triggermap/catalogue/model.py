@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NewType
 
+from triggermap.geometry.regions import PAIRED_SIDES
+
 MuscleId = NewType("MuscleId", str)
 ZoneId = NewType("ZoneId", str)
 TriggerPointId = NewType("TriggerPointId", str)
@@ -21,7 +23,7 @@ BUILDS = ("slim", "average", "large")
 #: The sexes a depth limit may be given for; "any" holds where no study separates them.
 LIMIT_SEXES = ("female", "male", "any")
 #: Sides a hazard may be confined to; "" means both sides (the heart lies on the left).
-HAZARD_SIDES = ("", "left", "right")
+HAZARD_SIDES = ("", *PAIRED_SIDES)
 #: What a contraindication concerns: the whole patient, only the affected area or limb, or
 #: electrical stimulation through the needle (not needling itself).
 CONTRAINDICATION_SCOPES = ("whole", "area", "electrical_stimulation")

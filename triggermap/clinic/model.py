@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Literal, NewType
 
 from triggermap.catalogue.model import TriggerPointId
+from triggermap.geometry.regions import PAIRED_SIDES, PairedSide
 
 PatientId = NewType("PatientId", str)
 VisitId = NewType("VisitId", str)
@@ -19,8 +20,9 @@ VisitId = NewType("VisitId", str)
 Sex = Literal["female", "male", "other", "unknown"]
 SEXES: tuple[str, ...] = ("female", "male", "other", "unknown")
 
-Side = Literal["left", "right"]
-SIDES: tuple[str, ...] = ("left", "right")
+#: A needle's side (see geometry.regions: the one vocabulary of sides).
+Side = PairedSide
+SIDES: tuple[str, ...] = PAIRED_SIDES
 
 #: How the needle was used once in the muscle.
 TECHNIQUES: tuple[str, ...] = (

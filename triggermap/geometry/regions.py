@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["muscle", "zone"]
+#: The one vocabulary of body sides. A side of a region: a paired muscle's or zone's, or the
+#: midline (a zone that crosses it, such as the navel).
 Side = Literal["left", "right", "midline"]
+#: The sides of a paired structure (a muscle, a trigger point, a needle, a hazard confined to
+#: one side), patient's right first as the front view shows them.
+PairedSide = Literal["left", "right"]
+PAIRED_SIDES: tuple[PairedSide, ...] = ("right", "left")
 
 _REGION_ID = re.compile(r"(muscle|zone)\.([a-z][a-z0-9_]*)\.(left|right|midline)")
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from triggermap.geometry.regions import RegionId
+from triggermap.geometry.regions import PAIRED_SIDES, RegionId
 from triggermap.services.explore import zone_on_side
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def rank_trigger_points(
     total = sum(weight(zone) for zone in painted)
     candidates = []
     for point in catalogue.trigger_points():
-        for side in ("right", "left"):
+        for side in PAIRED_SIDES:
 
             def sided(zone_id: str, side: str = side) -> RegionId:
                 return zone_on_side(catalogue, zone_id, side)

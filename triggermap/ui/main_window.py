@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from triggermap import resources
 from triggermap.geometry.errors import AtlasError
-from triggermap.geometry.regions import RegionId, parse_region_id
+from triggermap.geometry.regions import PAIRED_SIDES, RegionId, parse_region_id
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.storage.errors import CatalogueUnavailable
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
             parent = QTreeWidgetItem([region_name.replace("_", " ").capitalize()])
             self.muscle_list.addTopLevelItem(parent)
             for muscle in muscles:
-                for side in ("right", "left"):
+                for side in PAIRED_SIDES:
                     item = QTreeWidgetItem([f"{muscle.name}, {side} side"])
                     region = RegionId("muscle", muscle.id, side)
                     item.setData(0, Qt.ItemDataRole.UserRole, region)
@@ -671,7 +671,7 @@ class MainWindow(QMainWindow):
         condition = self._context.catalogue.conditions.get(self.shown_condition or "")
         ranked = []
         for rank, muscle_id in enumerate(condition.muscles if condition else (), start=1):
-            for side in ("right", "left"):
+            for side in PAIRED_SIDES:
                 for panel in self.map_view.panels:
                     region = panel.body.region(RegionId("muscle", muscle_id, side))
                     if region is not None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from shapely import affinity
 
 from triggermap.catalogue.model import TriggerPoint, TriggerPointId
-from triggermap.geometry.regions import RegionId
+from triggermap.geometry.regions import PAIRED_SIDES, RegionId
 from triggermap.services.context import AppContext
 from triggermap.services.explore import TriggerPointMark
 from triggermap.services.pain_ranking import zone_weights
@@ -526,7 +526,7 @@ class FindPointPage(ExercisePage):
         )
         self.map_view.show_trigger_points([])
         muscle_area = self.map_view.scene_area(
-            [RegionId("muscle", point.muscle_id, side) for side in ("right", "left")]
+            [RegionId("muscle", point.muscle_id, side) for side in PAIRED_SIDES]
         )
         self.map_view.highlight(muscle_area)
         self.map_view.focus_on(muscle_area, margin=150, least=800)
