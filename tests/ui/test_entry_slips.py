@@ -262,8 +262,8 @@ def test_diagnoses_are_chosen_or_typed_recorded_and_undone(panel, context):
     assert "not an ICD-10-CM code" in panel.plan_notice.text()
     stored = saved_visit(context, visit.id).diagnoses
     assert [d.code for d in stored] == [condition.icd10, "M79.18"]
-    assert box.recorded.count() == 2
-    box.recorded.setCurrentRow(0)
+    assert box.recorded_model.rowCount() == 2
+    box.recorded.setCurrentIndex(box.recorded_model.index(0))
     assert box.remove_selected()
     assert [d.code for d in saved_visit(context, visit.id).diagnoses] == ["M79.18"]
     panel.undo()

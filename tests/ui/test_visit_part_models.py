@@ -128,3 +128,16 @@ def test_setting_new_data_resets_both_models(qtbot, events, psfs):
         psfs.set_visit_psfs((), None)
     assert psfs.rowCount() == 0
     assert psfs.activity_index(0) is None
+
+
+def test_the_diagnoses_model_shows_code_and_name_and_passes_the_model_tester(qtmodeltester):
+    from triggermap.clinic.model import Diagnosis
+    from triggermap.ui.patients.visit_part_models import DiagnosisListModel
+
+    model = DiagnosisListModel()
+    qtmodeltester.check(model)
+    model.set_diagnoses((Diagnosis("M79.18", "Myalgia, other site"), Diagnosis("M54.2", "")))
+    qtmodeltester.check(model)
+    assert model.index(0).data() == "M79.18  Myalgia, other site"
+    assert model.index(1).data(Qt.ItemDataRole.ToolTipRole).startswith("M54.2")
+    assert model.index(2).data() is None

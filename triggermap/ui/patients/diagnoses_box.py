@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QCompleter,
     QGroupBox,
     QHBoxLayout,
-    QListWidget,
+    QListView,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import Diagnosis
 from triggermap.clinic.validation import diagnoses_problems
+from triggermap.ui.patients.visit_part_models import DiagnosisListModel
 
 
 def diagnosis_from_text(text: str, catalogue: Catalogue) -> Diagnosis:
@@ -87,7 +89,10 @@ class DiagnosesBox(QGroupBox):
         self.chooser.setCompleter(completer)
         self.add_button = QPushButton("Add", self)
         self.add_button.clicked.connect(self.add_chosen)
-        self.recorded = QListWidget(self)
+        self.recorded_model = DiagnosisListModel(self)
+        self.recorded = QListView(self)
+        self.recorded.setModel(self.recorded_model)
+        self.recorded.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recorded.setAccessibleName("Recorded diagnoses")
         self.recorded.setMaximumHeight(72)
         self.remove_button = QPushButton("Remove diagnosis", self)
@@ -102,9 +107,7 @@ class DiagnosesBox(QGroupBox):
 
     def show_diagnoses(self, diagnoses: tuple[Diagnosis, ...], *, editable: bool) -> None:
         self._diagnoses = diagnoses
-        self.recorded.clear()
-        for diagnosis in diagnoses:
-            self.recorded.addItem(f"{diagnosis.code}  {diagnosis.display}")
+        self.recorded_model.set_diagnoses(diagnoses)
         for widget in (self.chooser, self.add_button, self.remove_button):
             widget.setEnabled(editable)
 
@@ -124,7 +127,7 @@ class DiagnosesBox(QGroupBox):
         return True
 
     def remove_selected(self) -> bool:
-        row = self.recorded.currentRow()
+        row = self.recorded.currentIndex().row()
         if row < 0:
             return False
         self._on_change(self._diagnoses[:row] + self._diagnoses[row + 1 :])

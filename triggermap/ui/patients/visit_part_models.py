@@ -1,12 +1,12 @@
-"""Two parts of the open visit as read-only Qt list models over pure data: the adverse events
-seen in or after it (one line each, as the therapist reads them) and the Patient-Specific
-Functional Scale items (each activity with its score, then the overall PSFS score)."""
+"""Parts of the open visit as read-only Qt list models over pure data: the adverse events seen
+in or after it (one line each, as the therapist reads them), the diagnoses recorded, and the
+Patient-Specific Functional Scale items (each activity with its score, then the PSFS score)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from triggermap.clinic.model import AdverseEventRecord, FunctionalActivity
+from triggermap.clinic.model import AdverseEventRecord, Diagnosis, FunctionalActivity
 from triggermap.ui.patients.dialogs import words
 
 
@@ -28,35 +28,58 @@ def adverse_event_words(event: AdverseEventRecord) -> str:
     return text
 
 
-class AdverseEventListModel(QAbstractListModel):
-    """A list model of the visit's adverse events, in the order they were recorded."""
+class _LinesModel(QAbstractListModel):
+    """A read-only list model over a tuple of record values, one line of words each (the
+    tooltip repeats the whole line, since a narrow list cuts a long one short)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._events: tuple[AdverseEventRecord, ...] = ()
+        self._values: tuple = ()
 
-    def set_events(self, events: tuple[AdverseEventRecord, ...]) -> None:
-        """Show these adverse events (those of another visit, or after one was added)."""
+    def line(self, value) -> str:
+        raise NotImplementedError
+
+    def _set(self, values: tuple) -> None:
         self.beginResetModel()
-        self._events = tuple(events)
+        self._values = tuple(values)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
+        return 0 if parent.isValid() else len(self._values)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
+        if not index.isValid() or not 0 <= index.row() < len(self._values):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            # the tooltip repeats the whole line, since a narrow list cuts a long one short
-            return adverse_event_words(self._events[index.row()])
+            return self.line(self._values[index.row()])
         return None
+
+
+class AdverseEventListModel(_LinesModel):
+    """A list model of the visit's adverse events, in the order they were recorded."""
+
+    def line(self, value: AdverseEventRecord) -> str:
+        return adverse_event_words(value)
+
+    def set_events(self, events: tuple[AdverseEventRecord, ...]) -> None:
+        """Show these adverse events (those of another visit, or after one was added)."""
+        self._set(events)
 
     def event_at(self, row: int) -> AdverseEventRecord:
         """The adverse event shown in `row`."""
-        return self._events[row]
+        return self._values[row]
+
+
+class DiagnosisListModel(_LinesModel):
+    """A list model of the diagnoses recorded at the visit: the ICD-10-CM code, then its name."""
+
+    def line(self, value: Diagnosis) -> str:
+        return f"{value.code}  {value.display}"
+
+    def set_diagnoses(self, diagnoses: tuple[Diagnosis, ...]) -> None:
+        self._set(diagnoses)
 
 
 class FunctionalActivityListModel(QAbstractListModel):
