@@ -189,3 +189,22 @@ def test_unknown_weight_takes_the_slim_limit_the_safe_end(catalogue):
     )
     assert warning.max_depth_mm == slim_warning.max_depth_mm < 15.0
     assert "height or weight not recorded, so the slim figure" in warning.message
+
+
+def test_every_kind_of_warning_the_rules_raise_is_in_the_one_table():
+    """The screens and the PDF name and colour a warning from clinic.warning_kinds: each kind
+    the safety rules write must be in it (an unknown kind would show as a bare id, amber)."""
+    import re
+    from pathlib import Path
+
+    from triggermap.clinic import safety
+    from triggermap.clinic.warning_kinds import WARNING_KINDS, warning_kind
+
+    raised = set(re.findall(r'kind="([a-z_]+)"', Path(safety.__file__).read_text()))
+    assert raised
+    raised |= {*safety.WARNED_HAZARDS, "precaution", safety.DEPTH_BEYOND_LIMIT_CONFIRMED}
+    assert raised <= set(WARNING_KINDS)
+    assert warning_kind("pneumothorax").stops
+    assert warning_kind("no_consent").about_patient
+    assert warning_kind("something_new").title == "Something new"
+    assert not warning_kind("something_new").stops

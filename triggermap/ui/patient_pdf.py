@@ -34,6 +34,7 @@ from triggermap.clinic.model import NeedledPoint, PainMark, Patient, Visit
 from triggermap.clinic.patient_primer import PrimerSection
 from triggermap.clinic.safety import limits_in_words
 from triggermap.clinic.validation import soap_sections
+from triggermap.clinic.warning_kinds import warning_title
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import parse_region_id
 from triggermap.services.patient_map import patient_map
@@ -280,7 +281,7 @@ def _compose_visit(
                 else ""
             )
             flow.bullet(
-                f"{warning.kind.replace('_', ' ')}"
+                warning_title(warning.kind)
                 + (f" ({where}{depth})" if where or depth else "")
                 + f": {warning.message}"
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from triggermap.catalogue.model import Catalogue, TriggerPointId
 from triggermap.clinic.model import Patient
 from triggermap.clinic.safety import depth_limit, hazards_of
-from triggermap.ui.patients.dialogs import WARNING_TITLES, words
+from triggermap.clinic.warning_kinds import warning_title
 from triggermap.ui.patients.plan_table import point_title
 
 
@@ -35,7 +35,7 @@ def trigger_point_tip(
     # limits first, smallest first; then hazards avoided by direction, in catalogue order
     ordered = sorted(by_kind.items(), key=lambda item: (item[1] is None, item[1] or 0.0))
     for kind, depth in ordered:
-        title = WARNING_TITLES.get(kind, words(kind).capitalize())
+        title = warning_title(kind)
         if patient is None:
             lines.append(f"⚠ {title}")
         elif depth is None:

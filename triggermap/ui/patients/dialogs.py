@@ -35,6 +35,7 @@ from triggermap.clinic.model import (
     Screening,
     ScreeningAnswer,
 )
+from triggermap.clinic.warning_kinds import warning_title
 from triggermap.ui.patients.date_entry import TypedDateField
 
 #: Colours of the badges and warnings: clinical red, amber for care, green for done.
@@ -42,17 +43,6 @@ ALERT_RED = "#b71c1c"
 CARE_AMBER = "#e65100"
 DONE_GREEN = "#2e7d32"
 
-WARNING_TITLES = {
-    "pneumothorax": "Pneumothorax risk",
-    "neurovascular": "Nerves and vessels nearby",
-    "organ": "Organ nearby",
-    "both_sides_of_thorax": "Both sides of the thorax",
-    "contraindication": "Contraindication",
-    "precaution": "Precaution",
-    "no_consent": "No consent recorded",
-    "no_screening": "No screening recorded",
-    "depth_beyond_limit_confirmed": "Depth beyond the limit, confirmed at signing",
-}
 
 #: What the therapist usually explains before consent is given (editable in the dialog).
 STANDARD_EXPLANATION = (
@@ -355,7 +345,7 @@ class ConsentDialog(QDialog):
 
 def warning_html(warning: SafetyWarning) -> str:
     """One warning for the safety dialog: title, message and the maximum depth in large red."""
-    title = WARNING_TITLES.get(warning.kind, words(warning.kind).capitalize())
+    title = warning_title(warning.kind)
     parts = [
         f"<p style='font-size:15pt; font-weight:bold; color:{ALERT_RED}; margin:0'>"
         f"⚠ {escape(title)}</p>",

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.model import TECHNIQUES, TOLERANCE, NeedledPoint, SafetyWarning
-from triggermap.ui.patients.dialogs import ALERT_RED, WARNING_TITLES, words
+from triggermap.clinic.warning_kinds import warning_title
+from triggermap.ui.patients.dialogs import ALERT_RED, words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -194,7 +195,7 @@ class PlanTableModel(QAbstractTableModel):
                 return beyond
         if role == Qt.ItemDataRole.ToolTipRole and hazards:
             return "\n".join(
-                WARNING_TITLES.get(w.kind, words(w.kind))
+                warning_title(w.kind)
                 + (f": max depth {w.max_depth_mm:g} mm" if w.max_depth_mm is not None else "")
                 for w in hazards
             )

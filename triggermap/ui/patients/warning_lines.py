@@ -8,13 +8,10 @@ from html import escape
 
 from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.model import SafetyWarning
-from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER, WARNING_TITLES, words
+from triggermap.clinic.warning_kinds import warning_kind
+from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER
 from triggermap.ui.patients.plan_table import point_title
 
-#: Kinds that stop or limit the needle (red); the others ask for care (amber).
-STOPPING_KINDS = ("pneumothorax", "neurovascular", "organ", "contraindication")
-#: Warning kinds about the patient (not one point); they lead the list.
-PATIENT_WARNING_KINDS = ("contraindication", "precaution", "no_consent", "no_screening")
 #: How much of a patient warning's message its one line shows (characters).
 SHORT_MESSAGE_CHARACTERS = 90
 
@@ -30,7 +27,7 @@ class WarningLine:
 
 def warning_lines(warnings: list[SafetyWarning], catalogue: Catalogue) -> list[WarningLine]:
     """The warnings in the banner's order (the patient's first), each as one line."""
-    ordered = sorted(warnings, key=lambda w: w.kind not in PATIENT_WARNING_KINDS)
+    ordered = sorted(warnings, key=lambda w: not warning_kind(w.kind).about_patient)
     # two hazards of one kind at one needle (an artery and a nerve) share one line
     grouped: dict[str, list[WarningLine]] = {}
     for warning in ordered:
@@ -45,12 +42,13 @@ def warning_lines(warnings: list[SafetyWarning], catalogue: Catalogue) -> list[W
 
 
 def _line(warning: SafetyWarning, catalogue: Catalogue) -> WarningLine:
-    title = WARNING_TITLES.get(warning.kind, words(warning.kind).capitalize())
+    kind = warning_kind(warning.kind)
+    title = kind.title
     message = warning.message
     # the safety rules start some messages with the title itself ("Precaution: …")
     if message.lower().startswith(title.lower() + ":"):
         message = message[len(title) + 1 :].lstrip()
-    colour = ALERT_RED if warning.kind in STOPPING_KINDS else CARE_AMBER
+    colour = ALERT_RED if kind.stops else CARE_AMBER
     if warning.trigger_point_id:
         where = point_title(catalogue, warning.trigger_point_id)
         side = f" ({warning.side})" if warning.side else ""
