@@ -22,6 +22,7 @@ from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import Diagnosis
 from triggermap.clinic.validation import diagnoses_problems
+from triggermap.ui.patients.visit_boxes import keep_narrow
 from triggermap.ui.patients.visit_part_models import DiagnosisListModel
 
 
@@ -72,13 +73,7 @@ class DiagnosesBox(QGroupBox):
         self.chooser.setEditable(True)
         self.chooser.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.chooser.setAccessibleName("Choose or type a diagnosis")
-        # as wide as the longest condition's name, it made the patient panel wider than its
-        # dock and cut the panel's edge off; the list that drops down still shows whole names
-        self.chooser.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.chooser.setMinimumContentsLength(16)
-        self.chooser.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+        keep_narrow(self.chooser, characters=16)  # the longest condition's name is long
         self.chooser.lineEdit().setPlaceholderText("condition, or a code and its name")
         for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
             self.chooser.addItem(condition_entry(condition.name, condition.icd10))

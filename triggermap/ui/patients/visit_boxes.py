@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,12 +42,19 @@ from triggermap.ui.patients.visit_part_models import (
 CHOICE_CHARACTERS = 8
 
 
-def _narrow_choice(parent: QWidget, name: str = "") -> QComboBox:
-    combo = QComboBox(parent)
-    # a combo as wide as its longest entry made the panel wider than its dock, which cut the
-    # panel's edge off (the panel never scrolls sideways)
+def keep_narrow(combo: QComboBox, characters: int = CHOICE_CHARACTERS) -> QComboBox:
+    """Let `combo` be as narrow as `characters` (its longer entries are cut on screen; the
+    list that drops down shows them whole). A combo as wide as its longest entry made the
+    patient panel wider than its dock, which cut the panel's edge off (it never scrolls
+    sideways)."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(CHOICE_CHARACTERS)
+    combo.setMinimumContentsLength(characters)
+    combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+    return combo
+
+
+def _narrow_choice(parent: QWidget, name: str = "") -> QComboBox:
+    combo = keep_narrow(QComboBox(parent))
     if name:
         combo.setAccessibleName(name)
     return combo
