@@ -1670,6 +1670,10 @@ class PatientPanel(QWidget):
         if visit is None:
             return False
         event = AdverseEventRecord(kind, severity, note, needle_number, onset, action_taken)
+        if event in visit.adverse_events:
+            # the same event twice in one visit is a double click on Add, not a second event
+            self.plan_notice.setText("This adverse event is recorded already.")
+            return False
         return self._push(
             replace(visit, adverse_events=(*visit.adverse_events, event)),
             f"Add adverse event {words(kind)}",
