@@ -1670,9 +1670,15 @@ class PatientPanel(QWidget):
         if visit is None:
             return False
         event = AdverseEventRecord(kind, severity, note, needle_number, onset, action_taken)
-        if event in visit.adverse_events:
-            # the same event twice in one visit is a double click on Add, not a second event
-            self.plan_notice.setText("This adverse event is recorded already.")
+        same = (kind, severity, needle_number, onset)
+        if any(
+            (e.kind, e.severity, e.needle_number, e.onset) == same for e in visit.adverse_events
+        ):
+            # the same event at the same needle twice in one visit is a double click on Add
+            # (the second click found the action field already cleared), not a second event
+            self.plan_notice.setText(
+                "This adverse event is recorded already; add its follow-up to the one listed."
+            )
             return False
         return self._push(
             replace(visit, adverse_events=(*visit.adverse_events, event)),
