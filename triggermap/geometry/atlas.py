@@ -136,17 +136,20 @@ class BodyView:
         In a two-sided view this is the reflection across the mirror axis; in a one-sided view
         (lateral) it is the position in the reflected drawing that shows the other side.
         """
-        axis = self.mirror_axis
-        if axis is None:
-            axis = self.view_box[0] + self.view_box[2] / 2
-        return 2 * axis - x, y
+        return 2 * self.reflection_x - x, y
 
     def mirror_area(self, area: Area) -> Area:
         """A shape reflected to the patient's other side, as `mirror_point` does for points."""
-        axis = self.mirror_axis
-        if axis is None:
-            axis = self.view_box[0] + self.view_box[2] / 2
-        return affinity.scale(area, xfact=-1.0, yfact=1.0, origin=(axis, 0.0))
+        return affinity.scale(area, xfact=-1.0, yfact=1.0, origin=(self.reflection_x, 0.0))
+
+    @property
+    def reflection_x(self) -> float:
+        """The x (body units) of the vertical line that reflects one side onto the other: the
+        mirror axis of a two-sided view, the view box's centre line of a one-sided view (whose
+        reflected drawing shows the patient's other side)."""
+        if self.mirror_axis is not None:
+            return self.mirror_axis
+        return self.view_box[0] + self.view_box[2] / 2
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from triggermap.geometry.placement import where_it_lands
 from triggermap.geometry.regions import RegionId
 
 if TYPE_CHECKING:
@@ -48,18 +49,17 @@ def trigger_point_marks(
     """X marks of a muscle's trigger points in one view, on the muscle's side.
 
     Catalogue coordinates are for the patient's right side; the left side's marks are their
-    mirror. A one-sided view (lateral) shows the right side only.
+    mirror. The view is drawn as it is, unreflected: a one-sided view (lateral) shows the
+    right side only.
     """
     marks = []
     for point in trigger_points_by_prevalence(catalogue, muscle.name):
         if point.view != view.name:
             continue
-        x, y = point.x, point.y
-        if muscle.side == "left":
-            if view.region(muscle) is None:
-                continue
-            x, y = view.mirror_point(x, y)
-        marks.append(TriggerPointMark(point.id, point.label, x, y, muscle.side))
+        landing = where_it_lands(view, muscle, point.x, point.y, reflected_panels=False)
+        if landing is None:
+            continue
+        marks.append(TriggerPointMark(point.id, point.label, landing.x, landing.y, muscle.side))
     return marks
 
 

@@ -1,7 +1,8 @@
 """A patient's map of one visit: per body-view panel, the pain drawing, referral zones and needles.
 
 Pure geometry over body units, no Qt: the picture (ui.patient_map_picture) only draws what this
-lists, so which side and which view each thing lands on is decided and tested here.
+lists, so which panel each thing lands on is decided and tested here, by the one rule of sides
+and views (geometry.placement) that the map window and the study pages use too.
 
 Panels: the front (anterior) and back (posterior) views always, side by side; then any other
 view holding a needled point, and the best view of any painted or referral zone that neither of
@@ -13,14 +14,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shapely.geometry import Polygon
-
 from triggermap import resources
 from triggermap.catalogue.model import VIEWS, Catalogue, MuscleId, TriggerPointId
 from triggermap.clinic.model import Visit
-from triggermap.geometry.atlas import Area, Atlas, BodyView
+from triggermap.geometry.atlas import Atlas
+from triggermap.geometry.placement import (
+    drawn_mirrored,
+    panel_region_area,
+    panel_shows,
+    where_it_lands,
+)
 from triggermap.geometry.regions import RegionId, parse_region_id
 from triggermap.services.explore import referral_regions
+
+# Which panel shows a region, and where a needle lands on it, is geometry.placement's one rule;
+# the region look-ups stay importable from here, where callers of the map have found them.
+__all__ = [
+    "MapPanel",
+    "NeedleMark",
+    "PaintedZone",
+    "PatientMap",
+    "panel_region_area",
+    "panel_shows",
+    "patient_map",
+]
+
 
 #: Views every patient map shows, left to right: front, then back.
 BASE_VIEWS: tuple[str, ...] = ("anterior", "posterior")
@@ -81,29 +99,6 @@ class PatientMap:
         return None
 
 
-def one_sided(body: BodyView) -> bool:
-    """True for a view that draws one side only (the other is its whole reflection)."""
-    return body.mirror_axis is None
-
-
-def panel_shows(body: BodyView, mirrored: bool, region_id: RegionId) -> bool:
-    """Whether a panel of `body` (mirrored or not) shows the region on its own side."""
-    if not mirrored:
-        return body.region(region_id) is not None
-    if region_id.side == "right":
-        return False
-    return body.region(region_id.other_side()) is not None
-
-
-def panel_region_area(body: BodyView, mirrored: bool, region_id: RegionId) -> Area:
-    """The region's area in the panel's drawn frame (body units); empty if not shown."""
-    if not panel_shows(body, mirrored, region_id):
-        return Polygon()
-    if not mirrored:
-        return body.union_of([region_id])
-    return body.mirror_area(body.union_of([region_id.other_side()]))
-
-
 def patient_map(visit: Visit, catalogue: Catalogue, atlas: Atlas) -> PatientMap:
     """The map of one visit: every needle of the visit (performed or planned), the referral
     zones of each on the needle's side, and the pain drawing, placed on labelled panels.
@@ -117,13 +112,11 @@ def patient_map(visit: Visit, catalogue: Catalogue, atlas: Atlas) -> PatientMap:
             point = catalogue.trigger_point(needle.trigger_point_id)
         except KeyError:
             continue  # a point a later catalogue dropped has no place to be drawn
-        body = atlas.view(point.view)
-        x, y = point.x, point.y
-        mirrored = False
-        if needle.side == "left":
-            x, y = body.mirror_point(x, y)
-            mirrored = one_sided(body)
-        key = (point.view, mirrored)
+        muscle = RegionId("muscle", point.muscle_id, needle.side)
+        landing = where_it_lands(atlas.view(point.view), muscle, point.x, point.y)
+        if landing is None:
+            continue  # a view that does not draw the point's muscle has no place for it
+        key = (point.view, landing.mirrored)
         if key not in keys:
             keys.append(key)
         needles.append(
@@ -133,8 +126,8 @@ def patient_map(visit: Visit, catalogue: Catalogue, atlas: Atlas) -> PatientMap:
                     needle.number,
                     point.id,
                     point.muscle_id,
-                    x,
-                    y,
+                    landing.x,
+                    landing.y,
                     needle.side,
                     needle.performed,
                 ),
@@ -192,7 +185,7 @@ def _home_panel(region_id: RegionId, catalogue: Catalogue, atlas: Atlas) -> tupl
     candidates += [v for v in VIEWS if v in atlas.views and v not in candidates]
     for view in candidates:
         body = atlas.view(view)
-        mirrored = one_sided(body) and region_id.side == "left"
+        mirrored = drawn_mirrored(body, region_id.side)
         if panel_shows(body, mirrored, region_id):
             return view, mirrored
     return None

@@ -27,8 +27,9 @@ from PySide6.QtSvg import QSvgRenderer
 
 from triggermap.geometry.atlas import Atlas, BodyView
 from triggermap.geometry.errors import AtlasError
+from triggermap.geometry.placement import panel_region_area
 from triggermap.resources import PATIENT_RIGHT_ON
-from triggermap.services.patient_map import MapPanel, PatientMap, panel_region_area
+from triggermap.services.patient_map import MapPanel, PatientMap
 from triggermap.ui.map_view import PAIN_BLUE, REFERRAL_RED
 from triggermap.ui.shapes import painter_path
 
@@ -179,7 +180,7 @@ def paint_patient_map(
         painter.save()
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            _paint_body(painter, placement, renderers[key])
+            _paint_body(painter, placement, renderers[key], atlas.view(panel.view))
             _paint_overlays(painter, placement, atlas)
             _paint_needles(painter, placement, radius)
             _paint_labels(painter, placement, atlas.view(panel.view))
@@ -278,14 +279,17 @@ def _faded_svg(svg_path: Path, mirrored: bool) -> bytes:
     return ElementTree.tostring(tree, encoding="utf-8")
 
 
-def _paint_body(painter: QPainter, placement: PanelPlacement, renderer: QSvgRenderer) -> None:
+def _paint_body(
+    painter: QPainter, placement: PanelPlacement, renderer: QSvgRenderer, body: BodyView
+) -> None:
     painter.save()
     if placement.panel.mirrored:
-        # the drawn side reflected about the panel's centre shows the patient's other side
-        centre = placement.rect.center().x()
-        painter.translate(centre, 0)
+        # the drawn side reflected shows the patient's other side; about the same line that
+        # mirrored the needles and zones (geometry.placement), so they stay on the body
+        axis = placement.to_target(body.reflection_x, 0).x()
+        painter.translate(axis, 0)
         painter.scale(-1, 1)
-        painter.translate(-centre, 0)
+        painter.translate(-axis, 0)
     renderer.render(painter, placement.rect)
     painter.restore()
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from shapely import affinity
 
 from triggermap.catalogue.model import TriggerPoint, TriggerPointId
-from triggermap.geometry.regions import PAIRED_SIDES, RegionId
+from triggermap.geometry.atlas import BodyView
+from triggermap.geometry.placement import Landing, where_it_lands
+from triggermap.geometry.regions import PAIRED_SIDES, PairedSide, RegionId
 from triggermap.services.context import AppContext
 from triggermap.services.explore import TriggerPointMark
 from triggermap.services.pain_ranking import zone_weights
@@ -56,6 +58,13 @@ MISSED_AMBER = "#b26a00"
 PAINT_INTENSITY = 6.0
 #: Number keys 1–9 pick choices.
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+def _drawn_spot(body: BodyView, point: TriggerPoint, side: PairedSide) -> Landing | None:
+    """Where a trigger point on the patient's `side` lands on a study map, which draws each view
+    once, as it is (the left side of a one-sided view is not on it)."""
+    muscle = RegionId("muscle", point.muscle_id, side)
+    return where_it_lands(body, muscle, point.x, point.y, reflected_panels=False)
 
 
 def _bold(font: QFont, size_step: float = 0.0) -> QFont:
@@ -215,10 +224,13 @@ class ExercisePage(QWidget):
             if panel.body.name != point.view:
                 continue
             for side in sides:
-                x, y = point.x, point.y
-                if side == "left":
-                    x, y = panel.body.mirror_point(x, y)
-                marks.append(TriggerPointMark(point.id, point.label, x + panel.dx, y, side))
+                landing = _drawn_spot(panel.body, point, side)
+                if landing is not None:
+                    marks.append(
+                        TriggerPointMark(
+                            point.id, point.label, landing.x + panel.dx, landing.y, side
+                        )
+                    )
         return marks
 
 
@@ -536,10 +548,8 @@ class FindPointPage(ExercisePage):
     def true_spots(self, point: TriggerPoint) -> dict[str, tuple[float, float]]:
         """The trigger point on each side its view shows, in body units of that view."""
         body = self.context.atlas.view(point.view)
-        spots = {"right": (point.x, point.y)}
-        if body.region(RegionId("muscle", point.muscle_id, "left")) is not None:
-            spots["left"] = body.mirror_point(point.x, point.y)
-        return spots
+        landings = {side: _drawn_spot(body, point, side) for side in PAIRED_SIDES}
+        return {side: (at.x, at.y) for side, at in landings.items() if at is not None}
 
     def check(self) -> None:
         if self.is_answered:
