@@ -114,7 +114,7 @@ def main() -> int:
                 dataclasses.replace(visit, visit_date=start + timedelta(days=number))
             )
     panel = PatientPanel(context, therapist="Bench")
-    panel.confirm_warnings = lambda warnings: True
+    panel.editing.confirm_warnings = lambda warnings: True
     database = panel.database()
     panel.open_patient(database.patient(patient.id))
     latest = database.visits_of(patient.id)[-1]
@@ -122,7 +122,7 @@ def main() -> int:
 
     def window_edit(score: int) -> float:
         started = time.perf_counter()
-        panel.pain_before.setValue(score)
+        panel.editor.pain_before.setValue(score)
         app.processEvents()
         return time.perf_counter() - started
 

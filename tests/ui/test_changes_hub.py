@@ -23,7 +23,7 @@ def test_the_history_window_follows_each_saved_edit(panel, context, qtbot):  # n
     history = panel.show_history()
     qtbot.addWidget(history)
     assert history.plot.points[-1].pain_before is None
-    panel.pain_before.setValue(6)
+    panel.editor.pain_before.setValue(6)
     qtbot.waitUntil(lambda: history.plot.points[-1].pain_before == 6, timeout=2000)
     panel.confirm_second_visit = lambda _status: True
     panel.new_visit()
@@ -34,15 +34,15 @@ def test_the_history_window_follows_each_saved_edit(panel, context, qtbot):  # n
 def test_the_explain_window_shows_a_needle_added_while_it_is_open(panel, context, qtbot):  # noqa: F811
     patient = ready_patient(context)
     open_new_visit(panel, patient)
-    panel.complaint.setText("Neck pain")
-    panel.save_typed_text()
+    panel.editor.complaint.setText("Neck pain")
+    panel.editing.save_typed_text()
     window = panel.explain()
     qtbot.addWidget(window)
     before = window.text.text()
     point = context.catalogue.trigger_point(_safe_point(context))
     muscle = context.catalogue.muscles[point.muscle_id].name
     assert muscle not in before
-    assert panel.add_trigger_point(point.id, "left")
+    assert panel.editing.add_trigger_point(point.id, "left")
     assert muscle in window.text.text()
 
 
@@ -50,7 +50,7 @@ def test_locking_the_records_closes_the_windows_that_show_patient_data(panel, co
     patient = ready_patient(context)
     open_new_visit(panel, patient)
     history = panel.show_history()
-    panel._key = object()  # as if the records were encrypted and unlocked
+    panel.session.key = object()  # as if the records were encrypted and unlocked
     assert panel.lock_records()
     assert history.isHidden()
     assert panel.history_window is None

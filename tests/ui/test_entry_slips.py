@@ -26,7 +26,7 @@ from .test_patient_panel import (
 def panel(qtbot, context) -> PatientPanel:
     widget = PatientPanel(context, therapist=THERAPIST)
     qtbot.addWidget(widget)
-    widget.confirm_warnings = refuse_unexpected
+    widget.editing.confirm_warnings = refuse_unexpected
     widget.show()
     yield widget
     widget.close_database()
@@ -51,36 +51,36 @@ def wheel(widget: QWidget, notches: int = 1) -> None:
 def test_a_wheel_scrolling_past_a_pain_score_does_not_change_it(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.pain_before.setValue(6)
-    panel.search_field.setFocus()  # the therapist is elsewhere, scrolling the panel
-    wheel(panel.pain_before)
-    wheel(panel.pain_before.lineEdit())  # over the number itself
-    assert panel.pain_before.value() == 6
+    panel.editor.pain_before.setValue(6)
+    panel.finder.search_field.setFocus()  # the therapist is elsewhere, scrolling the panel
+    wheel(panel.editor.pain_before)
+    wheel(panel.editor.pain_before.lineEdit())  # over the number itself
+    assert panel.editor.pain_before.value() == 6
     assert saved_visit(context, visit.id).pain_before == 6
 
 
 def test_a_wheel_over_the_focused_score_still_changes_it(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.pain_before.setValue(6)
-    panel.pain_before.setFocus()
+    panel.editor.pain_before.setValue(6)
+    panel.editor.pain_before.setFocus()
     QApplication.processEvents()
-    if not panel.pain_before.hasFocus():
+    if not panel.editor.pain_before.hasFocus():
         pytest.skip("this platform plugin gives no keyboard focus to an unexposed window")
-    wheel(panel.pain_before)
-    assert panel.pain_before.value() == 7
+    wheel(panel.editor.pain_before)
+    assert panel.editor.pain_before.value() == 7
     assert saved_visit(context, visit.id).pain_before == 7
 
 
 def test_a_wheel_scrolling_past_an_adverse_event_severity_does_not_change_it(panel, context):
     patient = ready_patient(context)
     open_new_visit(panel, patient)
-    panel.events_box.severity.setCurrentIndex(0)
-    before = panel.events_box.severity.currentText()
-    panel.search_field.setFocus()
+    panel.editor.events_box.severity.setCurrentIndex(0)
+    before = panel.editor.events_box.severity.currentText()
+    panel.finder.search_field.setFocus()
     for _ in range(3):
-        wheel(panel.events_box.severity, -1)
-    assert panel.events_box.severity.currentText() == before
+        wheel(panel.editor.events_box.severity, -1)
+    assert panel.editor.events_box.severity.currentText() == before
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_a_double_click_on_new_visit_makes_one_visit(panel, context):
     asked = []
     panel.confirm_second_visit = lambda status: asked.append(status) or False
     first = panel.new_visit()
-    panel.new_visit_button.click()  # the second click of the double click
+    panel.card.new_visit_button.click()  # the second click of the double click
     assert asked == ["a draft"]
     assert [v.id for v in panel.database().visits_of(patient.id)] == [first.id]
     assert panel.current_visit.id == first.id  # the day's visit stays open
@@ -156,14 +156,14 @@ def test_a_second_visit_on_the_same_day_when_the_therapist_says_so(panel, contex
 def test_an_empty_visit_cannot_be_signed_and_a_draft_can_be_voided(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.ask_finalise = lambda: THERAPIST
-    assert not panel.finalise()
-    assert "empty visit cannot be signed" in panel.problem_label.text()
+    panel.editing.ask_finalise = lambda: THERAPIST
+    assert not panel.editing.finalise()
+    assert "empty visit cannot be signed" in panel.access.problem_label.text()
     assert not saved_visit(context, visit.id).finalised
-    panel.confirm_void = lambda: False
-    assert not panel.void_draft()
-    panel.confirm_void = lambda: True
-    assert panel.void_draft()
+    panel.editing.confirm_void = lambda: False
+    assert not panel.editing.void_draft()
+    panel.editing.confirm_void = lambda: True
+    assert panel.editing.void_draft()
     assert panel.current_visit is None
     assert panel.database().visits_of(patient.id) == []
     entries = panel.database().audit_entries(visit.id)
@@ -174,16 +174,16 @@ def test_an_empty_visit_cannot_be_signed_and_a_draft_can_be_voided(panel, contex
 def test_the_visit_date_is_editable_never_in_the_future_and_back_dating_is_audited(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.visit_date.line.setText("2999-01-01")
-    panel.visit_date.line.editingFinished.emit()
-    assert "cannot be after" in panel.plan_notice.text()
+    panel.editor.visit_date.line.setText("2999-01-01")
+    panel.editor.visit_date.line.editingFinished.emit()
+    assert "cannot be after" in panel.editor.plan_notice.text()
     assert saved_visit(context, visit.id).visit_date == visit.visit_date
-    panel.visit_date.line.setText("01.02.2026")
-    panel.visit_date.line.editingFinished.emit()
+    panel.editor.visit_date.line.setText("01.02.2026")
+    panel.editor.visit_date.line.editingFinished.emit()
     assert saved_visit(context, visit.id).visit_date == date(2026, 2, 1)
     last = panel.database().audit_entries(visit.id)[-1]
     assert last["details"] == "visit_date; back-dated"
-    panel.undo()
+    panel.editing.undo()
     assert saved_visit(context, visit.id).visit_date == visit.visit_date
 
 
@@ -197,15 +197,15 @@ def test_warnings_take_one_line_each_and_unfold_for_the_detail(panel, context):
         for point in context.catalogue.trigger_points()
         if any(h.kind == "pneumothorax" for h in hazards_of(context.catalogue, point))
     )
-    panel.confirm_warnings = lambda warnings: True
-    assert panel.add_trigger_point(risky.id, "left")
-    folded = panel.warning_banner.text()
+    panel.editing.confirm_warnings = lambda warnings: True
+    assert panel.editing.add_trigger_point(risky.id, "left")
+    folded = panel.editor.warning_banner.text()
     lines = [line for line in folded.split("<br>") if "⚠" in line]
     # one line a warning, hazards of one kind at one needle sharing theirs
     assert 2 <= len(lines) <= len(panel.current_warnings())
     assert any("max " in line and "mm" in line for line in lines)  # the needle's limit
-    panel.warning_banner.linkActivated.emit("details")
-    unfolded = panel.warning_banner.text()
+    panel.editor.warning_banner.linkActivated.emit("details")
+    unfolded = panel.editor.warning_banner.text()
     assert len(unfolded) > len(folded)
     assert "Hide details" in unfolded
 
@@ -220,16 +220,18 @@ def test_the_last_visit_is_copied_forward_through_todays_safety_check(panel, con
         for point in context.catalogue.trigger_points()
         if any(h.kind == "pneumothorax" for h in hazards_of(context.catalogue, point))
     )
-    panel.confirm_warnings = lambda warnings: True
-    panel.add_trigger_point(risky.id, "right")
+    panel.editing.confirm_warnings = lambda warnings: True
+    panel.editing.add_trigger_point(risky.id, "right")
     number = panel.current_visit.needles[0].number
-    panel.edit_needle(number, "technique", "pistoning")
-    panel.edit_needle(number, "depth_mm", 9.0)
-    panel.complaint.setText("Neck pain at the desk")
-    panel.save_typed_text()
+    panel.editing.edit_needle(number, "technique", "pistoning")
+    panel.editing.edit_needle(number, "depth_mm", 9.0)
+    panel.editor.complaint.setText("Neck pain at the desk")
+    panel.editing.save_typed_text()
     assert saved_visit(context, first.id).complaint == "Neck pain at the desk"
     asked: list[list[str]] = []
-    panel.confirm_warnings = lambda warnings: asked.append([w.kind for w in warnings]) or True
+    panel.editing.confirm_warnings = lambda warnings: (
+        asked.append([w.kind for w in warnings]) or True
+    )
     panel.confirm_second_visit = lambda status: True
     copied = panel.copy_last_visit_forward()
     assert copied.id != first.id
@@ -251,7 +253,7 @@ def test_the_last_visit_is_copied_forward_through_todays_safety_check(panel, con
 def test_diagnoses_are_chosen_or_typed_recorded_and_undone(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    box = panel.diagnoses_box
+    box = panel.editor.diagnoses_box
     condition = sorted(context.catalogue.conditions.values(), key=lambda c: c.name)[0]
     box.chooser.setCurrentIndex(0)  # the first condition in the list
     assert box.add_chosen()
@@ -259,45 +261,45 @@ def test_diagnoses_are_chosen_or_typed_recorded_and_undone(panel, context):
     assert box.add_chosen()
     box.chooser.setEditText("79.18 no letter")
     assert not box.add_chosen()
-    assert "not an ICD-10-CM code" in panel.plan_notice.text()
+    assert "not an ICD-10-CM code" in panel.editor.plan_notice.text()
     stored = saved_visit(context, visit.id).diagnoses
     assert [d.code for d in stored] == [condition.icd10, "M79.18"]
     assert box.recorded_model.rowCount() == 2
     box.recorded.setCurrentIndex(box.recorded_model.index(0))
     assert box.remove_selected()
     assert [d.code for d in saved_visit(context, visit.id).diagnoses] == ["M79.18"]
-    panel.undo()
+    panel.editing.undo()
     assert len(saved_visit(context, visit.id).diagnoses) == 2
 
 
 def test_the_visit_list_follows_the_complaint_and_the_signature(panel, context):
     patient = ready_patient(context)
     open_new_visit(panel, patient)
-    panel.pain_before.setValue(4)
-    panel.complaint.setText("Headache behind the eye")
-    panel.save_typed_text()
-    assert "Headache behind the eye" in panel.visit_list.index(0).data()
-    panel.ask_finalise = lambda: THERAPIST
-    assert panel.finalise()
-    assert panel.visit_list.index(0).data().startswith("✓")
+    panel.editor.pain_before.setValue(4)
+    panel.editor.complaint.setText("Headache behind the eye")
+    panel.editing.save_typed_text()
+    assert "Headache behind the eye" in panel.card.visit_list.index(0).data()
+    panel.editing.ask_finalise = lambda: THERAPIST
+    assert panel.editing.finalise()
+    assert panel.card.visit_list.index(0).data().startswith("✓")
 
 
 def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.confirm_warnings = lambda warnings: True
+    panel.editing.confirm_warnings = lambda warnings: True
     point = next(iter(context.catalogue.trigger_points()))
-    assert panel.add_trigger_point(point.id, "left")
+    assert panel.editing.add_trigger_point(point.id, "left")
     number = panel.current_visit.needles[0].number
-    assert panel.events_box.needle.findData(number) >= 0  # the plan's needles are offered
-    assert panel.add_adverse_event(
+    assert panel.editor.events_box.needle.findData(number) >= 0  # the plan's needles are offered
+    assert panel.editing.add_adverse_event(
         "bruising",
         "mild",
         needle_number=number,
         onset="during needling",
         action_taken="Pressure for two minutes",
     )
-    assert panel.resolve_adverse_event(0, "Gone at the next visit.")
+    assert panel.editing.resolve_adverse_event(0, "Gone at the next visit.")
     [event] = saved_visit(context, visit.id).adverse_events
     assert (event.needle_number, event.onset, event.action_taken, event.resolution) == (
         number,
@@ -305,43 +307,43 @@ def test_an_adverse_event_records_its_needle_onset_action_and_resolution(panel, 
         "Pressure for two minutes",
         "Gone at the next visit.",
     )
-    assert "needle" in panel.events_box.model.index(0).data()
-    assert "resolved: Gone at the next visit." in panel.events_box.model.index(0).data()
+    assert "needle" in panel.editor.events_box.model.index(0).data()
+    assert "resolved: Gone at the next visit." in panel.editor.events_box.model.index(0).data()
     # a needle an event names cannot silently vanish from under it
-    assert not panel.remove_needle(number)
-    assert "names needle" in panel.problem_label.text()
+    assert not panel.editing.remove_needle(number)
+    assert "names needle" in panel.access.problem_label.text()
 
 
 def test_the_soap_note_is_typed_saved_and_undone_section_by_section(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.soap["subjective"].setPlainText("Neck pain 6/10 after long meetings.")
-    panel.soap["assessment"].setPlainText("Upper trapezius trigger points likely.")
-    panel.save_typed_text()
+    panel.editor.soap["subjective"].setPlainText("Neck pain 6/10 after long meetings.")
+    panel.editor.soap["assessment"].setPlainText("Upper trapezius trigger points likely.")
+    panel.editing.save_typed_text()
     stored = saved_visit(context, visit.id)
     assert stored.subjective == "Neck pain 6/10 after long meetings."
     assert stored.assessment == "Upper trapezius trigger points likely."
     assert stored.objective == ""
-    panel.undo()
+    panel.editing.undo()
     assert saved_visit(context, visit.id).subjective == ""
     # a visit whose only record is its SOAP note can be signed
-    panel.redo()
-    panel.ask_finalise = lambda: THERAPIST
-    assert panel.finalise()
+    panel.editing.redo()
+    panel.editing.ask_finalise = lambda: THERAPIST
+    assert panel.editing.finalise()
 
 
 def test_the_visit_list_is_searched_by_text(panel, context):
     patient = ready_patient(context)
     first = open_new_visit(panel, patient)
-    panel.complaint.setText("Headache on waking")
-    panel.save_typed_text()
+    panel.editor.complaint.setText("Headache on waking")
+    panel.editing.save_typed_text()
     panel.confirm_second_visit = lambda status: True
     panel.new_visit()
-    panel.visit_search.setText("headache")
-    assert panel.visit_list.rowCount() == 1
-    assert panel.visit_list.index(0).data(Qt.ItemDataRole.UserRole) == first.id
-    panel.visit_search.clear()
-    assert panel.visit_list.rowCount() == 2
+    panel.card.visit_search.setText("headache")
+    assert panel.card.visit_list.rowCount() == 1
+    assert panel.card.visit_list.index(0).data(Qt.ItemDataRole.UserRole) == first.id
+    panel.card.visit_search.clear()
+    assert panel.card.visit_list.rowCount() == 2
 
 
 def test_the_functional_scale_is_rated_per_visit_and_plotted_in_history(panel, context):
@@ -349,18 +351,18 @@ def test_the_functional_scale_is_rated_per_visit_and_plotted_in_history(panel, c
 
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    assert not panel.add_functional_activity("   ", 5)  # an activity needs words
-    assert panel.add_functional_activity("Climbing stairs", 4)
-    assert panel.add_functional_activity("Lifting a grandchild", 2)
+    assert not panel.editing.add_functional_activity("   ", 5)  # an activity needs words
+    assert panel.editing.add_functional_activity("Climbing stairs", 4)
+    assert panel.editing.add_functional_activity("Lifting a grandchild", 2)
     stored = saved_visit(context, visit.id)
     assert [(i.activity, i.score) for i in stored.psfs] == [
         ("Climbing stairs", 4),
         ("Lifting a grandchild", 2),
     ]
     assert stored.psfs_score == 3.0
-    assert "PSFS score 3.0" in panel.function_box.model.index(2).data()
+    assert "PSFS score 3.0" in panel.editor.function_box.model.index(2).data()
     assert visit_points([stored])[0].function == 3.0
-    assert panel.remove_functional_activity(0)
+    assert panel.editing.remove_functional_activity(0)
     assert len(saved_visit(context, visit.id).psfs) == 1
 
 
@@ -384,11 +386,11 @@ def test_the_visit_list_model_passes_the_model_tester(qtmodeltester, panel, cont
     open_new_visit(panel, patient)
     panel.confirm_second_visit = lambda status: True
     panel.new_visit()
-    qtmodeltester.check(panel.visit_list)
-    assert panel.visit_list.rowCount() == 2
+    qtmodeltester.check(panel.card.visit_list)
+    assert panel.card.visit_list.rowCount() == 2
     # the open visit is the current row; a click on the other opens it
-    other = panel.visit_list.index(1)
-    panel.visits.clicked.emit(other)
+    other = panel.card.visit_list.index(1)
+    panel.card.visits.clicked.emit(other)
     assert panel.current_visit.id == other.data(Qt.ItemDataRole.UserRole)
 
 
@@ -396,8 +398,8 @@ def test_the_patients_found_are_a_model_that_passes_the_model_tester(qtmodeltest
     ready_patient(context, family="Okafor")
     ready_patient(context, family="Reinholt")
     assert len(panel.search("")) == 2
-    qtmodeltester.check(panel.found)
-    assert "Okafor" in panel.found.index(0).data()
+    qtmodeltester.check(panel.finder.found)
+    assert "Okafor" in panel.finder.found.index(0).data()
 
 
 def test_the_open_visit_fits_the_panels_width_nothing_is_cut_off_at_its_edge(panel, context):
@@ -415,7 +417,7 @@ def test_the_open_visit_fits_the_panels_width_nothing_is_cut_off_at_its_edge(pan
 def test_the_adverse_event_and_function_boxes_save_what_is_entered_and_clear_it(panel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    box = panel.events_box
+    box = panel.editor.events_box
     box.kind.setCurrentIndex(box.kind.findData("bruising"))
     box.action.setText("Pressure for two minutes")
     box.add_button.click()
@@ -426,8 +428,8 @@ def test_the_adverse_event_and_function_boxes_save_what_is_entered_and_clear_it(
     assert box.model.rowCount() == 1
     box.add_button.click()  # a double click on Add: the action field is empty by now
     assert len(saved_visit(context, visit.id).adverse_events) == 1
-    assert "recorded already" in panel.plan_notice.text()
-    function = panel.function_box
+    assert "recorded already" in panel.editor.plan_notice.text()
+    function = panel.editor.function_box
     function.activity.setText("Lifting the grandchild")
     function.score.setValue(3)
     function.add_button.click()

@@ -125,7 +125,7 @@ def test_a_candidate_is_added_to_the_plan_from_where_does_it_hurt(qtbot, window)
     window.candidates.setCurrentRow(0)
     assert window.pain_panel.add_button.isEnabled()
     point_id, side = window.candidates.item(0).data(Qt.ItemDataRole.UserRole)
-    window.patient_panel.confirm_warnings = lambda warnings: True  # whatever it warns about
+    window.patient_panel.editing.confirm_warnings = lambda warnings: True  # whatever it warns about
     qtbot.mouseClick(window.pain_panel.add_button, Qt.MouseButton.LeftButton)
     needles = window.patient_panel.current_visit.needles
     assert [(n.trigger_point_id, n.side) for n in needles] == [(point_id, side)]
@@ -167,5 +167,5 @@ def test_one_brush_stroke_is_one_save_and_one_undo_step(qtbot, window):
     stored = database.visit(visit.id)
     assert len(stored.pain_drawing) >= 2  # the stroke crossed several zones
     assert len(database.audit_entries(visit.id)) == entries_before + 1  # one save
-    window.patient_panel.undo()
+    window.patient_panel.editing.undo()
     assert database.visit(visit.id).pain_drawing == ()  # one undo step takes it all back

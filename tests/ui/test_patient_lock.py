@@ -31,14 +31,14 @@ def context(shipped_context: AppContext, tmp_path: Path) -> AppContext:
 def _panel(qtbot, context, answers: list[str | None]) -> PatientPanel:
     widget = PatientPanel(context, therapist=THERAPIST)
     qtbot.addWidget(widget)
-    widget.confirm_warnings = refuse_unexpected
+    widget.editing.confirm_warnings = refuse_unexpected
     widget.asked = []
 
     def ask(message: str) -> str | None:
         widget.asked.append(message)
         return answers.pop(0) if answers else None
 
-    widget.ask_passphrase = ask
+    widget.access.ask_passphrase = ask
     return widget
 
 
@@ -59,7 +59,7 @@ def test_cancelled_the_records_stay_locked_until_unlock(qtbot, context):
     assert panel.search("") == []
     assert panel.search("") == []
     assert len(panel.asked) == 1  # a cancel is not asked again at every keystroke
-    assert panel.unlock_button.isVisibleTo(panel)
+    assert panel.access.unlock_button.isVisibleTo(panel)
     answers.append(PASSPHRASE)
     assert panel.unlock_records()
     assert [p.family_name for p in panel.search("")] == ["Quarrington"]
@@ -71,14 +71,14 @@ def test_idle_time_locks_the_records_saves_typing_and_clears_the_screen(qtbot, c
     [patient] = panel.search("")
     panel.open_patient(panel.database().patient(patient.id))
     visit = panel.new_visit()
-    panel.notes.setPlainText("Typed just before the lock.")
-    assert panel._lock_timer.interval() == 60_000  # the clinic's 1 minute
-    panel._lock_timer.timeout.emit()  # what a minute without use does
+    panel.editor.notes.setPlainText("Typed just before the lock.")
+    assert panel.access.lock_timer.interval() == 60_000  # the clinic's 1 minute
+    panel.access.lock_timer.timeout.emit()  # what a minute without use does
     assert panel.current_patient is None
     assert panel.current_visit is None
-    assert panel.found.rowCount() == 0
-    assert "locked after 1 minute" in panel.problem_label.text()
-    assert panel.unlock_button.isVisibleTo(panel)
+    assert panel.finder.found.rowCount() == 0
+    assert "locked after 1 minute" in panel.access.problem_label.text()
+    assert panel.access.unlock_button.isVisibleTo(panel)
     with open_patient_database(context.data_dir, key=unlock(context.data_dir, PASSPHRASE)) as db:
         assert db.visit(visit.id).notes == "Typed just before the lock."
     panel.close_database()
@@ -103,13 +103,13 @@ def test_use_of_the_program_keeps_the_records_unlocked(qtbot, context):
         def start(self) -> None:
             self.starts += 1
 
-    real_timer, panel._lock_timer = panel._lock_timer, CountingTimer()
+    real_timer, panel.access.lock_timer = panel.access.lock_timer, CountingTimer()
     try:
         QApplication.sendEvent(
-            panel.search_field,
+            panel.finder.search_field,
             QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a"),
         )
-        assert panel._lock_timer.starts >= 1  # the key press started the idle time over
+        assert panel.access.lock_timer.starts >= 1  # the key press started the idle time over
     finally:
-        panel._lock_timer = real_timer
+        panel.access.lock_timer = real_timer
     panel.close_database()

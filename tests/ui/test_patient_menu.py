@@ -19,7 +19,7 @@ from .test_patient_panel import THERAPIST, open_new_visit, ready_patient, refuse
 def workspace(qtbot, context):
     panel = PatientPanel(context, therapist=THERAPIST)
     qtbot.addWidget(panel)
-    panel.confirm_warnings = refuse_unexpected
+    panel.editing.confirm_warnings = refuse_unexpected
     menu = PatientMenu(panel)
     yield panel, menu
     panel.close_database()
@@ -75,7 +75,7 @@ def test_an_export_over_the_patient_database_is_refused(workspace, context):
     before = database_file.read_bytes()
     menu.choose_path = lambda title, suggested, file_filter: database_file
     assert menu.export("csv", "", lambda *args: "x") is None
-    assert "patient database itself" in panel.problem_label.text()
+    assert "patient database itself" in panel.access.problem_label.text()
     assert database_file.read_bytes() == before
 
 
@@ -109,7 +109,7 @@ def test_deleting_a_patient_asks_first_and_is_audited(workspace, context):
     menu.confirm_delete = lambda who: who.id == patient.id
     assert menu.delete_patient()
     assert panel.current_patient is None
-    assert panel.found.rowCount() == 0
+    assert panel.finder.found.rowCount() == 0
     with open_patient_database(context.data_dir) as database:
         assert database.patient_count() == 0
         assert database.audit_entries(patient.id)[-1]["action"] == "patient deleted"

@@ -20,6 +20,7 @@ from triggermap.clinic.model import (
     ScreeningAnswer,
 )
 from triggermap.clinic.safety import DEPTH_BEYOND_LIMIT_CONFIRMED, hazards_of
+from triggermap.services import chart_session as session_module
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import (
     make_backup,
@@ -30,7 +31,7 @@ from triggermap.services.patient_records import (
     set_aside_databases,
 )
 from triggermap.storage.patient_db import DiskFull
-from triggermap.ui.patients import panel as panel_module
+from triggermap.ui.patients import questions
 from triggermap.ui.patients.dialogs import (
     ALERT_RED,
     ConsentDialog,
@@ -48,7 +49,7 @@ THERAPIST = "T. Therapist"
 def panel(qtbot, context: AppContext) -> PatientPanel:
     widget = PatientPanel(context, therapist=THERAPIST)
     qtbot.addWidget(widget)
-    widget.confirm_warnings = refuse_unexpected
+    widget.editing.confirm_warnings = refuse_unexpected
     yield widget
     widget.close_database()
 
@@ -157,8 +158,8 @@ def test_new_patient_through_the_dialog(qtbot, panel: PatientPanel, context: App
     assert (stored.family_name, stored.given_name, stored.weight_kg) == ("Okafor", "Ada", 59.5)
     assert stored.date_of_birth == date(1980, 3, 14)
     # a new patient has no screening or consent: both badges are red
-    assert "No screening" in panel.patient_badges.text()
-    assert "No consent" in panel.patient_badges.text()
+    assert "No screening" in panel.card.patient_badges.text()
+    assert "No consent" in panel.card.patient_badges.text()
 
 
 def test_cancelled_new_patient_saves_nothing(panel: PatientPanel):
@@ -172,15 +173,15 @@ def test_search_by_name_and_by_date_of_birth(panel: PatientPanel, context: AppCo
     second = ready_patient(context, "Vasquez", date(1992, 11, 2))
     found = panel.search("rein")
     assert [p.id for p in found] == [first.id]
-    assert panel.found.rowCount() == 1
-    assert "Reinholt" in panel.found.index(0).data()
+    assert panel.finder.found.rowCount() == 1
+    assert "Reinholt" in panel.finder.found.index(0).data()
     assert [p.id for p in panel.search("1992-11-02")] == [second.id]
     assert [p.id for p in panel.search("02.11.1992")] == [second.id]
     # typing in the field searches
-    panel.search_field.setText("vasq")
-    assert panel.found.rowCount() == 1
-    assert "Vasquez" in panel.found.index(0).data()
-    panel.results.clicked.emit(panel.found.index(0))
+    panel.finder.search_field.setText("vasq")
+    assert panel.finder.found.rowCount() == 1
+    assert "Vasquez" in panel.finder.found.index(0).data()
+    panel.finder.results.clicked.emit(panel.finder.found.index(0))
     assert panel.current_patient.id == second.id
 
 
@@ -191,15 +192,15 @@ def test_adding_points_builds_the_numbered_plan(qtbot, panel: PatientPanel, cont
     assert panel.current_visit == visit
     safe = point_with(context, set())
     with qtbot.waitSignal(panel.visit_changed) as changed:
-        assert panel.add_trigger_point(safe.id, "left")
+        assert panel.editing.add_trigger_point(safe.id, "left")
     assert [(n.number, n.trigger_point_id, n.side) for n in changed.args[0].needles] == [
         (1, safe.id, "left")
     ]
-    assert panel.add_trigger_point(safe.id, "right")
+    assert panel.editing.add_trigger_point(safe.id, "right")
     # the same point on the same side again is refused and says so
-    assert not panel.add_trigger_point(safe.id, "right")
-    assert "already" in panel.plan_notice.text()
-    model = panel.plan_model
+    assert not panel.editing.add_trigger_point(safe.id, "right")
+    assert "already" in panel.editor.plan_notice.text()
+    model = panel.editor.plan_model
     assert model.rowCount() == 2
     muscle = context.catalogue.muscles[safe.muscle_id].name
     assert muscle in model.index(0, column("trigger_point_id")).data()
@@ -213,8 +214,8 @@ def test_removing_a_needle_renumbers_the_rest(panel: PatientPanel, context):
     open_new_visit(panel, patient)
     safe = point_with(context, set())
     for side in ("left", "right"):
-        panel.add_trigger_point(safe.id, side)
-    assert panel.remove_needle(1)
+        panel.editing.add_trigger_point(safe.id, side)
+    assert panel.editing.remove_needle(1)
     assert [(n.number, n.side) for n in panel.current_visit.needles] == [(1, "right")]
     assert saved_visit(context, panel.current_visit.id).needles == panel.current_visit.needles
 
@@ -224,14 +225,14 @@ def test_pneumothorax_point_refused_leaves_the_plan_unchanged(panel: PatientPane
     visit = open_new_visit(panel, patient)
     risky = point_with(context, {"pneumothorax"})
     asked: list[list[SafetyWarning]] = []
-    panel.confirm_warnings = lambda warnings: asked.append(warnings) is not None
-    assert not panel.add_trigger_point(risky.id, "left")
+    panel.editing.confirm_warnings = lambda warnings: asked.append(warnings) is not None
+    assert not panel.editing.add_trigger_point(risky.id, "left")
     assert [w.kind for w in asked[0]] == ["pneumothorax"]
     assert asked[0][0].max_depth_mm is not None
     assert panel.current_visit == visit
-    assert panel.plan_model.rowCount() == 0
+    assert panel.editor.plan_model.rowCount() == 0
     assert saved_visit(context, visit.id).needles == ()
-    assert panel.undo_stack.count() == 0
+    assert panel.editing.undo_stack.count() == 0
 
 
 def test_pneumothorax_warning_accepted_is_recorded(panel: PatientPanel, context):
@@ -239,19 +240,19 @@ def test_pneumothorax_warning_accepted_is_recorded(panel: PatientPanel, context)
     visit = open_new_visit(panel, patient)
     risky = point_with(context, {"pneumothorax"})
     asked: list[list[SafetyWarning]] = []
-    panel.confirm_warnings = lambda warnings: asked.append(warnings) is None
-    assert panel.add_trigger_point(risky.id, "left")
+    panel.editing.confirm_warnings = lambda warnings: asked.append(warnings) is None
+    assert panel.editing.add_trigger_point(risky.id, "left")
     recorded = panel.current_visit.warnings
     assert [(w.kind, w.trigger_point_id, w.side) for w in recorded] == [
         ("pneumothorax", risky.id, "left")
     ]
     assert saved_visit(context, visit.id).warnings == recorded
     # the plan row is marked, and the banner lists the hazard with its depth
-    assert "⚠" in panel.plan_model.index(0, column("number")).data()
-    assert panel.warning_banner.isVisibleTo(panel)
-    assert f"max {recorded[0].max_depth_mm:g} mm" in panel.warning_banner.text()
+    assert "⚠" in panel.editor.plan_model.index(0, column("number")).data()
+    assert panel.editor.warning_banner.isVisibleTo(panel)
+    assert f"max {recorded[0].max_depth_mm:g} mm" in panel.editor.warning_banner.text()
     # the other side of the thorax: its own hazard plus the both-sides warning, asked once
-    assert panel.add_trigger_point(risky.id, "right")
+    assert panel.editing.add_trigger_point(risky.id, "right")
     assert {w.kind for w in asked[1]} == {"pneumothorax", "both_sides_of_thorax"}
     assert all(w.side != "left" for w in asked[1])
     assert "both_sides_of_thorax" in [w.kind for w in saved_visit(context, visit.id).warnings]
@@ -264,9 +265,11 @@ def test_lean_build_lowers_the_depth_in_the_warning(panel: PatientPanel, context
     depths = {}
     for patient in (average, lean):
         asked: list[list[SafetyWarning]] = []
-        panel.confirm_warnings = lambda warnings, asked=asked: asked.append(warnings) is None
+        panel.editing.confirm_warnings = lambda warnings, asked=asked: (
+            asked.append(warnings) is None
+        )
         open_new_visit(panel, patient)
-        panel.add_trigger_point(risky.id, "left")
+        panel.editing.add_trigger_point(risky.id, "left")
         depths[patient.family_name] = asked[0][0].max_depth_mm
     assert depths["Lean"] < depths["Average"]
 
@@ -298,7 +301,9 @@ def test_panel_asks_through_the_real_warning_dialog(panel: PatientPanel, context
     patient = ready_patient(context)
     open_new_visit(panel, patient)
     risky = point_with(context, {"pneumothorax"})
-    panel.confirm_warnings = panel._ask_warnings
+    panel.editing.confirm_warnings = lambda warnings: questions.acknowledge_warnings(
+        panel, warnings
+    )
 
     def proceed(dialog: QDialog) -> None:
         assert isinstance(dialog, SafetyWarningDialog)
@@ -306,7 +311,7 @@ def test_panel_asks_through_the_real_warning_dialog(panel: PatientPanel, context
         dialog.proceed_button.click()
 
     when_modal(proceed)
-    assert panel.add_trigger_point(risky.id, "left")
+    assert panel.editing.add_trigger_point(risky.id, "left")
     assert [w.kind for w in panel.current_visit.warnings] == ["pneumothorax"]
 
 
@@ -322,17 +327,17 @@ def test_patient_warnings_show_in_a_banner_and_need_acknowledging(panel: Patient
     patient = dataclasses.replace(patient, screening=Screening(date.today(), answers))
     database.update_patient(patient)
     open_new_visit(panel, patient)
-    banner = panel.warning_banner.text()
-    assert panel.warning_banner.isVisibleTo(panel)
+    banner = panel.editor.warning_banner.text()
+    assert panel.editor.warning_banner.isVisibleTo(panel)
     assert "Anticoagulant" in banner
     assert "consent" in banner.lower()
-    assert "Contraindicated" in panel.patient_badges.text()
+    assert "Contraindicated" in panel.card.patient_badges.text()
     asked: list[list[SafetyWarning]] = []
-    panel.confirm_warnings = lambda warnings: asked.append(warnings) is None
-    assert panel.add_trigger_point(point_with(context, set()).id, "left")
+    panel.editing.confirm_warnings = lambda warnings: asked.append(warnings) is None
+    assert panel.editing.add_trigger_point(point_with(context, set()).id, "left")
     assert {w.kind for w in asked[0]} == {"contraindication", "no_consent"}
     # acknowledged once per visit: the next point asks nothing new
-    assert panel.add_trigger_point(point_with(context, set()).id, "right")
+    assert panel.editing.add_trigger_point(point_with(context, set()).id, "right")
     assert len(asked) == 1
 
 
@@ -340,26 +345,26 @@ def test_undo_and_redo_of_plan_edits(qtbot, panel: PatientPanel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
     safe = point_with(context, set())
-    panel.add_trigger_point(safe.id, "left")
-    panel.add_trigger_point(safe.id, "right")
-    model = panel.plan_model
+    panel.editing.add_trigger_point(safe.id, "left")
+    panel.editing.add_trigger_point(safe.id, "right")
+    model = panel.editor.plan_model
     assert model.setData(model.index(0, column("depth_mm")), 14.0)
     assert panel.current_visit.needles[0].depth_mm == 14.0
-    assert panel.undo_stack.count() == 3
-    assert panel.undo_action.isEnabled()
-    assert "depth" in panel.undo_action.text()
+    assert panel.editing.undo_stack.count() == 3
+    assert panel.editing.undo_action.isEnabled()
+    assert "depth" in panel.editing.undo_action.text()
 
     with qtbot.waitSignal(panel.visit_changed) as changed:
-        panel.undo_action.trigger()
+        panel.editing.undo_action.trigger()
     assert changed.args[0].needles[0].depth_mm is None
     assert saved_visit(context, visit.id).needles[0].depth_mm is None
-    panel.undo_stack.undo()
+    panel.editing.undo_stack.undo()
     assert len(panel.current_visit.needles) == 1
     assert len(saved_visit(context, visit.id).needles) == 1
     assert model.rowCount() == 1
     with qtbot.waitSignal(panel.visit_changed):
-        panel.redo_action.trigger()
-    panel.undo_stack.redo()
+        panel.editing.redo_action.trigger()
+    panel.editing.undo_stack.redo()
     assert panel.current_visit.needles[0].depth_mm == 14.0
     assert saved_visit(context, visit.id) == panel.current_visit
 
@@ -373,9 +378,9 @@ def test_every_kind_of_edit_is_saved_at_once(panel: PatientPanel, context):
     def same_in_database() -> None:
         assert saved_visit(context, visit.id) == panel.current_visit
 
-    panel.add_trigger_point(safe.id, "left")
+    panel.editing.add_trigger_point(safe.id, "left")
     same_in_database()
-    model = panel.plan_model
+    model = panel.editor.plan_model
     model.setData(
         model.index(0, column("performed")),
         Qt.CheckState.Checked.value,
@@ -392,40 +397,40 @@ def test_every_kind_of_edit_is_saved_at_once(panel: PatientPanel, context):
         model.setData(model.index(0, column(field)), value)
         assert getattr(panel.current_visit.needles[0], field) == value
         same_in_database()
-    panel.set_pain_drawing((PainMark(f"zone.{zone.id}.left", 6),))
-    assert zone.name in panel.pain_drawing_label.text()
+    panel.editing.set_pain_drawing((PainMark(f"zone.{zone.id}.left", 6),))
+    assert zone.name in panel.editor.pain_drawing_label.text()
     same_in_database()
-    panel.pain_before.setValue(7)
-    panel.pain_after.setValue(3)
+    panel.editor.pain_before.setValue(7)
+    panel.editor.pain_after.setValue(3)
     assert (panel.current_visit.pain_before, panel.current_visit.pain_after) == (7, 3)
     same_in_database()
-    panel.adjunct_boxes["heat"].setChecked(True)
+    panel.editor.adjunct_boxes["heat"].setChecked(True)
     assert panel.current_visit.adjuncts == ("heat",)
     same_in_database()
-    panel.add_adverse_event("bruising", "mild")
-    assert panel.events_box.model.rowCount() == 1
+    panel.editing.add_adverse_event("bruising", "mild")
+    assert panel.editor.events_box.model.rowCount() == 1
     same_in_database()
-    panel.complaint.setText("Neck pain")
-    panel.notes.setPlainText("Tolerated well.")
-    panel.save_typed_text()
+    panel.editor.complaint.setText("Neck pain")
+    panel.editor.notes.setPlainText("Tolerated well.")
+    panel.editing.save_typed_text()
     assert (panel.current_visit.complaint, panel.current_visit.notes) == (
         "Neck pain",
         "Tolerated well.",
     )
     same_in_database()
     # each is one undo step; undoing all of them returns to the empty visit, saved
-    while panel.undo_stack.canUndo():
-        panel.undo_stack.undo()
+    while panel.editing.undo_stack.canUndo():
+        panel.editing.undo_stack.undo()
     assert panel.current_visit == visit
     same_in_database()
-    assert panel.complaint.text() == ""
-    assert panel.events_box.model.rowCount() == 0
+    assert panel.editor.complaint.text() == ""
+    assert panel.editor.events_box.model.rowCount() == 0
 
 
 def test_typed_text_is_saved_after_a_pause(qtbot, panel: PatientPanel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    qtbot.keyClicks(panel.notes, "Sore")
+    qtbot.keyClicks(panel.editor.notes, "Sore")
     qtbot.waitUntil(lambda: saved_visit(context, visit.id).notes == "Sore", timeout=3000)
 
 
@@ -433,73 +438,73 @@ def test_a_refused_save_is_shown_and_rolled_back(panel: PatientPanel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
     # an impossible zone: the service refuses it with a sentence
-    assert not panel.set_pain_drawing((PainMark("zone.nowhere.left", 5),))
-    assert panel.problem_label.isVisibleTo(panel)
-    assert "zone" in panel.problem_label.text()
+    assert not panel.editing.set_pain_drawing((PainMark("zone.nowhere.left", 5),))
+    assert panel.access.problem_label.isVisibleTo(panel)
+    assert "zone" in panel.access.problem_label.text()
     assert panel.current_visit == visit
-    assert panel.undo_stack.count() == 0
+    assert panel.editing.undo_stack.count() == 0
     assert saved_visit(context, visit.id) == visit
     # the next good edit clears the message
-    assert panel.add_trigger_point(point_with(context, set()).id, "left")
-    assert not panel.problem_label.isVisibleTo(panel)
+    assert panel.editing.add_trigger_point(point_with(context, set()).id, "left")
+    assert not panel.access.problem_label.isVisibleTo(panel)
 
 
 def test_a_full_disk_rolls_the_edit_back(panel: PatientPanel, context, monkeypatch):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.complaint.setText("Before the disk filled")
-    panel.save_typed_text()
+    panel.editor.complaint.setText("Before the disk filled")
+    panel.editing.save_typed_text()
     saved = panel.current_visit
 
     def full(*args, **kwargs):
         raise DiskFull("The disk is full; the last change was not saved.")
 
-    monkeypatch.setattr(panel_module, "record_visit", full)
-    panel.complaint.setText("Lost edit")
-    panel.save_typed_text()
+    monkeypatch.setattr(session_module, "record_visit", full)
+    panel.editor.complaint.setText("Lost edit")
+    panel.editing.save_typed_text()
     assert panel.current_visit == saved
-    assert panel.complaint.text() == "Before the disk filled"
-    assert "disk is full" in panel.problem_label.text()
+    assert panel.editor.complaint.text() == "Before the disk filled"
+    assert "disk is full" in panel.access.problem_label.text()
     monkeypatch.undo()
     assert saved_visit(context, visit.id) == saved
     # an undo that cannot be saved is dropped, and screen and records still agree
-    monkeypatch.setattr(panel_module, "record_visit", full)
-    panel.undo_stack.undo()
+    monkeypatch.setattr(session_module, "record_visit", full)
+    panel.editing.undo_stack.undo()
     assert panel.current_visit == saved
-    assert panel.undo_stack.count() == 0
+    assert panel.editing.undo_stack.count() == 0
 
 
 def test_finalise_makes_the_visit_read_only_and_takes_addenda(panel: PatientPanel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.add_trigger_point(point_with(context, set()).id, "left")
-    panel.ask_finalise = lambda: None
-    assert not panel.finalise()
+    panel.editing.add_trigger_point(point_with(context, set()).id, "left")
+    panel.editing.ask_finalise = lambda: None
+    assert not panel.editing.finalise()
     assert not panel.current_visit.finalised
-    panel.ask_finalise = lambda: THERAPIST
-    assert panel.finalise()
+    panel.editing.ask_finalise = lambda: THERAPIST
+    assert panel.editing.finalise()
     signed = panel.current_visit
     assert signed.finalised
     assert signed.finalised_by == THERAPIST
     assert saved_visit(context, visit.id).finalised
-    assert panel.undo_stack.count() == 0
-    assert panel.finalise_button.isHidden()
-    assert not panel.addendum_button.isHidden()
-    assert not panel.plan_model.flags(panel.plan_model.index(0, column("depth_mm"))) & (
-        Qt.ItemFlag.ItemIsEditable
-    )
-    assert not panel.complaint.isEnabled()
-    assert not panel.add_trigger_point(point_with(context, set()).id, "right")
-    assert not panel.set_pain_drawing(())
+    assert panel.editing.undo_stack.count() == 0
+    assert panel.editor.finalise_button.isHidden()
+    assert not panel.editor.addendum_button.isHidden()
+    assert not panel.editor.plan_model.flags(
+        panel.editor.plan_model.index(0, column("depth_mm"))
+    ) & (Qt.ItemFlag.ItemIsEditable)
+    assert not panel.editor.complaint.isEnabled()
+    assert not panel.editing.add_trigger_point(point_with(context, set()).id, "right")
+    assert not panel.editing.set_pain_drawing(())
     assert panel.current_visit == signed
-    assert panel.visit_list.index(0).data().startswith("✓")
+    assert panel.card.visit_list.index(0).data().startswith("✓")
 
-    panel.ask_addendum = lambda: (THERAPIST, "Correction: needle 1 was 30 mm long.")
-    assert panel.add_addendum()
+    panel.editing.ask_addendum = lambda: (THERAPIST, "Correction: needle 1 was 30 mm long.")
+    assert panel.editing.add_addendum()
     stored = saved_visit(context, visit.id)
     assert [a.text for a in stored.addenda] == ["Correction: needle 1 was 30 mm long."]
     assert stored.needles == signed.needles
-    assert "30 mm long" in panel.addenda.text()
+    assert "30 mm long" in panel.editor.addenda.text()
 
 
 def test_finalise_dialog_needs_a_signer(qtbot):
@@ -530,7 +535,7 @@ def test_screening_and_consent_dialogs(panel: PatientPanel, context):
     assert answers["anticoagulants"].present
     assert answers["anticoagulants"].note == "warfarin"
     assert not answers["pregnancy"].present
-    assert "Anticoagulant" in panel.patient_badges.text()
+    assert "Anticoagulant" in panel.card.patient_badges.text()
     stored = panel.database().patient(patient.id)
     assert stored.screening == panel.current_patient.screening
 
@@ -542,7 +547,7 @@ def test_screening_and_consent_dialogs(panel: PatientPanel, context):
     when_modal(consent)
     assert panel.edit_consent()
     assert panel.current_patient.consent.signed
-    assert "Consent signed" in panel.patient_badges.text()
+    assert "Consent signed" in panel.card.patient_badges.text()
     assert panel.database().patient(patient.id).consent == panel.current_patient.consent
 
 
@@ -562,16 +567,16 @@ def test_a_damaged_database_is_reported_and_the_backup_offered(qtbot, context: A
     qtbot.addWidget(panel)
     panel.show()
     assert panel.database() is None
-    assert panel.problem_label.isVisibleTo(panel)
-    assert "damaged" in panel.problem_label.text()
-    assert panel.restore_button.isVisibleTo(panel)
-    assert not panel.new_patient_button.isEnabled()
+    assert panel.access.problem_label.isVisibleTo(panel)
+    assert "damaged" in panel.access.problem_label.text()
+    assert panel.access.restore_button.isVisibleTo(panel)
+    assert not panel.finder.new_patient_button.isEnabled()
     assert path.read_bytes() == damaged_bytes
 
-    panel.restore_button.click()
+    panel.access.restore_button.click()
     assert panel.database() is not None
     assert [p.id for p in panel.search("Backed")] == [patient.id]
-    assert not panel.problem_label.isVisibleTo(panel)
+    assert not panel.access.problem_label.isVisibleTo(panel)
     # the damaged file was moved aside, byte for byte, never overwritten
     assert set_aside_databases(context.data_dir)[0].read_bytes() == damaged_bytes
     panel.close_database()
@@ -580,7 +585,7 @@ def test_a_damaged_database_is_reported_and_the_backup_offered(qtbot, context: A
 def test_history_and_explain_open_from_the_panel(panel: PatientPanel, context):
     patient = ready_patient(context)
     open_new_visit(panel, patient)
-    panel.add_trigger_point(point_with(context, set()).id, "left")
+    panel.editing.add_trigger_point(point_with(context, set()).id, "left")
     history = panel.show_history()
     assert history is not None
     assert len(history.drawing_cards) == 1
@@ -594,7 +599,7 @@ def test_history_and_explain_open_from_the_panel(panel: PatientPanel, context):
 def test_handout_pdf_is_written_where_chosen(panel: PatientPanel, context, tmp_path):
     patient = ready_patient(context)
     open_new_visit(panel, patient)
-    panel.add_trigger_point(point_with(context, set()).id, "left")
+    panel.editing.add_trigger_point(point_with(context, set()).id, "left")
     target = tmp_path / "handout.pdf"
     panel.choose_handout_path = lambda suggested: target
     assert panel.save_handout() == target
@@ -633,13 +638,13 @@ def test_patient_screens_are_written(qtbot, shipped_context: AppContext, tmp_pat
 def test_undo_takes_back_text_still_being_typed(qtbot, panel: PatientPanel, context):
     patient = ready_patient(context)
     visit = open_new_visit(panel, patient)
-    panel.add_trigger_point(point_with(context, set()).id, "left")
-    qtbot.keyClicks(panel.complaint, "Headache")
-    panel.undo_action.trigger()  # before the pause that would have saved it
-    assert panel.complaint.text() == ""
+    panel.editing.add_trigger_point(point_with(context, set()).id, "left")
+    qtbot.keyClicks(panel.editor.complaint, "Headache")
+    panel.editing.undo_action.trigger()  # before the pause that would have saved it
+    assert panel.editor.complaint.text() == ""
     assert saved_visit(context, visit.id).complaint == ""
     assert len(panel.current_visit.needles) == 1
-    panel.redo_action.trigger()
+    panel.editing.redo_action.trigger()
     assert saved_visit(context, visit.id).complaint == "Headache"
 
 
@@ -673,7 +678,9 @@ def test_slim_woman_over_the_thorax_sees_her_figure_technique_and_note(
     assert figure is not None
     assert figure.max_depth_mm < 14.6
     shown: list[str] = []
-    panel.confirm_warnings = panel._ask_warnings
+    panel.editing.confirm_warnings = lambda warnings: questions.acknowledge_warnings(
+        panel, warnings
+    )
 
     def read_and_proceed(dialog: QDialog) -> None:
         assert isinstance(dialog, SafetyWarningDialog)
@@ -682,7 +689,7 @@ def test_slim_woman_over_the_thorax_sees_her_figure_technique_and_note(
         dialog.proceed_button.click()
 
     when_modal(read_and_proceed)
-    assert panel.add_trigger_point(POINT, "right")
+    assert panel.editing.add_trigger_point(POINT, "right")
     [text] = [t for t in shown if "pneumothorax risk" in t]
     assert f"Do not needle deeper than {figure.max_depth_mm:g} mm (slim build, BMI 18.4" in text
     assert "female; source: Chen" in text
@@ -697,8 +704,8 @@ def test_the_suggested_needle_is_no_longer_than_needed(panel: PatientPanel, cont
     patient = slim_woman(context)
     open_new_visit(panel, patient)
     asked: list[list[SafetyWarning]] = []
-    panel.confirm_warnings = accept_all(asked)
-    assert panel.add_trigger_point(POINT, "left")
+    panel.editing.confirm_warnings = accept_all(asked)
+    assert panel.editing.add_trigger_point(POINT, "left")
     [needle] = panel.current_visit.needles
     point = context.catalogue.trigger_point(POINT)
     assert needle.needle_length_mm is not None
@@ -711,24 +718,27 @@ def test_the_suggested_needle_is_no_longer_than_needed(panel: PatientPanel, cont
 def test_a_depth_beyond_the_limit_is_marked_in_its_cell_at_once(panel: PatientPanel, context):
     patient = slim_woman(context)
     open_new_visit(panel, patient)
-    panel.confirm_warnings = accept_all([])
-    assert panel.add_trigger_point(POINT, "left")
+    panel.editing.confirm_warnings = accept_all([])
+    assert panel.editing.add_trigger_point(POINT, "left")
     [needle] = panel.current_visit.needles
-    limit = panel.plan_model.depth_limit_mm(needle)
+    limit = panel.editor.plan_model.depth_limit_mm(needle)
     # beyond the limit, yet no deeper than the needle is long (validation refuses that)
     assert limit + 2 <= needle.needle_length_mm
-    cell = panel.plan_model.index(0, column("depth_mm"))
+    cell = panel.editor.plan_model.index(0, column("depth_mm"))
     assert cell.data(Qt.ItemDataRole.BackgroundRole) is None
-    assert panel.plan_model.setData(cell, limit + 2)
-    assert panel.current_visit.needles[0].depth_mm == limit + 2, panel.problem_label.text()
-    cell = panel.plan_model.index(0, column("depth_mm"))
+    assert panel.editor.plan_model.setData(cell, limit + 2)
+    assert panel.current_visit.needles[0].depth_mm == limit + 2, panel.access.problem_label.text()
+    cell = panel.editor.plan_model.index(0, column("depth_mm"))
     assert cell.data(Qt.ItemDataRole.BackgroundRole).color().name() == ALERT_RED
     assert f"⚠ > {limit:g}" in cell.data()
     assert "beyond this patient's" in cell.data(Qt.ItemDataRole.ToolTipRole)
     # within the limit the mark goes
-    assert panel.plan_model.setData(panel.plan_model.index(0, column("depth_mm")), limit)
+    assert panel.editor.plan_model.setData(
+        panel.editor.plan_model.index(0, column("depth_mm")), limit
+    )
     assert (
-        panel.plan_model.index(0, column("depth_mm")).data(Qt.ItemDataRole.BackgroundRole) is None
+        panel.editor.plan_model.index(0, column("depth_mm")).data(Qt.ItemDataRole.BackgroundRole)
+        is None
     )
 
 
@@ -737,18 +747,20 @@ def test_signing_a_depth_beyond_the_limit_needs_a_confirmation_kept_with_the_vis
 ):
     patient = slim_woman(context)
     visit = open_new_visit(panel, patient)
-    panel.confirm_warnings = accept_all([])
-    assert panel.add_trigger_point(POINT, "left")
-    limit = panel.plan_model.depth_limit_mm(panel.current_visit.needles[0])
-    assert panel.plan_model.setData(panel.plan_model.index(0, column("depth_mm")), limit + 2)
-    panel.ask_finalise = lambda: THERAPIST
+    panel.editing.confirm_warnings = accept_all([])
+    assert panel.editing.add_trigger_point(POINT, "left")
+    limit = panel.editor.plan_model.depth_limit_mm(panel.current_visit.needles[0])
+    assert panel.editor.plan_model.setData(
+        panel.editor.plan_model.index(0, column("depth_mm")), limit + 2
+    )
+    panel.editing.ask_finalise = lambda: THERAPIST
     asked: list[list[str]] = []
-    panel.confirm_depths = lambda lines: asked.append(lines) and False
-    assert not panel.finalise()
+    panel.editing.confirm_depths = lambda lines: asked.append(lines) and False
+    assert not panel.editing.finalise()
     assert not saved_visit(context, visit.id).finalised
     assert f"{limit + 2:g} mm recorded, limit {limit:g} mm" in asked[0][0]
-    panel.confirm_depths = lambda lines: True
-    assert panel.finalise()
+    panel.editing.confirm_depths = lambda lines: True
+    assert panel.editing.finalise()
     stored = saved_visit(context, visit.id)
     assert stored.finalised
     [confirmation] = [w for w in stored.warnings if w.kind == DEPTH_BEYOND_LIMIT_CONFIRMED]
@@ -759,15 +771,15 @@ def test_signing_a_depth_beyond_the_limit_needs_a_confirmation_kept_with_the_vis
 def test_signing_within_the_limits_asks_nothing_more(panel: PatientPanel, context):
     patient = slim_woman(context)
     visit = open_new_visit(panel, patient)
-    panel.confirm_warnings = accept_all([])
-    assert panel.add_trigger_point(POINT, "left")
-    panel.ask_finalise = lambda: THERAPIST
+    panel.editing.confirm_warnings = accept_all([])
+    assert panel.editing.add_trigger_point(POINT, "left")
+    panel.editing.ask_finalise = lambda: THERAPIST
 
     def never(lines):
         raise AssertionError("no depth is beyond the limit")
 
-    panel.confirm_depths = never
-    assert panel.finalise()
+    panel.editing.confirm_depths = never
+    assert panel.editing.finalise()
     assert not any(
         w.kind == DEPTH_BEYOND_LIMIT_CONFIRMED for w in saved_visit(context, visit.id).warnings
     )
@@ -775,5 +787,5 @@ def test_signing_within_the_limits_asks_nothing_more(panel: PatientPanel, contex
 
 def test_no_visit_editor_shows_before_a_visit_is_opened(panel: PatientPanel):
     panel.show()
-    assert not panel.visit_group.isVisibleTo(panel)
-    assert not panel.warning_banner.isVisibleTo(panel)
+    assert not panel.editor.isVisibleTo(panel)
+    assert not panel.editor.warning_banner.isVisibleTo(panel)

@@ -38,7 +38,7 @@ def panel(qtbot, context: AppContext) -> PatientPanel:
     (the same point, left and right): keys go where a therapist's would."""
     widget = PatientPanel(context, therapist=THERAPIST)
     qtbot.addWidget(widget)
-    widget.confirm_warnings = refuse_unexpected
+    widget.editing.confirm_warnings = refuse_unexpected
     widget.resize(900, 900)
     widget.show()
     qtbot.waitExposed(widget)
@@ -47,24 +47,24 @@ def panel(qtbot, context: AppContext) -> PatientPanel:
     open_new_visit(widget, ready_patient(context))
     safe = point_with(context, set())
     for side in ("left", "right"):
-        assert widget.add_trigger_point(safe.id, side)
+        assert widget.editing.add_trigger_point(safe.id, side)
     yield widget
     widget.close_database()
 
 
 def start_editing(qtbot, panel: PatientPanel, row: int, field: str):
     """Put the table on a cell and open its editor with F2; the editor that has the keys."""
-    table = panel.plan_table
+    table = panel.editor.plan_table
     table.setFocus()
-    table.setCurrentIndex(panel.plan_model.index(row, column(field)))
+    table.setCurrentIndex(panel.editor.plan_model.index(row, column(field)))
     qtbot.keyClick(table, Qt.Key.Key_F2)
     assert table.state() == QAbstractItemView.State.EditingState
     return QApplication.focusWidget()
 
 
 def cell_of(panel: PatientPanel) -> tuple[int, str]:
-    current = panel.plan_table.currentIndex()
-    return current.row(), panel.plan_model.headerData(
+    current = panel.editor.plan_table.currentIndex()
+    return current.row(), panel.editor.plan_model.headerData(
         current.column(), Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
     )
 
@@ -76,7 +76,7 @@ def test_tab_saves_and_opens_the_next_cell_of_the_same_row(qtbot, panel: Patient
     assert panel.current_visit.needles[0].depth_mm == 12
     # before the fix the save reset the table and Tab went to the first cell of the table
     assert cell_of(panel) == (0, "Needle mm")
-    assert panel.plan_table.state() == QAbstractItemView.State.EditingState
+    assert panel.editor.plan_table.state() == QAbstractItemView.State.EditingState
     editor = QApplication.focusWidget()
     assert isinstance(editor, QDoubleSpinBox)
     # the editor's text is selected: what is typed replaces the suggested length
@@ -84,7 +84,7 @@ def test_tab_saves_and_opens_the_next_cell_of_the_same_row(qtbot, panel: Patient
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert panel.current_visit.needles[0].needle_length_mm == 40
     assert cell_of(panel) == (0, "Gauge mm")
-    assert panel.plan_table.state() == QAbstractItemView.State.EditingState
+    assert panel.editor.plan_table.state() == QAbstractItemView.State.EditingState
 
 
 def test_tab_at_the_end_of_a_row_goes_on_to_the_next_needle(qtbot, panel: PatientPanel):
@@ -95,8 +95,8 @@ def test_tab_at_the_end_of_a_row_goes_on_to_the_next_needle(qtbot, panel: Patien
     assert panel.current_visit.needles[0].needle_lot == "LOT-7"
     # the number, point, side and Done columns open no editor: Tab passes over them
     assert cell_of(panel) == (1, "Depth mm")
-    assert panel.plan_table.state() == QAbstractItemView.State.EditingState
-    assert panel.plan_table.selectionModel().selectedRows()[0].row() == 1
+    assert panel.editor.plan_table.state() == QAbstractItemView.State.EditingState
+    assert panel.editor.plan_table.selectionModel().selectedRows()[0].row() == 1
     # Shift+Tab goes back to the lot of the first needle
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
     assert cell_of(panel) == (0, "Lot")
@@ -111,7 +111,7 @@ def test_tab_from_a_list_saves_the_choice_too(qtbot, panel: PatientPanel):
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert panel.current_visit.needles[1].local_twitch is True
     assert cell_of(panel) == (1, "Familiar pain")
-    assert panel.plan_table.state() == QAbstractItemView.State.EditingState
+    assert panel.editor.plan_table.state() == QAbstractItemView.State.EditingState
 
 
 def test_enter_saves_and_stays_on_the_edited_cell(qtbot, panel: PatientPanel):
@@ -119,11 +119,11 @@ def test_enter_saves_and_stays_on_the_edited_cell(qtbot, panel: PatientPanel):
     qtbot.keyClicks(editor, "15")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     # Qt commits on Enter once the editor has handled the key, from the event loop
-    qtbot.waitUntil(lambda: panel.plan_table.state() == QAbstractItemView.State.NoState)
+    qtbot.waitUntil(lambda: panel.editor.plan_table.state() == QAbstractItemView.State.NoState)
     assert panel.current_visit.needles[1].depth_mm == 15
     assert cell_of(panel) == (1, "Depth mm")
-    assert panel.plan_table.state() == QAbstractItemView.State.NoState
-    assert [r.row() for r in panel.plan_table.selectionModel().selectedRows()] == [1]
+    assert panel.editor.plan_table.state() == QAbstractItemView.State.NoState
+    assert [r.row() for r in panel.editor.plan_table.selectionModel().selectedRows()] == [1]
 
 
 def test_the_last_editable_cell_keeps_the_table_there(qtbot, panel: PatientPanel):
@@ -132,40 +132,40 @@ def test_the_last_editable_cell_keeps_the_table_there(qtbot, panel: PatientPanel
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert panel.current_visit.needles[1].needle_lot == "B-2"
     assert cell_of(panel) == (1, "Lot")
-    assert panel.plan_table.state() == QAbstractItemView.State.NoState
+    assert panel.editor.plan_table.state() == QAbstractItemView.State.NoState
 
 
 def test_typing_on_a_selected_cell_starts_an_edit(qtbot, panel: PatientPanel):
-    table = panel.plan_table
+    table = panel.editor.plan_table
     configure_plan_view(table)
     table.setFocus()
-    table.setCurrentIndex(panel.plan_model.index(0, column("depth_mm")))
+    table.setCurrentIndex(panel.editor.plan_model.index(0, column("depth_mm")))
     qtbot.keyClicks(table, "7")
     assert table.state() == QAbstractItemView.State.EditingState
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.state() == QAbstractItemView.State.NoState)
     assert panel.current_visit.needles[0].depth_mm == 7
     # typing on a list picks the entry it starts with, as a spreadsheet's list cell does
-    table.setCurrentIndex(panel.plan_model.index(0, column("local_twitch")))
+    table.setCurrentIndex(panel.editor.plan_model.index(0, column("local_twitch")))
     qtbot.keyClicks(table, "y")
     assert table.state() == QAbstractItemView.State.EditingState
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.state() == QAbstractItemView.State.NoState)
     assert panel.current_visit.needles[0].local_twitch is True
     # a fixed cell still opens nothing
-    table.setCurrentIndex(panel.plan_model.index(0, column("side")))
+    table.setCurrentIndex(panel.editor.plan_model.index(0, column("side")))
     qtbot.keyClicks(table, "x")
     assert table.state() == QAbstractItemView.State.NoState
 
 
 def test_the_panels_plan_table_starts_an_edit_on_typing(panel: PatientPanel):
-    assert panel.plan_table.editTriggers() == PLAN_EDIT_TRIGGERS
+    assert panel.editor.plan_table.editTriggers() == PLAN_EDIT_TRIGGERS
 
 
 def test_the_save_after_an_edit_refreshes_its_row_without_a_reset(
     qtbot, qtmodeltester, panel: PatientPanel
 ):
-    model = panel.plan_model
+    model = panel.editor.plan_model
     qtmodeltester.check(model)
     resets, changed = [], []
     model.modelReset.connect(lambda: resets.append(True))
@@ -174,7 +174,7 @@ def test_the_save_after_an_edit_refreshes_its_row_without_a_reset(
     assert panel.current_visit.needles[1].needle_gauge_mm == 0.3
     assert (resets, changed) == ([], [(1, 1)])
     # another needle is another set of rows: then the table is reset
-    assert panel.remove_needle(1)
+    assert panel.editing.remove_needle(1)
     assert resets == [True]
     assert model.rowCount() == 1
 
@@ -195,7 +195,7 @@ def test_the_plan_model_resets_for_other_needles_and_editability(qtmodeltester, 
 
 
 def test_next_editable_cell_passes_over_fixed_columns_and_stops_at_the_end(panel):
-    model = panel.plan_model
+    model = panel.editor.plan_model
     first = next_editable_cell(model, model.index(0, 0))
     assert (first.row(), first.column()) == (0, column("depth_mm"))
     after_lot = next_editable_cell(model, model.index(0, column("needle_lot")))

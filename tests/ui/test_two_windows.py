@@ -24,7 +24,7 @@ def _window(qtbot, context: AppContext, *, hears: bool = False) -> PatientPanel:
     qtbot.addWidget(widget)
     if not hears:
         widget._hub.changed.disconnect(widget._hear)
-    widget.confirm_warnings = refuse_unexpected
+    widget.editing.confirm_warnings = refuse_unexpected
     widget.kept_out = []
     widget.show_kept_out = lambda title, text: widget.kept_out.append(text)
     return widget
@@ -61,19 +61,21 @@ def test_a_second_window_of_the_program_shows_each_change_at_once_through_the_hu
     first, second = _window(qtbot, context, hears=True), _window(qtbot, context, hears=True)
     try:
         visit = _same_visit_in_both(context, first, second)
-        second.notes.setPlainText("Typed in room 2.")  # typed, not saved yet
-        assert first.add_trigger_point(_safe_point(context), "left")
+        second.editor.notes.setPlainText("Typed in room 2.")  # typed, not saved yet
+        assert first.editing.add_trigger_point(_safe_point(context), "left")
         qtbot.waitUntil(lambda: len(second.current_visit.needles) == 1, timeout=1000)
-        assert second.plan_model.rowCount() == 1
+        assert second.editor.plan_model.rowCount() == 1
         stored = saved_visit(context, visit.id)
         assert stored.notes == "Typed in room 2."
         assert len(stored.needles) == 1
         # the second window saved its typing before taking the needle in; the first shows it
-        qtbot.waitUntil(lambda: first.notes.toPlainText() == "Typed in room 2.", timeout=1000)
-        first.ask_finalise = lambda: THERAPIST
-        assert first.finalise()
+        qtbot.waitUntil(
+            lambda: first.editor.notes.toPlainText() == "Typed in room 2.", timeout=1000
+        )
+        first.editing.ask_finalise = lambda: THERAPIST
+        assert first.editing.finalise()
         qtbot.waitUntil(lambda: second.current_visit.finalised, timeout=1000)
-        assert second.finalise_button.isHidden()
+        assert second.editor.finalise_button.isHidden()
     finally:
         for window in (first, second):
             window.close_database()
@@ -82,14 +84,14 @@ def test_a_second_window_of_the_program_shows_each_change_at_once_through_the_hu
 def test_edits_of_different_fields_in_two_windows_are_both_kept(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    assert first.add_trigger_point(_safe_point(context), "left")
+    assert first.editing.add_trigger_point(_safe_point(context), "left")
     # the second window still shows the visit without the needle, and types notes
-    second.notes.setPlainText("Tolerated well.")
-    second.save_typed_text()
+    second.editor.notes.setPlainText("Tolerated well.")
+    second.editing.save_typed_text()
     stored = saved_visit(context, visit.id)
     assert len(stored.needles) == 1, "the first window's needle was overwritten"
     assert stored.notes == "Tolerated well."
-    assert "both changes are kept" in second.plan_notice.text()
+    assert "both changes are kept" in second.editor.plan_notice.text()
     assert second.current_visit.needles == stored.needles  # the window shows the joined visit
     assert second.kept_out == []
 
@@ -97,25 +99,25 @@ def test_edits_of_different_fields_in_two_windows_are_both_kept(windows, context
 def test_the_same_field_typed_in_two_windows_keeps_the_stored_and_shows_yours(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    first.notes.setPlainText("Written in room 1.")
-    first.save_typed_text()
-    second.notes.setPlainText("Written in room 2.")
-    second.save_typed_text()
+    first.editor.notes.setPlainText("Written in room 1.")
+    first.editing.save_typed_text()
+    second.editor.notes.setPlainText("Written in room 2.")
+    second.editing.save_typed_text()
     assert saved_visit(context, visit.id).notes == "Written in room 1."
     # nothing typed is lost: room 2's text is shown back to its therapist
     assert len(second.kept_out) == 1
     assert "Written in room 2." in second.kept_out[0]
-    assert second.notes.toPlainText() == "Written in room 1."
+    assert second.editor.notes.toPlainText() == "Written in room 1."
 
 
 def test_undo_in_one_window_does_not_take_back_the_other_windows_change(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    first.pain_before.setValue(6)  # an undoable edit in the first window
+    first.editor.pain_before.setValue(6)  # an undoable edit in the first window
     assert saved_visit(context, visit.id).pain_before == 6
-    second.notes.setPlainText("Seen by the second therapist.")
-    second.save_typed_text()
-    first.undo()  # takes back the pain score only
+    second.editor.notes.setPlainText("Seen by the second therapist.")
+    second.editing.save_typed_text()
+    first.editing.undo()  # takes back the pain score only
     stored = saved_visit(context, visit.id)
     assert stored.pain_before is None
     assert stored.notes == "Seen by the second therapist."
@@ -124,22 +126,22 @@ def test_undo_in_one_window_does_not_take_back_the_other_windows_change(windows,
 def test_undo_of_a_field_the_other_window_changed_since_is_refused(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    first.pain_before.setValue(6)
+    first.editor.pain_before.setValue(6)
     second.open_visit(second.database().visit(visit.id))
-    second.pain_before.setValue(3)
+    second.editor.pain_before.setValue(3)
     first.open_visit(first.database().visit(visit.id))  # sees 3; its undo history is gone
-    assert not first.undo_stack.canUndo()
+    assert not first.editing.undo_stack.canUndo()
     assert saved_visit(context, visit.id).pain_before == 3
 
 
 def test_a_visit_signed_in_another_window_takes_no_more_edits_and_keeps_yours(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    first.pain_before.setValue(5)  # an empty visit cannot be signed
-    first.ask_finalise = lambda: THERAPIST
-    assert first.finalise()
-    second.notes.setPlainText("Typed after the other room signed.")
-    second.save_typed_text()
+    first.editor.pain_before.setValue(5)  # an empty visit cannot be signed
+    first.editing.ask_finalise = lambda: THERAPIST
+    assert first.editing.finalise()
+    second.editor.notes.setPlainText("Typed after the other room signed.")
+    second.editing.save_typed_text()
     stored = saved_visit(context, visit.id)
     assert stored.finalised
     assert stored.notes == ""
@@ -150,15 +152,15 @@ def test_a_visit_signed_in_another_window_takes_no_more_edits_and_keeps_yours(wi
 def test_signing_what_another_window_changed_since_is_refused(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    first.notes.setPlainText("Changed after the second window opened it.")
-    first.save_typed_text()
-    second.ask_finalise = lambda: THERAPIST
-    assert not second.finalise()
+    first.editor.notes.setPlainText("Changed after the second window opened it.")
+    first.editing.save_typed_text()
+    second.editing.ask_finalise = lambda: THERAPIST
+    assert not second.editing.finalise()
     assert not saved_visit(context, visit.id).finalised
-    assert "changed in another window" in second.problem_label.text()
+    assert "changed in another window" in second.access.problem_label.text()
     # it now shows what is stored, and signs that after a look
     assert second.current_visit.notes == "Changed after the second window opened it."
-    assert second.finalise()
+    assert second.editing.finalise()
 
 
 def test_patient_details_changed_in_two_windows_keep_both(windows, context):
@@ -186,15 +188,15 @@ def test_a_busy_database_does_not_freeze_the_window_and_the_change_is_saved_late
     other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        first.pain_before.setValue(7)
+        first.editor.pain_before.setValue(7)
         # the save did not wait for the lock: the change is on screen, not yet stored
-        assert "Waiting for another window or program" in first.plan_notice.text()
+        assert "Waiting for another window or program" in first.editor.plan_notice.text()
         assert first.current_visit.pain_before == 7
         assert saved_visit_without_waiting(context, visit.id) is None
     finally:
         other.execute("ROLLBACK")
         other.close()
-    qtbot.waitUntil(lambda: first.plan_notice.text() == "Saved.", timeout=5000)
+    qtbot.waitUntil(lambda: first.editor.plan_notice.text() == "Saved.", timeout=5000)
     assert saved_visit(context, visit.id).pain_before == 7
 
 
@@ -216,7 +218,7 @@ def test_the_program_ends_with_a_waiting_change_saved(qtbot, windows, context):
     visit = first.new_visit()
     other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    first.pain_after.setValue(2)
+    first.editor.pain_after.setValue(2)
     other.execute("ROLLBACK")
     other.close()
     first.close_database()  # as the program does when it ends
@@ -226,9 +228,9 @@ def test_the_program_ends_with_a_waiting_change_saved(qtbot, windows, context):
 def test_a_window_shows_what_another_window_saved_without_being_asked(windows, context):
     first, second = windows
     visit = _same_visit_in_both(context, first, second)
-    first.notes.setPlainText("Saved in the first window.")
-    first.save_typed_text()
-    second.complaint.setText("typed here, not yet saved")
+    first.editor.notes.setPlainText("Saved in the first window.")
+    first.editing.save_typed_text()
+    second.editor.complaint.setText("typed here, not yet saved")
     assert second.follow_other_windows()  # what the window's timer calls every 1.5 s
     assert second.current_visit.notes == "Saved in the first window."
     # what was being typed here was saved first, joined with the other window's change
@@ -243,24 +245,24 @@ def test_signing_and_addenda_do_not_wait_for_a_busy_database_and_keep_the_text(w
     patient = ready_patient(context)
     first.open_patient(first.database().patient(patient.id))
     visit = first.new_visit()
-    first.pain_before.setValue(4)  # an empty visit cannot be signed
-    first.ask_finalise = lambda: THERAPIST
+    first.editor.pain_before.setValue(4)  # an empty visit cannot be signed
+    first.editing.ask_finalise = lambda: THERAPIST
     other = sqlite3.connect(context.data_dir / PATIENT_DB_NAME, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        assert not first.finalise()  # refused at once, not after 10 s
-        assert "busy" in first.problem_label.text()
+        assert not first.editing.finalise()  # refused at once, not after 10 s
+        assert "busy" in first.access.problem_label.text()
     finally:
         other.execute("ROLLBACK")
-    assert first.finalise()
-    first.ask_addendum = lambda: (THERAPIST, "Called the patient: no soreness.")
+    assert first.editing.finalise()
+    first.editing.ask_addendum = lambda: (THERAPIST, "Called the patient: no soreness.")
     other.execute("BEGIN IMMEDIATE")
     try:
-        assert not first.add_addendum()
-        assert "Your text is kept" in first.problem_label.text()
+        assert not first.editing.add_addendum()
+        assert "Your text is kept" in first.access.problem_label.text()
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert first._unsaved_addendum == "Called the patient: no soreness."
-    assert first.add_addendum()
+    assert first.editing._unsaved_addendum == "Called the patient: no soreness."
+    assert first.editing.add_addendum()
     assert saved_visit(context, visit.id).addenda[0].text == "Called the patient: no soreness."

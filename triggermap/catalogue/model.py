@@ -245,3 +245,18 @@ class Catalogue:
             if point.id == point_id:
                 return point
         raise KeyError(f"no trigger point {point_id!r}")
+
+
+def point_title(catalogue: Catalogue, point: TriggerPoint | str) -> str:
+    """A trigger point as a clinician reads it: "Upper trapezius TrP1", "Deltoid, central";
+    the id itself when the catalogue lacks it (a point a later catalogue dropped)."""
+    if not isinstance(point, TriggerPoint):
+        try:
+            point = catalogue.trigger_point(TriggerPointId(point))
+        except KeyError:
+            return str(point)
+    muscle = catalogue.muscles.get(point.muscle_id)
+    name = muscle.name if muscle is not None else point.muscle_id
+    if point.label.lower().startswith("trp"):
+        return f"{name} {point.label}"
+    return f"{name}, {point.label.replace('_', ' ')}"

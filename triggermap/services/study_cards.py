@@ -137,14 +137,6 @@ def card_region(catalogue: Catalogue, card: StudyCard) -> str:
     return catalogue.muscles[point.muscle_id].region
 
 
-def point_title(catalogue: Catalogue, point: TriggerPoint) -> str:
-    """A trigger point as a student reads it: 'Upper trapezius TrP1', 'Deltoid, central'."""
-    muscle = catalogue.muscles[point.muscle_id].name
-    if point.label.lower().startswith("trp"):
-        return f"{muscle} {point.label}"
-    return f"{muscle}, {point.label.replace('_', ' ')}"
-
-
 def build_deck(catalogue: Catalogue, atlas: Atlas, deck_filter: DeckFilter) -> list[StudyCard]:
     """Every card the filter lets through that the atlas can show, in catalogue order."""
     condition = catalogue.conditions.get(deck_filter.condition) if deck_filter.condition else None

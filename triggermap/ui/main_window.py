@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from triggermap import resources
 from triggermap.geometry.errors import AtlasError
+from triggermap.geometry.placement import where_it_lands
 from triggermap.geometry.regions import PAIRED_SIDES, RegionId, parse_region_id
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.explore import referral_regions, trigger_point_marks
@@ -465,8 +466,8 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setWidget(self.patient_panel)
         self._patient_dock.setWidget(scroller)
-        self.edit_menu.addAction(self.patient_panel.undo_action)
-        self.edit_menu.addAction(self.patient_panel.redo_action)
+        self.edit_menu.addAction(self.patient_panel.editing.undo_action)
+        self.edit_menu.addAction(self.patient_panel.editing.redo_action)
         from triggermap.ui.patients.patient_menu import PatientMenu
 
         self.patient_menu = PatientMenu(self.patient_panel, self)
@@ -516,7 +517,7 @@ class MainWindow(QMainWindow):
         """Add a trigger point on a side to the open visit's plan (safety checks included)."""
         if not self._planning():
             return False
-        return bool(self.patient_panel.add_trigger_point(point_id, side))
+        return bool(self.patient_panel.editing.add_trigger_point(point_id, side))
 
     def _trigger_point_clicked(self, mark) -> None:
         # with a plan open a click on an X plans a needle there; otherwise it shows the pattern.
@@ -561,7 +562,7 @@ class MainWindow(QMainWindow):
             PainMark(str(zone), round(intensity))
             for zone, intensity in sorted(drawing.items(), key=lambda item: str(item[0]))
         )
-        self.patient_panel.set_pain_drawing(marks)
+        self.patient_panel.editing.set_pain_drawing(marks)
 
     def _stroke_to_visit(self) -> None:
         if self._stroke_drawing is not None:
@@ -592,13 +593,14 @@ class MainWindow(QMainWindow):
             for panel in self.map_view.panels:
                 if panel.body is None or panel.body.name != point.view:
                     continue
-                x, y = point.x, point.y
-                if needle.side == "left":
-                    left = RegionId("muscle", point.muscle_id, "left")
-                    if panel.body.region(left) is None:
-                        continue  # a one-sided view (lateral) shows the right side only
-                    x, y = panel.body.mirror_point(x, y)
-                marks.append(NeedleMark(needle.number, x + panel.dx, y))
+                muscle = RegionId("muscle", point.muscle_id, needle.side)
+                # the map draws each view once, as it is: lateral shows the right side only
+                landing = where_it_lands(
+                    panel.body, muscle, point.x, point.y, reflected_panels=False
+                )
+                if landing is None:
+                    continue
+                marks.append(NeedleMark(needle.number, landing.x + panel.dx, landing.y))
         self.map_view.show_needle_marks(marks)
 
     def _build_pain_dock(self) -> None:

@@ -3,11 +3,10 @@ the open patient's depth limit there."""
 
 from __future__ import annotations
 
-from triggermap.catalogue.model import Catalogue, TriggerPointId
+from triggermap.catalogue.model import Catalogue, TriggerPointId, point_title
 from triggermap.clinic.model import Patient
 from triggermap.clinic.safety import depth_limit, hazards_of
 from triggermap.clinic.warning_kinds import warning_title
-from triggermap.ui.patients.plan_table import point_title
 
 
 def trigger_point_tip(

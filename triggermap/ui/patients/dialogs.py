@@ -53,11 +53,6 @@ STANDARD_EXPLANATION = (
 )
 
 
-def words(identifier: str) -> str:
-    """A snake_case id as plain words ("nerve_irritation" → "nerve irritation")."""
-    return identifier.replace("_", " ")
-
-
 def problems_label(parent: QWidget) -> QLabel:
     """A hidden red label where a dialog lists what must be corrected."""
     label = QLabel(parent)

@@ -87,8 +87,8 @@ class PatientMenu(QMenu):
 
     def find_patient(self) -> None:
         """Put the cursor in the patient search field."""
-        self._panel.search_field.setFocus()
-        self._panel.search_field.selectAll()
+        self._panel.finder.search_field.setFocus()
+        self._panel.finder.search_field.selectAll()
 
     # --- documents -------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class PatientMenu(QMenu):
         patient = self._panel.current_patient
         if database is None or patient is None:
             return []
-        self._panel.save_typed_text()
+        self._panel.editing.save_typed_text()
         return database.visits_of(patient.id)
 
     def save_clinician_note(self) -> Path | None:
@@ -132,7 +132,7 @@ class PatientMenu(QMenu):
         patient, visit = self._panel.current_patient, self._panel.current_visit
         if patient is None or visit is None:
             return False
-        self._panel.save_typed_text()
+        self._panel.editing.save_typed_text()
         context = self._panel.context
         pdf = self._documents()
         document = pdf.handout_document(
@@ -213,8 +213,8 @@ class PatientMenu(QMenu):
             self._panel.show_problem("The patient was not deleted", str(error))
             return False
         changes_hub().publish(changes, self._panel)
-        self._panel.search(self._panel.search_field.text())
-        self._panel.plan_notice.setText("The patient was deleted.")
+        self._panel.search(self._panel.finder.search_field.text())
+        self._panel.editor.plan_notice.setText("The patient was deleted.")
         return True
 
     # --- the practice --------------------------------------------------------------------------

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triggermap.catalogue.model import Catalogue
+from triggermap.catalogue.model import Catalogue, point_title
 from triggermap.clinic.model import TECHNIQUES, TOLERANCE, NeedledPoint, SafetyWarning
+from triggermap.clinic.visit_edits import words
 from triggermap.clinic.warning_kinds import warning_title
-from triggermap.ui.patients.dialogs import ALERT_RED, words
+from triggermap.ui.patients.dialogs import ALERT_RED
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -75,16 +76,6 @@ NOT_RECORDED = "—"
 
 def yes_no(value: bool | None) -> str:
     return NOT_RECORDED if value is None else ("yes" if value else "no")
-
-
-def point_title(catalogue: Catalogue, point_id: str) -> str:
-    """ "Muscle name TrP label" for a trigger point id, or the id if the catalogue lacks it."""
-    try:
-        point = catalogue.trigger_point(point_id)
-    except KeyError:
-        return point_id
-    muscle = catalogue.muscles.get(point.muscle_id)
-    return f"{muscle.name if muscle else point.muscle_id} {point.label}"
 
 
 def needle_key(needle: NeedledPoint) -> tuple[int, str, str]:

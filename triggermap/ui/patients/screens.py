@@ -57,10 +57,10 @@ def save_patient_screens(context: AppContext, directory: Path) -> list[Path]:
         lean, lean_visits = records["Bruno"]
         panel = PatientPanel(demo_context, therapist="Demo Therapist (fictional)")
         try:
-            panel.search_field.setText(lean.family_name)
+            panel.finder.search_field.setText(lean.family_name)
             panel.open_patient(panel.database().patient(lean.id))
             panel.open_visit(panel.database().visit(lean_visits[0].id))
-            panel.plan_table.selectRow(1)
+            panel.editor.plan_table.selectRow(1)
             written.append(_grab(panel, PANEL_SIZE, directory / "patients-plan.png"))
         finally:
             panel.close_database()

@@ -31,7 +31,7 @@ from triggermap.clinic.model import (
     ADVERSE_EVENT_SEVERITIES,
     Visit,
 )
-from triggermap.ui.patients.dialogs import words
+from triggermap.clinic.visit_edits import words
 from triggermap.ui.patients.visit_part_models import (
     AdverseEventListModel,
     FunctionalActivityListModel,

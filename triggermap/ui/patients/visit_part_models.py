@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from triggermap.clinic.model import AdverseEventRecord, Diagnosis, FunctionalActivity
-from triggermap.ui.patients.dialogs import words
+from triggermap.clinic.visit_edits import words
 
 
 def adverse_event_words(event: AdverseEventRecord) -> str:

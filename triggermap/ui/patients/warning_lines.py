@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from triggermap.catalogue.model import Catalogue
+from triggermap.catalogue.model import Catalogue, point_title
 from triggermap.clinic.model import SafetyWarning
 from triggermap.clinic.warning_kinds import warning_kind
 from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER
-from triggermap.ui.patients.plan_table import point_title
 
 #: How much of a patient warning's message its one line shows (characters).
 SHORT_MESSAGE_CHARACTERS = 90

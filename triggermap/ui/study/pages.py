@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from shapely import affinity
 
-from triggermap.catalogue.model import TriggerPoint, TriggerPointId
+from triggermap.catalogue.model import TriggerPoint, TriggerPointId, point_title
 from triggermap.geometry.atlas import BodyView
 from triggermap.geometry.placement import Landing, where_it_lands
 from triggermap.geometry.regions import PAIRED_SIDES, PairedSide, RegionId
@@ -36,7 +36,6 @@ from triggermap.services.study_cards import (
     StudyCard,
     muscle_layer,
     pattern_zones,
-    point_title,
 )
 from triggermap.services.study_schedule import passed
 from triggermap.services.study_scoring import (

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from triggermap import resources
-from triggermap.catalogue.model import REGIONS, Catalogue
+from triggermap.catalogue.model import REGIONS, Catalogue, point_title
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.study_cards import (
     CARD_KINDS,
@@ -32,7 +32,6 @@ from triggermap.services.study_cards import (
     KIND_TITLES,
     DeckFilter,
     card_from_key,
-    point_title,
 )
 from triggermap.services.study_progress_summary import ProgressSummary
 from triggermap.services.study_schedule import PASS_SCORE
