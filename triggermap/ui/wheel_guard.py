@@ -9,7 +9,7 @@ never by the wheel (the wheel never reaches an unfocused field).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 _GUARDED = (QAbstractSpinBox, QComboBox)
@@ -19,6 +19,13 @@ class WheelGuard(QObject):
     """An application-wide event filter (install once with `install_wheel_guard`)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Polish and isinstance(watched, _GUARDED):
+            # Qt gives a wheel-focus field the focus *before* any filter sees a real wheel
+            # turn, so the check below would let the turn through: the field takes focus by
+            # click and Tab only (seen under X11: a pain score scrolled past went 6 → 3)
+            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            return False
         if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
             return False
         field = _guarded_field(watched)
