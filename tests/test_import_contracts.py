@@ -17,6 +17,7 @@ CONTRACTS = (
     "Qt (PySide6) only under triggermap.ui",
     "SQLite (sqlite3, sqlite_utils, sqlcipher3) only under triggermap.storage",
     "Layers: launch > cli > ui > services > storage > clinic > catalogue > geometry",
+    "The patient screens reach the records through services only",
 )
 
 
@@ -32,7 +33,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_project_keeps_all_three_contracts():
+def test_the_project_keeps_all_its_contracts():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     for name in CONTRACTS:
@@ -50,6 +51,11 @@ def test_the_project_keeps_all_three_contracts():
             "triggermap/catalogue/_violation.py",
             "import triggermap.services.context\n",
             CONTRACTS[2],
+        ),
+        (
+            "triggermap/ui/patients/_violation.py",
+            "from triggermap.storage.patient_db import PatientDatabase\n",
+            CONTRACTS[3],
         ),
     ],
 )

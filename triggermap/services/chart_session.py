@@ -45,11 +45,32 @@ from triggermap.storage.patient_db import (
     DatabaseBusy,
     DiskFull,
     PatientDatabase,
+    PatientDatabaseDamaged,
     PatientDatabaseError,
     RecordChanged,
     VisitFinalised,
     VisitSummary,
+    WrongPassphrase,
 )
+
+# The session's API, with the record types and errors of its use cases: the patient screens
+# reach the records through this module only (a contract in pyproject.toml checks it).
+__all__ = [
+    "SAVE_ERRORS",
+    "SAVE_RETRY_MS",
+    "TYPED_FIELDS",
+    "ChartSession",
+    "CipherKey",
+    "DatabaseBusy",
+    "Outcome",
+    "PatientDatabase",
+    "PatientDatabaseDamaged",
+    "PatientDatabaseError",
+    "Problem",
+    "RecordChanged",
+    "VisitSummary",
+    "WrongPassphrase",
+]
 
 #: Errors of saving that the window shows and recovers from (the edit is rolled back).
 SAVE_ERRORS = (PatientDataError, DiskFull, VisitFinalised, PatientDatabaseError)

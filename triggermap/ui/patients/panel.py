@@ -27,12 +27,14 @@ from triggermap.services.chart_session import (
     SAVE_ERRORS,
     SAVE_RETRY_MS,
     ChartSession,
+    DatabaseBusy,
     Outcome,
+    PatientDatabase,
+    RecordChanged,
 )
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import Changes, new_patient_id
 from triggermap.services.practice_profile import load_profile
-from triggermap.storage.patient_db import DatabaseBusy, PatientDatabase, RecordChanged
 from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patients import questions
 from triggermap.ui.patients.dialogs import ConsentDialog, PatientDialog, ScreeningDialog

@@ -12,11 +12,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
 from triggermap.clinic.model import Patient
+from triggermap.services.chart_session import PatientDatabaseError
 from triggermap.services.patient_exports import ExportRefused, fhir_json, visits_csv, visits_json
 from triggermap.services.patient_records import protected_file_problem, remove_patient
 from triggermap.services.practice_profile import PracticeProfile, load_profile, save_profile
 from triggermap.services.safe_output import OutputFailed, write_private_text
-from triggermap.storage.patient_db import PatientDatabaseError
 from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patients.panel import PatientPanel
 from triggermap.ui.patients.profile_dialog import ProfileDialog

@@ -14,7 +14,14 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from triggermap.services.chart_session import ChartSession
+from triggermap.services.chart_session import (
+    ChartSession,
+    CipherKey,
+    PatientDatabase,
+    PatientDatabaseDamaged,
+    PatientDatabaseError,
+    WrongPassphrase,
+)
 from triggermap.services.patient_records import (
     auto_lock_time,
     latest_backup,
@@ -22,13 +29,6 @@ from triggermap.services.patient_records import (
     records_are_encrypted,
     restore_backup,
     unlock,
-)
-from triggermap.storage.patient_cipher import CipherKey
-from triggermap.storage.patient_db import (
-    PatientDatabase,
-    PatientDatabaseDamaged,
-    PatientDatabaseError,
-    WrongPassphrase,
 )
 from triggermap.ui.patients import questions
 from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from triggermap.storage.patient_db import VisitSummary
+from triggermap.services.chart_session import VisitSummary
 
 #: The role that gives a row's visit id.
 VISIT_ID_ROLE = Qt.ItemDataRole.UserRole
