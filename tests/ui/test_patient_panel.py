@@ -31,9 +31,9 @@ from triggermap.services.patient_records import (
     set_aside_databases,
 )
 from triggermap.storage.patient_db import DiskFull
+from triggermap.ui.palette import ALERT_RED
 from triggermap.ui.patients import questions
 from triggermap.ui.patients.dialogs import (
-    ALERT_RED,
     ConsentDialog,
     PatientDialog,
     SafetyWarningDialog,
@@ -630,7 +630,7 @@ def test_patient_screens_are_written(qtbot, shipped_context: AppContext, tmp_pat
         1
         for x in range(0, plan.width(), 4)
         for y in range(0, plan.height(), 4)
-        if plan.pixelColor(x, y).name() == "#b71c1c"
+        if plan.pixelColor(x, y).name() == ALERT_RED
     )
     assert red > 20
 

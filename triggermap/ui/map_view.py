@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import PATIENT_RIGHT_ON
+from triggermap.ui import palette
+from triggermap.ui.palette import HIGHLIGHT_BROWN, HIGHLIGHT_GOLD, HOVER_CREAM, MARK_INK, qcolour
 from triggermap.ui.shapes import painter_path
 
 if TYPE_CHECKING:
@@ -65,21 +67,21 @@ class Panel:
     view_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
-HOVER_FILL = QColor(255, 236, 179, 150)
-SELECTED_FILL = QColor(242, 177, 52, 200)
-REFERRAL_RED = QColor(200, 16, 46)
+HOVER_FILL = qcolour(HOVER_CREAM, 150)
+SELECTED_FILL = qcolour(HIGHLIGHT_GOLD, 200)
+REFERRAL_RED = qcolour(palette.REFERRAL_RED)
 #: Pain drawings are blue so they stay distinct from red referral zones, also for
 #: red-green colour blindness.
-PAIN_BLUE = QColor(31, 120, 180)
-RANK_AMBER = QColor(230, 145, 20)
+PAIN_BLUE = qcolour(palette.PAIN_BLUE)
+RANK_AMBER = qcolour(palette.RANK_AMBER)
 #: Outline of ranked muscles, their badges and leader lines.
-RANK_BROWN = QColor(110, 60, 0)
+RANK_BROWN = qcolour(palette.RANK_BROWN)
 #: Diameter of a rank badge on screen, in pixels (it keeps its size at every zoom).
 RANK_BADGE_PX = 22
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
 #: Planned needles: a dark teal disc with a white number, distinct from red and blue.
-NEEDLE_TEAL = QColor(0, 109, 119)
+NEEDLE_TEAL = qcolour(palette.NEEDLE_TEAL)
 #: Diameter of a needle mark on screen, in pixels (it keeps its size at every zoom).
 NEEDLE_MARK_PX = 22
 #: Largest cached image of one SVG layer, in device pixels per side.
@@ -181,7 +183,7 @@ class BodyMapView(QGraphicsView):
         for item in (self._essential_item, self._spillover_item):
             item.setPen(QPen(REFERRAL_RED, 0))
         self._marks_item = QGraphicsPathItem()
-        marks_pen = QPen(QColor(20, 20, 20), 3)
+        marks_pen = QPen(qcolour(MARK_INK), 3)
         marks_pen.setCosmetic(True)  # the X stays crisp and visible at every zoom
         self._marks_item.setPen(marks_pen)
         self._marks_item.setZValue(13)
@@ -681,7 +683,7 @@ class BodyMapView(QGraphicsView):
             badge.setZValue(14)
             number = QGraphicsSimpleTextItem(str(rank), badge)
             number.setFont(font)
-            number.setBrush(QBrush(QColor("#1a1a1a")))
+            number.setBrush(QBrush(qcolour(MARK_INK)))
             text_box = number.boundingRect()
             number.setPos(-text_box.width() / 2, -text_box.height() / 2)
             for item in (shade, leader, badge):
@@ -764,7 +766,7 @@ class BodyMapView(QGraphicsView):
     def _overlay(self, fill: QColor, z: int) -> QGraphicsPathItem:
         item = QGraphicsPathItem()
         item.setBrush(QBrush(fill))
-        item.setPen(QPen(QColor(122, 75, 0), 1.2))
+        item.setPen(QPen(qcolour(HIGHLIGHT_BROWN), 1.2))
         item.setZValue(z)
         self.scene().addItem(item)
         return item

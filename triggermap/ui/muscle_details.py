@@ -11,6 +11,7 @@ from triggermap.catalogue.model import Catalogue, Hazard, TriggerPoint
 from triggermap.clinic.safety import limits_in_words
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import conditions_of_muscle, trigger_points_by_prevalence
+from triggermap.ui.palette import ALERT_INK, ALERT_RED, ALERT_TINT, CARE_TINT, MARK_INK
 
 PREVALENCE_WORDS = {
     "very_common": "very common",
@@ -89,7 +90,7 @@ def _trigger_point_html(catalogue: Catalogue, point: TriggerPoint, chosen: bool,
     link = f'<a href="trp:{escape(point.id)}">{title}</a>'
     html = [
         # a light highlight needs dark text, also when the system theme is dark
-        f'<div style="margin-left:4px;{"background:#fff3e0; color:#1a1a1a;" if chosen else ""}">',
+        f'<div style="margin-left:4px;{f"background:{CARE_TINT}; color:{MARK_INK};" if chosen else ""}">',
         f"<h4>{link}</h4>",
         f"<p>{escape(point.location)}{cite(point.source)}</p>",
         f"<p><b>Refers to:</b> {escape(essential)}"
@@ -131,7 +132,7 @@ def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
     boxes = []
     for hazard in hazards:
         lines = [
-            f'<b style="color:#b00020">⚠ {HAZARD_TITLES.get(hazard.kind, "Take care")}: '
+            f'<b style="color:{ALERT_RED}">⚠ {HAZARD_TITLES.get(hazard.kind, "Take care")}: '
             f"{escape(_sentence(hazard.structure))}</b>"
         ]
         if hazard.side:
@@ -149,8 +150,8 @@ def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
             lines.append(escape(_sentence(hazard.note)))
         lines[-1] += cite(hazard.source)
         boxes.append(
-            '<table width="100%" cellpadding="6" style="border:2px solid #b00020; '
-            'background:#fdecea; margin:4px 0"><tr><td style="color:#2a0d0d">'
+            f'<table width="100%" cellpadding="6" style="border:2px solid {ALERT_RED}; '
+            f'background:{ALERT_TINT}; margin:4px 0"><tr><td style="color:{ALERT_INK}">'
             + "<br>".join(lines)
             + "</td></tr></table>"
         )

@@ -31,13 +31,14 @@ from triggermap.geometry.placement import panel_region_area
 from triggermap.resources import PATIENT_RIGHT_ON
 from triggermap.services.patient_map import MapPanel, PatientMap
 from triggermap.ui.map_view import PAIN_BLUE, REFERRAL_RED
+from triggermap.ui.palette import CAPTION_INK, MARK_INK, qcolour
 from triggermap.ui.shapes import painter_path
 
 #: Opacity of the muscle layer under the patient's own marks (the anatomy stays readable).
 MUSCLE_OPACITY = 0.2
-NEEDLE_FILL = QColor(20, 20, 20)
-PLANNED_FILL = QColor(255, 255, 255)
-CAPTION_COLOUR = QColor(40, 40, 40)
+NEEDLE_FILL = qcolour(MARK_INK)
+PLANNED_FILL = QColor("white")
+CAPTION_COLOUR = qcolour(CAPTION_INK)
 #: Space between panels and below them for captions, as fractions of a panel's drawn height.
 GAP_FRACTION = 0.06
 CAPTION_FRACTION = 0.07

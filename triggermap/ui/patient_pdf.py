@@ -40,6 +40,7 @@ from triggermap.geometry.regions import parse_region_id
 from triggermap.services.patient_map import patient_map
 from triggermap.services.safe_output import pdf_problem, write_private_file
 from triggermap.ui.map_view import REFERRAL_RED
+from triggermap.ui.palette import ACCENT_BLUE, ALERT_TINT, INK, MUTED_GREY, qcolour
 from triggermap.ui.patient_map_picture import (
     map_height_for_width,
     paint_map_legend,
@@ -49,10 +50,10 @@ from triggermap.ui.patient_map_picture import (
 #: Dots per inch of the PDF's coordinate system (device pixels of the painter).
 RESOLUTION_DPI = 300
 MARGIN_MM = 15.0
-TEXT_COLOUR = QColor(25, 25, 25)
-MUTED_COLOUR = QColor(90, 90, 90)
-ACCENT = QColor(31, 80, 130)
-URGENT_FILL = QColor(253, 236, 236)
+TEXT_COLOUR = qcolour(INK)
+MUTED_COLOUR = qcolour(MUTED_GREY)
+ACCENT = qcolour(ACCENT_BLUE)
+URGENT_FILL = qcolour(ALERT_TINT)
 
 _VIEW_WORDS = {
     "anterior": "front",

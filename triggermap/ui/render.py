@@ -25,12 +25,19 @@ from PySide6.QtWidgets import QApplication
 from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.regions import RegionId
 from triggermap.resources import PATIENT_RIGHT_ON
+from triggermap.ui.palette import (
+    CAPTION_INK,
+    HIGHLIGHT_BROWN,
+    HIGHLIGHT_GOLD,
+    REFERRAL_EDGE,
+    REFERRAL_RED,
+)
 
 SVG = "http://www.w3.org/2000/svg"
 ElementTree.register_namespace("", SVG)
 
-HIGHLIGHT_FILL = "#f2b134"
-HIGHLIGHT_STROKE = "#7a4b00"
+HIGHLIGHT_FILL = HIGHLIGHT_GOLD
+HIGHLIGHT_STROKE = HIGHLIGHT_BROWN
 
 
 def headless_application() -> QApplication:
@@ -101,9 +108,9 @@ def styled_svg(request: RenderRequest) -> bytes:
             shown = copy.deepcopy(path)
             shown.attrib.update(
                 {
-                    "fill": "#d7263d",
+                    "fill": REFERRAL_RED,
                     "fill-opacity": "0.55",
-                    "stroke": "#8c1020",
+                    "stroke": REFERRAL_EDGE,
                     "stroke-width": "0.8",
                 }
             )
@@ -126,7 +133,7 @@ def styled_svg(request: RenderRequest) -> bytes:
                 "id": "side-labels",
                 "font-family": "sans-serif",
                 "font-size": "30",
-                "fill": "#333333",
+                "fill": CAPTION_INK,
             },
         )
         left, right = (

@@ -36,12 +36,10 @@ from triggermap.clinic.model import (
     ScreeningAnswer,
 )
 from triggermap.clinic.warning_kinds import warning_title
+from triggermap.ui.palette import ALERT_RED, ALERT_TINT, CARE_AMBER, PRECAUTION_BROWN
 from triggermap.ui.patients.date_entry import TypedDateField
 
 #: Colours of the badges and warnings: clinical red, amber for care, green for done.
-ALERT_RED = "#b71c1c"
-CARE_AMBER = "#e65100"
-DONE_GREEN = "#2e7d32"
 
 
 #: What the therapist usually explains before consent is given (editable in the dialog).
@@ -211,7 +209,7 @@ class ScreeningDialog(QDialog):
         for severity, title, colour in (
             ("absolute", "Absolute — do not needle", ALERT_RED),
             ("relative", "Relative — needle only after weighing the risk", CARE_AMBER),
-            ("precaution", "Precautions — take care", "#795548"),
+            ("precaution", "Precautions — take care", PRECAUTION_BROWN),
         ):
             items = [c for c in catalogue.contraindications.values() if c.severity == severity]
             if not items:
@@ -376,7 +374,7 @@ class SafetyWarningDialog(QDialog):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setStyleSheet(
-                f"border-left: 6px solid {ALERT_RED}; padding: 6px 10px; background: #fdecea;"
+                f"border-left: 6px solid {ALERT_RED}; padding: 6px 10px; background: {ALERT_TINT};"
             )
             layout.addWidget(label)
             self.warning_labels.append(label)

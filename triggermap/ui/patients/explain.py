@@ -25,6 +25,7 @@ from triggermap.services.context import AppContext
 from triggermap.services.patient_map import PatientMap, patient_map
 from triggermap.services.patient_records import Changes
 from triggermap.ui.changes_hub import changes_hub
+from triggermap.ui.palette import ACCENT_BLUE, INK
 from triggermap.ui.patient_map_picture import (
     PanelPlacement,
     paint_map_legend,
@@ -46,8 +47,6 @@ REGION_WORDS = {
 BODY_POINTS = 17
 HEADING_POINTS = 22
 TITLE_POINTS = 30
-INK = "#1b2733"
-ACCENT = "#1f5082"
 
 
 def pain_words(visit: Visit, catalogue: Catalogue) -> list[str]:
@@ -179,7 +178,7 @@ class ExplainWindow(QWidget):
         self.setStyleSheet(f"background: white; color: {INK};")
         catalogue = context.catalogue
         header = QFrame(self)
-        header.setStyleSheet(f"background: {ACCENT}; color: white;")
+        header.setStyleSheet(f"background: {ACCENT_BLUE}; color: white;")
         header_layout = QHBoxLayout(header)
         title = QLabel(
             f"Your treatment, {escape(patient.given_name or patient.display_name)}", header
@@ -191,7 +190,7 @@ class ExplainWindow(QWidget):
         when.setStyleSheet(f"font-size:{BODY_POINTS}pt; color:white; background:transparent;")
         self.close_button = QPushButton("Close (Esc)", header)
         self.close_button.setStyleSheet(
-            f"font-size:{BODY_POINTS}pt; padding:6px 18px; background:white; color:{ACCENT};"
+            f"font-size:{BODY_POINTS}pt; padding:6px 18px; background:white; color:{ACCENT_BLUE};"
         )
         self.close_button.clicked.connect(self.close)
         header_layout.addWidget(title, 1)

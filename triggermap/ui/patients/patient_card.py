@@ -23,7 +23,7 @@ from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.model import Patient
 from triggermap.clinic.safety import SCREENING_VALID_FOR, age_in_years
 from triggermap.services.chart_session import VisitSummary
-from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER, DONE_GREEN
+from triggermap.ui.palette import ALERT_RED, CARE_AMBER, DONE_GREEN
 from triggermap.ui.patients.visit_editor import badge
 from triggermap.ui.patients.visit_list_model import VISIT_ID_ROLE, VisitListModel
 

@@ -30,7 +30,7 @@ from triggermap.catalogue.model import Catalogue, point_title
 from triggermap.clinic.model import TECHNIQUES, TOLERANCE, NeedledPoint, SafetyWarning
 from triggermap.clinic.visit_edits import words
 from triggermap.clinic.warning_kinds import warning_title
-from triggermap.ui.patients.dialogs import ALERT_RED
+from triggermap.ui.palette import ALERT_RED
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -30,8 +30,8 @@ from triggermap.services.patient_records import (
     restore_backup,
     unlock,
 )
+from triggermap.ui.palette import ALERT_RED, ALERT_TINT, CARE_AMBER, CARE_INK, CARE_TINT
 from triggermap.ui.patients import questions
-from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER
 
 #: What counts as using the program (keeps encrypted records unlocked).
 _USE_EVENTS = (
@@ -72,7 +72,7 @@ class RecordsAccess(QFrame):
         self.problem_label.setTextFormat(Qt.TextFormat.RichText)
         self.problem_label.setAccessibleName("Problem")
         self.problem_label.setStyleSheet(
-            f"background:#fdecea; color:{ALERT_RED}; border:2px solid {ALERT_RED}; padding:6px;"
+            f"background:{ALERT_TINT}; color:{ALERT_RED}; border:2px solid {ALERT_RED}; padding:6px;"
         )
         self.problem_label.hide()
         self.audit_banner = QLabel(self)
@@ -80,7 +80,7 @@ class RecordsAccess(QFrame):
         self.audit_banner.setTextFormat(Qt.TextFormat.RichText)
         self.audit_banner.setAccessibleName("Audit check")
         self.audit_banner.setStyleSheet(
-            f"background:#fff4e5; color:#663c00; border:2px solid {CARE_AMBER}; padding:6px;"
+            f"background:{CARE_TINT}; color:{CARE_INK}; border:2px solid {CARE_AMBER}; padding:6px;"
         )
         self.audit_banner.hide()
         layout.addWidget(self.audit_banner)

@@ -38,9 +38,9 @@ from triggermap.clinic.model import ADJUNCTS, Diagnosis, PainMark, SafetyWarning
 from triggermap.clinic.visit_edits import words
 from triggermap.geometry.regions import painted_zone
 from triggermap.services.chart_session import TYPED_FIELDS
+from triggermap.ui.palette import ALERT_RED, ALERT_TINT, CARE_AMBER, DONE_GREEN, INK
 from triggermap.ui.patients.date_entry import TypedDateField
 from triggermap.ui.patients.diagnoses_box import DiagnosesBox
-from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER, DONE_GREEN
 from triggermap.ui.patients.plan_table import PlanDelegate, PlanTableModel, configure_plan_view
 from triggermap.ui.patients.visit_boxes import AdverseEventsBox, FunctionBox
 from triggermap.ui.patients.warning_lines import banner_html, warning_lines
@@ -138,7 +138,7 @@ class VisitEditor(QGroupBox):
         self.warning_banner.setWordWrap(True)
         self.warning_banner.setAccessibleName("Safety warnings")
         self.warning_banner.setStyleSheet(
-            f"background:#fdecea; color:#222; border-left:5px solid {ALERT_RED}; padding:4px;"
+            f"background:{ALERT_TINT}; color:{INK}; border-left:5px solid {ALERT_RED}; padding:4px;"
         )
         self.warning_banner.linkActivated.connect(self._toggle_banner)
         layout.addWidget(self.visit_status)

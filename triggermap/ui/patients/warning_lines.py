@@ -9,7 +9,7 @@ from html import escape
 from triggermap.catalogue.model import Catalogue, point_title
 from triggermap.clinic.model import SafetyWarning
 from triggermap.clinic.warning_kinds import warning_kind
-from triggermap.ui.patients.dialogs import ALERT_RED, CARE_AMBER
+from triggermap.ui.palette import ALERT_RED, CARE_AMBER
 
 #: How much of a patient warning's message its one line shows (characters).
 SHORT_MESSAGE_CHARACTERS = 90

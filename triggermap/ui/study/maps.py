@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsPathItem, QGraphicsView
 
 from triggermap.geometry.atlas import Area
 from triggermap.ui.map_view import BodyMapView
+from triggermap.ui.palette import CAPTION_INK, HIGHLIGHT_BROWN, HIGHLIGHT_GOLD, PAIN_BLUE, qcolour
 from triggermap.ui.shapes import painter_path
 
 #: The learner's placed point: a blue ring, distinct from the black X of the true point.
-GUESS_BLUE = QColor(31, 120, 180)
+GUESS_BLUE = qcolour(PAIN_BLUE)
 #: Radius of the ring marking the learner's point, in body units.
 GUESS_RADIUS = 9.0
 #: How far one arrow key moves the placed point (body units; a tenth with Shift).
 ARROW_STEP = 10.0
-HIGHLIGHT_FILL = QColor(242, 177, 52, 120)
+HIGHLIGHT_FILL = qcolour(HIGHLIGHT_GOLD, 120)
 
 
 class StudyMapView(BodyMapView):
@@ -38,16 +39,16 @@ class StudyMapView(BodyMapView):
         pen = QPen(GUESS_BLUE, 3)
         pen.setCosmetic(True)
         self._guess_item.setPen(pen)
-        self._guess_item.setBrush(QBrush(QColor(31, 120, 180, 70)))
+        self._guess_item.setBrush(QBrush(qcolour(PAIN_BLUE, 70)))
         self._guess_item.setZValue(15)
         self._line_item = QGraphicsLineItem()
-        line_pen = QPen(QColor(40, 40, 40), 2, Qt.PenStyle.DashLine)
+        line_pen = QPen(qcolour(CAPTION_INK), 2, Qt.PenStyle.DashLine)
         line_pen.setCosmetic(True)
         self._line_item.setPen(line_pen)
         self._line_item.setZValue(14)
         self._highlight_item = QGraphicsPathItem()
         self._highlight_item.setBrush(QBrush(HIGHLIGHT_FILL))
-        outline = QPen(QColor(122, 75, 0), 1.5)
+        outline = QPen(qcolour(HIGHLIGHT_BROWN), 1.5)
         outline.setCosmetic(True)
         self._highlight_item.setPen(outline)
         self._highlight_item.setZValue(7)

@@ -48,11 +48,9 @@ from triggermap.services.study_scoring import (
     set_overlap_score,
     typed_answer_score,
 )
+from triggermap.ui.palette import ALERT_RED, DONE_GREEN, MISSED_AMBER
 from triggermap.ui.study.maps import StudyMapView
 
-RIGHT_GREEN = "#2e7d32"
-WRONG_RED = "#c62828"
-MISSED_AMBER = "#b26a00"
 #: Pain intensity (0–10) the learner's painted zones are shaded with.
 PAINT_INTENSITY = 6.0
 #: Number keys 1–9 pick choices.
@@ -87,7 +85,7 @@ def _button_colour(button: QPushButton, colour: str | None) -> None:
 
 def score_verdict(score: float) -> str:
     """The headline of a result, in words and marks."""
-    colour = RIGHT_GREEN if passed(score) else WRONG_RED
+    colour = DONE_GREEN if passed(score) else ALERT_RED
     word = "Well done" if score >= 97 else "Passed" if passed(score) else "Not yet"
     return f'<span style="color:{colour}; font-size:large"><b>{word}: {score:.0f} / 100</b></span>'
 
@@ -352,9 +350,9 @@ class WhichMusclePage(ExercisePage):
             if number > len(self.choices):
                 continue
             if self.choices[number - 1] == truth.id:
-                _button_colour(button, RIGHT_GREEN)
+                _button_colour(button, DONE_GREEN)
             elif self.choices[number - 1] == self.chosen:
-                _button_colour(button, WRONG_RED)
+                _button_colour(button, ALERT_RED)
         self.name_field.setEnabled(False)
         self.map_view.show_trigger_points(self.point_marks(self.map_view, truth))
         muscle_area = self.map_view.scene_area([RegionId("muscle", truth.muscle_id, "right")])
@@ -668,13 +666,13 @@ class ConditionPage(ExercisePage):
         for muscle, button in zip(self.question.choices, self.muscle_buttons, strict=False):
             button.setEnabled(False)
             if muscle in implicated:
-                _button_colour(button, RIGHT_GREEN if muscle in chosen else MISSED_AMBER)
+                _button_colour(button, DONE_GREEN if muscle in chosen else MISSED_AMBER)
             elif muscle in chosen:
-                _button_colour(button, WRONG_RED)
+                _button_colour(button, ALERT_RED)
         self.legend.setText(
-            f'<span style="color:{RIGHT_GREEN}">■ implicated, ticked</span> &nbsp; '
+            f'<span style="color:{DONE_GREEN}">■ implicated, ticked</span> &nbsp; '
             f'<span style="color:{MISSED_AMBER}">■ implicated, missed</span> &nbsp; '
-            f'<span style="color:{WRONG_RED}">■ not usually implicated</span>'
+            f'<span style="color:{ALERT_RED}">■ not usually implicated</span>'
         )
         self._show_ranked(condition.muscles)
         names = ", ".join(catalogue.muscles[m].name for m in condition.muscles)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from triggermap.services.study_progress_summary import DayAccuracy
+from triggermap.ui.palette import DONE_GREEN, PAIN_BLUE, qcolour
 
-LINE_COLOUR = QColor(31, 120, 180)
-PASS_COLOUR = QColor(60, 150, 60)
+LINE_COLOUR = qcolour(PAIN_BLUE)
+PASS_COLOUR = qcolour(DONE_GREEN)
 
 
 class AccuracyPlot(QWidget):

@@ -35,6 +35,7 @@ from triggermap.services.study_cards import (
 )
 from triggermap.services.study_progress_summary import ProgressSummary
 from triggermap.services.study_schedule import PASS_SCORE
+from triggermap.ui.palette import ALERT_RED
 from triggermap.ui.study.plot import AccuracyPlot
 
 #: Cards in a short session.
@@ -164,7 +165,7 @@ class SetupPage(QWidget):
         layout.addWidget(self.deck_label)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828")
+        self.message.setStyleSheet(f"color: {ALERT_RED}")
         self.message.setAccessibleName("Message")
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
