@@ -212,15 +212,23 @@ def test_warnings_take_one_line_each_and_unfold_for_the_detail(panel, context):
     )
     panel.editing.confirm_warnings = lambda warnings: True
     assert panel.editing.add_trigger_point(risky.id, "left")
-    folded = panel.editor.warning_banner.text()
-    lines = [line for line in folded.split("<br>") if "⚠" in line]
+    banner = panel.editor.warning_banner
+    folded = banner.text()
+    lines = folded.split("\n")
+    assert all(line.startswith("⚠") for line in lines)
     # one line a warning, hazards of one kind at one needle sharing theirs
     assert 2 <= len(lines) <= len(panel.current_warnings())
     assert any("max " in line and "mm" in line for line in lines)  # the needle's limit
-    panel.editor.warning_banner.linkActivated.emit("details")
-    unfolded = panel.editor.warning_banner.text()
-    assert len(unfolded) > len(folded)
-    assert "Hide details" in unfolded
+    needle_line = next(
+        banner.lines_model.index(row, 0) for row, line in enumerate(lines) if "max " in line
+    )
+    banner.clicked.emit(needle_line)  # a click on the line unfolds its detail under it
+    unfolded = banner.text()
+    assert len(unfolded.split("\n")) == len(lines) + 1
+    assert banner.lines_model.lines()[needle_line.row()].detail in unfolded
+    assert banner.height() > 0
+    banner.clicked.emit(needle_line)
+    assert banner.text() == folded
 
 
 def test_the_last_visit_is_copied_forward_through_todays_safety_check(panel, context):

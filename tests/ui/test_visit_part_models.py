@@ -141,3 +141,25 @@ def test_the_diagnoses_model_shows_code_and_name_and_passes_the_model_tester(qtm
     assert model.index(0).data() == "M79.18  Myalgia, other site"
     assert model.index(1).data(Qt.ItemDataRole.ToolTipRole).startswith("M54.2")
     assert model.index(2).data() is None
+
+
+def test_the_warning_lines_are_a_tree_model_a_line_and_its_detail(qtmodeltester):
+    from triggermap.ui.patients.warning_lines import WarningLine, WarningLinesModel
+
+    model = WarningLinesModel()
+    model.set_lines(
+        [
+            WarningLine(
+                "#b00020", "Pneumothorax risk — Serratus anterior TrP1 (left): max 9 mm", "a"
+            ),
+            WarningLine("#e65100", "No consent on record", ""),
+        ]
+    )
+    qtmodeltester.check(model)
+    first, second = model.index(0, 0), model.index(1, 0)
+    assert model.rowCount(first) == 1  # its detail unfolds under it
+    assert model.rowCount(second) == 0  # nothing more to say
+    detail = model.index(0, 0, first)
+    assert model.parent(detail) == first
+    assert model.data(detail) == "a"
+    assert model.data(first).startswith("⚠ Pneumothorax risk")

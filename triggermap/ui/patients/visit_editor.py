@@ -38,12 +38,12 @@ from triggermap.clinic.model import ADJUNCTS, Diagnosis, PainMark, SafetyWarning
 from triggermap.clinic.visit_edits import words
 from triggermap.geometry.regions import painted_zone
 from triggermap.services.chart_session import TYPED_FIELDS
-from triggermap.ui.palette import ALERT_RED, ALERT_TINT, CARE_AMBER, DONE_GREEN, INK
+from triggermap.ui.palette import CARE_AMBER, DONE_GREEN
 from triggermap.ui.patients.date_entry import TypedDateField
 from triggermap.ui.patients.diagnoses_box import DiagnosesBox
 from triggermap.ui.patients.plan_table import PlanDelegate, PlanTableModel, configure_plan_view
 from triggermap.ui.patients.visit_boxes import AdverseEventsBox, FunctionBox
-from triggermap.ui.patients.warning_lines import banner_html, warning_lines
+from triggermap.ui.patients.warning_lines import WarningBanner, warning_lines
 
 #: How long typing in a text field rests before it is saved (ms): short, so a killed program
 #: loses at most a second or so of typing.
@@ -112,8 +112,6 @@ class VisitEditor(QGroupBox):
         self.refreshing = False
         #: the typed fields as last shown from the record (typing differs from these)
         self._shown_text = {field: "" for field in TYPED_FIELDS}
-        self._banner_expanded = False
-        self._banner_lines: list = []
         self.text_timer = QTimer(self)
         self.text_timer.setSingleShot(True)
         self.text_timer.setInterval(TEXT_SAVE_DELAY_MS)
@@ -133,14 +131,8 @@ class VisitEditor(QGroupBox):
         self.visit_status = QLabel(self)
         self.visit_status.setTextFormat(Qt.TextFormat.RichText)
         self.visit_status.setWordWrap(True)
-        self.warning_banner = QLabel(self)
-        self.warning_banner.setTextFormat(Qt.TextFormat.RichText)
-        self.warning_banner.setWordWrap(True)
-        self.warning_banner.setAccessibleName("Safety warnings")
-        self.warning_banner.setStyleSheet(
-            f"background:{ALERT_TINT}; color:{INK}; border-left:5px solid {ALERT_RED}; padding:4px;"
-        )
-        self.warning_banner.linkActivated.connect(self._toggle_banner)
+        # a line per warning (the needle, its limit); a click unfolds the detail
+        self.warning_banner = WarningBanner(self)
         layout.addWidget(self.visit_status)
         layout.addWidget(self.warning_banner)
         form = QFormLayout()
@@ -402,17 +394,9 @@ class VisitEditor(QGroupBox):
 
     def _show_banner(self, warnings: list[SafetyWarning]) -> None:
         """One coloured line per warning (the needle, its limit); the detail unfolds."""
-        self._banner_lines = warning_lines(warnings, self._catalogue)
-        if not warnings:
-            self.warning_banner.hide()
-            self.warning_banner.clear()
-            return
-        self.warning_banner.setText(banner_html(self._banner_lines, expanded=self._banner_expanded))
-        self.warning_banner.show()
-
-    def _toggle_banner(self, _link: str = "") -> None:
-        self._banner_expanded = not self._banner_expanded
-        self.warning_banner.setText(banner_html(self._banner_lines, expanded=self._banner_expanded))
+        lines = warning_lines(warnings, self._catalogue)
+        if lines != self.warning_banner.lines_model.lines():
+            self.warning_banner.show_lines(lines)  # unchanged lines stay as unfolded
 
     def _pain_drawing_words(self, marks: tuple[PainMark, ...]) -> str:
         if not marks:
