@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 
 from triggermap.catalogue.model import TriggerPointId
-from triggermap.clinic.model import PainMark, Patient, PatientId, Visit, VisitId
+from triggermap.clinic.model import (
+    FunctionalActivity,
+    PainMark,
+    Patient,
+    PatientId,
+    TreatmentGoal,
+    Visit,
+    VisitId,
+)
 from triggermap.services.context import AppContext
+from triggermap.services.patient_records import Changes
+from triggermap.ui.changes_hub import changes_hub
 from triggermap.ui.patients.history import (
     AFTER_GREEN,
     BEFORE_RED,
+    FUNCTION_PURPLE,
+    GOAL_LABEL_WIDTH,
     HistoryWindow,
     date_positions,
+    goal_targets,
     visit_points,
 )
 
@@ -143,3 +157,93 @@ def test_pain_drawings_side_by_side(qtbot, context, patient, visits):
             if image.pixelColor(x, y).blue() > image.pixelColor(x, y).red() + 15
         )
         assert painted_blue > 5, "each small map shows its pain drawing in blue"
+
+
+# --- treatment goals' targets -----------------------------------------------------------------
+
+PAIN_GOAL = TreatmentGoal(
+    1,
+    "Lift my grandchild without neck pain, even when she has grown a good deal heavier",
+    date(2026, 1, 1),
+    measure="nprs",
+    baseline=8,
+    target=4,
+)
+SITTING_GOAL = TreatmentGoal(
+    2, "Sit at work for 2 hours", date(2026, 1, 1), measure="psfs", activity="Sitting", target=8
+)
+WORDS_ONLY = TreatmentGoal(3, "Sleep through the night", date(2026, 1, 1))
+
+
+def test_goal_targets_come_from_goals_with_a_measure_and_say_whether_met(visits):
+    sitting = (FunctionalActivity("sitting", 9),)
+    scored = [replace(v, psfs=sitting) if v.id == "v3" else v for v in visits]
+    targets = goal_targets((PAIN_GOAL, SITTING_GOAL, WORDS_ONLY), scored)
+    assert [(t.measure, t.target) for t in targets] == [("nprs", 4), ("psfs", 8)]
+    # the latest pain before treatment is 3 (at most 4), the sitting score 9 (at least 8)
+    assert [t.met for t in targets] == [True, True]
+    assert goal_targets((SITTING_GOAL,), visits)[0].met is None  # never rated
+    assert targets[0].label.startswith("NPRS target 4: Lift my grandchild")
+    assert targets[0].label.endswith("✓ met")
+
+
+def pixels_of(image: QImage, y: float, colour: QColor, left: float, right: float) -> int:
+    """How many columns between left and right hold a pixel of about this colour within a
+    pixel of row y (an antialiased thin line falls across two rows)."""
+    return sum(
+        1
+        for x in range(round(left), round(right))
+        if any(
+            all(
+                abs(a - b) <= 40
+                for a, b in zip(
+                    image.pixelColor(x, round(y) + dy).getRgb()[:3],
+                    colour.getRgb()[:3],
+                    strict=True,
+                )
+            )
+            for dy in (-1, 0, 1)
+        )
+    )
+
+
+def test_each_goal_is_a_dashed_line_at_its_target_with_its_words_cut_short(
+    qtbot, context, patient, visits
+):
+    with_goals = replace(patient, goals=(PAIN_GOAL, SITTING_GOAL, WORDS_ONLY))
+    window = HistoryWindow(context, with_goals, visits)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    plot = window.plot
+    assert [goal.target for goal in plot.goals] == [4, 8]
+    image = plot.grab().toImage()
+    rect = plot.plot_rect()
+    # sample the stretch left of the labels, between the visits' dots
+    left, right = rect.left() + 2, rect.left() + 30
+    for goal, colour in ((plot.goals[0], BEFORE_RED), (plot.goals[1], FUNCTION_PURPLE)):
+        found = pixels_of(image, plot.pain_y(goal.target), colour, left, right)
+        assert 0 < found < right - left, "dashed: coloured pixels with gaps between them"
+    # no goal at 6: no line there
+    assert pixels_of(image, plot.pain_y(6), BEFORE_RED, left, right) == 0
+    label = plot.goal_label(plot.goals[0])
+    assert label.startswith("NPRS target 4: Lift my grandchild")
+    assert label.endswith("…")
+    assert len(label) < len(plot.goals[0].label)
+    assert plot.goal_label(plot.goals[1]) == plot.goals[1].label  # short: whole
+    assert GOAL_LABEL_WIDTH < rect.width()
+
+
+def test_the_history_follows_goals_set_elsewhere(qtbot, context, patient, visits):
+    window = HistoryWindow(context, patient, visits, reload=lambda: visits)
+    qtbot.addWidget(window)
+    assert window.plot.goals == []
+    with_goal = replace(patient, goals=(SITTING_GOAL,))
+    changes_hub().publish(Changes(patients=True, patient_id=patient.id, patient=with_goal), None)
+    assert [goal.text for goal in window.plot.goals] == ["Sit at work for 2 hours"]
+    other = Patient(
+        PatientId("p2"), "Other", "Person", date(1970, 1, 1), "male", goals=(PAIN_GOAL,)
+    )
+    changes_hub().publish(Changes(patients=True, patient_id=other.id, patient=other), None)
+    assert [goal.text for goal in window.plot.goals] == ["Sit at work for 2 hours"]

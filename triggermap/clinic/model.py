@@ -1,4 +1,4 @@
-"""Domain values of the patient record: patients, visits, needled points. Frozen dataclasses.
+"""Domain values of the patient record: patients, goals, visits, needled points. Frozen dataclasses.
 
 Units: lengths and depths in millimetres, height in centimetres, weight in kilograms, pain on
 the 0–10 numeric rating scale, times as timezone-aware UTC datetimes, dates as calendar dates.
@@ -99,9 +99,59 @@ class Consent:
     signed_by: str = ""
 
 
+#: The outcome measures a treatment goal can be tied to ("": none, the goal is judged in words):
+#: the visit's NPRS pain score (`Visit.pain_before`, 0–10, lower is better) or one activity of
+#: its Patient-Specific Functional Scale (`Visit.psfs`, 0–10, higher is better).
+GOAL_MEASURES: tuple[str, ...] = ("", "nprs", "psfs")
+#: How a treatment goal stands: open while it is worked on, then how it ended.
+GOAL_STATUSES: tuple[str, ...] = (
+    "open",
+    "achieved",
+    "partly_achieved",
+    "not_achieved",
+    "discontinued",  # given up without judging it (the problem changed, care ended early)
+)
+
+
+@dataclass(frozen=True)
+class TreatmentGoal:
+    """A goal of the episode of care, in the patient's words ("Sit at work for 2 hours"),
+    optionally tied to an outcome measure the visits record, with its score when the goal was
+    set (`baseline`) and the score aimed for (`target`), both 0–10 on that measure's scale.
+
+    `number` names the goal within the patient's record (1, 2, …; kept when others are
+    added or closed). `measure` is one of GOAL_MEASURES; for "psfs", `activity` is the PSFS
+    activity in the words the visits record it (matched ignoring case and spaces). `set_on`
+    and `target_date` are calendar dates; `closed_on` is the date a goal left "open" (None
+    while it is open).
+    """
+
+    number: int
+    text: str
+    set_on: date
+    target_date: date | None = None
+    measure: str = ""
+    activity: str = ""
+    baseline: int | None = None
+    target: int | None = None
+    status: str = "open"
+    closed_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
 @dataclass(frozen=True)
 class Patient:
-    """A patient. Height, weight and sex matter: depth limits are chosen for build and sex."""
+    """A patient. Height, weight and sex matter: depth limits are chosen for build and sex.
+
+    `goals` are the treatment goals of the patient's episode of care. They belong to the
+    patient, not to a visit: a goal is set at one visit, reviewed over the following ones and
+    closed at another, while a signed visit never changes; and the program keeps one episode
+    per patient record. So they are saved with the patient's details (one version, one audit
+    entry, one digest), and a save from a window that read an older version is refused.
+    """
 
     id: PatientId
     family_name: str
@@ -113,6 +163,7 @@ class Patient:
     notes: str = ""
     screening: Screening | None = None
     consent: Consent | None = None
+    goals: tuple[TreatmentGoal, ...] = ()
     #: The stored version this value was read at (0: never stored). A save names it, and is
     #: refused when the stored record has moved on (changed in another window meanwhile).
     #: Not part of equality: two values with the same content are the same record content.

@@ -17,6 +17,8 @@ from triggermap.clinic.model import (
     ADVERSE_EVENT_KINDS,
     ADVERSE_EVENT_ONSETS,
     ADVERSE_EVENT_SEVERITIES,
+    GOAL_MEASURES,
+    GOAL_STATUSES,
     SEXES,
     SIDES,
     TECHNIQUES,
@@ -25,6 +27,7 @@ from triggermap.clinic.model import (
     Diagnosis,
     NeedledPoint,
     Patient,
+    TreatmentGoal,
     Visit,
 )
 
@@ -75,6 +78,7 @@ def check_patient(patient: Patient, today: date, catalogue: Catalogue | None = N
     _text(problems, "The notes", patient.notes, NOTES_MAX_CHARACTERS, multiline=True)
     _check_screening(problems, patient, today, catalogue)
     _check_consent(problems, patient, today)
+    problems.extend(treatment_goals_problems(patient.goals, today))
     if problems:
         raise PatientDataError(problems)
 
@@ -224,6 +228,107 @@ def diagnoses_problems(diagnoses: tuple[Diagnosis, ...]) -> list[str]:
             required=True,
         )
     return problems
+
+
+#: A patient's record holds at most this many treatment goals (open and closed).
+MAX_GOALS_PER_PATIENT = 50
+#: Words of a goal ("Lift my grandchild without neck pain"): one line.
+GOAL_TEXT_MAX_CHARACTERS = SHORT_TEXT_MAX_CHARACTERS
+
+
+def treatment_goals_problems(goals: tuple[TreatmentGoal, ...], today: date) -> list[str]:
+    """Plain sentences, one per impossible value of a patient's treatment goals ([] when all
+    is well); `today` is the caller's clock."""
+    problems: list[str] = []
+    if len(goals) > MAX_GOALS_PER_PATIENT:
+        problems.append(f"A patient's record holds at most {MAX_GOALS_PER_PATIENT} goals.")
+        return problems
+    numbers = [goal.number for goal in goals]
+    if len(set(numbers)) != len(numbers):
+        problems.append("Two treatment goals share a number; each goal needs its own number.")
+    for goal in goals:
+        problems.extend(treatment_goal_problems(goal, today))
+    return problems
+
+
+def treatment_goal_problems(goal: TreatmentGoal, today: date) -> list[str]:
+    """Plain sentences, one per impossible value of one treatment goal ([] when all is well).
+
+    Its words are required and trimmed; scores are whole numbers 0–10 on the goal's measure;
+    a goal with a measure has a target score, one without has no scores; a PSFS goal names its
+    activity; it is not set in the future, its target date is not before it was set, and a
+    closing date is there exactly when the goal is no longer open (not before it was set, not
+    in the future)."""
+    problems: list[str] = []
+    if isinstance(goal.number, bool) or not isinstance(goal.number, int) or goal.number < 1:
+        problems.append(f"A goal number must be a whole number from 1 (got {_shown(goal.number)}).")
+    label = f"Goal {goal.number}" if isinstance(goal.number, int) else "A goal"
+    _text(problems, f"{label}: the goal's text", goal.text, GOAL_TEXT_MAX_CHARACTERS, required=True)
+    if isinstance(goal.text, str) and goal.text.strip() and goal.text != goal.text.strip():
+        problems.append(f"{label}: the goal's text begins or ends with spaces.")
+    set_on_ok = _calendar_date(problems, f"{label}: the date it was set", goal.set_on)
+    if set_on_ok and goal.set_on > today:
+        problems.append(
+            f"{label}: the date it was set cannot be in the future (got {goal.set_on.isoformat()})."
+        )
+    if goal.target_date is not None and _calendar_date(
+        problems, f"{label}: the target date", goal.target_date
+    ):
+        if set_on_ok and goal.target_date < goal.set_on:
+            problems.append(
+                f"{label}: the target date cannot be before the goal was set "
+                f"(got {goal.target_date.isoformat()})."
+            )
+    if goal.measure not in GOAL_MEASURES:
+        problems.append(
+            f"{label}: the measure must be NPRS, PSFS or none (got {_shown(goal.measure)})."
+        )
+    _text(problems, f"{label}: the PSFS activity", goal.activity, SHORT_TEXT_MAX_CHARACTERS)
+    if goal.measure == "psfs":
+        if isinstance(goal.activity, str) and not goal.activity.strip():
+            problems.append(f"{label}: a PSFS goal names the activity it is measured by.")
+        elif isinstance(goal.activity, str) and goal.activity != goal.activity.strip():
+            problems.append(f"{label}: the PSFS activity begins or ends with spaces.")
+    elif isinstance(goal.activity, str) and goal.activity:
+        problems.append(f"{label}: only a PSFS goal names an activity.")
+    for name, score in (("baseline", goal.baseline), ("target", goal.target)):
+        if score is not None and (
+            isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10
+        ):
+            problems.append(
+                f"{label}: the {name} score must be a whole number from 0 to 10 (got {_shown(score)})."
+            )
+    if goal.measure in ("nprs", "psfs") and goal.target is None:
+        problems.append(f"{label}: a goal measured by a scale needs a target score.")
+    if goal.measure == "" and (goal.baseline is not None or goal.target is not None):
+        problems.append(f"{label}: a goal without a measure takes no baseline or target score.")
+    if goal.status not in GOAL_STATUSES:
+        problems.append(
+            f"{label}: the status must be one of {', '.join(GOAL_STATUSES)} (got {_shown(goal.status)})."
+        )
+    elif goal.status == "open":
+        if goal.closed_on is not None:
+            problems.append(f"{label}: an open goal has no closing date.")
+    elif goal.closed_on is None:
+        problems.append(f"{label}: a goal that is no longer open needs the date it was closed.")
+    elif _calendar_date(problems, f"{label}: the closing date", goal.closed_on):
+        if goal.closed_on > today:
+            problems.append(
+                f"{label}: the closing date cannot be in the future (got {goal.closed_on.isoformat()})."
+            )
+        elif set_on_ok and goal.closed_on < goal.set_on:
+            problems.append(
+                f"{label}: the closing date cannot be before the goal was set "
+                f"(got {goal.closed_on.isoformat()})."
+            )
+    return problems
+
+
+def check_treatment_goal(goal: TreatmentGoal, today: date) -> None:
+    """Raise PatientDataError listing every impossible value of one treatment goal."""
+    problems = treatment_goal_problems(goal, today)
+    if problems:
+        raise PatientDataError(problems)
 
 
 def needled_point_problems(needle: NeedledPoint, catalogue: Catalogue | None = None) -> list[str]:

@@ -1,4 +1,4 @@
-"""Exports of a patient's record as text: visits as CSV and JSON, and a FHIR R4 Bundle.
+"""Exports of a patient's record as text: visits and goals as CSV and JSON, and a FHIR R4 Bundle.
 
 Pure functions over domain values (Patient, Visits, Catalogue): no database, no Qt. Sides and
 views always sit in their own fields, so the front and back of the body, and the patient's left
@@ -18,6 +18,7 @@ from typing import Any
 
 from triggermap.catalogue.model import Catalogue, Condition, TriggerPoint, TriggerPointId
 from triggermap.clinic.examination import examination_words
+from triggermap.clinic.goal_progress import MEASURE_NAMES
 from triggermap.clinic.model import (
     Addendum,
     AdverseEventRecord,
@@ -31,6 +32,7 @@ from triggermap.clinic.model import (
     SafetyWarning,
     Screening,
     ScreeningAnswer,
+    TreatmentGoal,
     Visit,
     VisitId,
 )
@@ -41,7 +43,8 @@ JSON_FORMAT = "triggermap.patient-visits"
 JSON_FORMAT_VERSION = 1
 
 #: Columns of `visits_csv`, in order. `record` says what a row is: "visit" (one per visit),
-#: "needle" (one per needled point of a visit) or "pain" (one per zone of its pain drawing).
+#: "needle" (one per needled point of a visit), "pain" (one per zone of its pain drawing) or
+#: "goal" (one per treatment goal of the patient, after the visits; no visit id).
 CSV_COLUMNS: tuple[str, ...] = (
     "record",
     "patient_id",
@@ -78,6 +81,16 @@ CSV_COLUMNS: tuple[str, ...] = (
     "zone_id",
     "zone_name",
     "pain_intensity",
+    "goal_number",
+    "goal_text",
+    "goal_set_on",
+    "goal_target_date",
+    "goal_measure",
+    "goal_activity",
+    "goal_baseline",
+    "goal_target",
+    "goal_status",
+    "goal_closed_on",
 )
 
 #: Leading characters that make spreadsheet programs read a cell as a formula (=, +, -, @) or
@@ -101,6 +114,21 @@ PATIENT_ID_SYSTEM = "urn:triggermap:patient-id"
 #: Candidate conditions listed per encounter (see `candidate_conditions`).
 CANDIDATE_CONDITIONS_PER_VISIT = 3
 DRY_NEEDLING_TEXT = "Dry needling of a myofascial trigger point"
+GOAL_ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+#: A goal's status as FHIR R4 Goal.lifecycleStatus (value set goal-status) and
+#: Goal.achievementStatus (goal-achievement; None: left out). An open goal is "active" and
+#: "in-progress" (sought, not yet reached); one that ended is "completed" (no longer sought)
+#: and "achieved" or "not-achieved"; a partly achieved goal is "not-achieved" too, which the
+#: value set defines as not met "with or without progress towards target", and says
+#: "Partly achieved" in outcomeCode; a discontinued one is "cancelled" (abandoned) with no
+#: achievement, since it was given up unjudged.
+GOAL_FHIR_STATUS: dict[str, tuple[str, str | None]] = {
+    "open": ("active", "in-progress"),
+    "achieved": ("completed", "achieved"),
+    "partly_achieved": ("completed", "not-achieved"),
+    "not_achieved": ("completed", "not-achieved"),
+    "discontinued": ("cancelled", None),
+}
 
 _NAMESPACE = uuid.UUID("6f0c1f3e-3a55-4b7e-9d1e-7a1c2b0e5d11")
 
@@ -125,7 +153,8 @@ def visits_csv(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue) 
     Each visit gives one "visit" row (date, complaint, pain before/after 0–10, adjuncts and
     adverse events joined with "; "), then one "needle" row per needled point (lengths, gauges
     and depths in millimetres; booleans as "yes"/"no"/blank) and one "pain" row per zone of the
-    pain drawing. Every cell is guarded against formula injection (`spreadsheet_safe`).
+    pain drawing. After the visits, one "goal" row per treatment goal of the patient (dates
+    ISO, scores 0–10). Every cell is guarded against formula injection (`spreadsheet_safe`).
     """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
@@ -194,14 +223,38 @@ def visits_csv(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue) 
                     "pain_intensity": mark.intensity,
                 }
             )
-        for row in rows:
-            writer.writerow(
-                {
-                    column: spreadsheet_safe("" if row.get(column) is None else str(row[column]))
-                    for column in CSV_COLUMNS
-                }
-            )
+        _write_rows(writer, rows)
+    _write_rows(
+        writer,
+        [
+            {
+                "record": "goal",
+                "patient_id": patient.id,
+                "goal_number": goal.number,
+                "goal_text": goal.text,
+                "goal_set_on": goal.set_on,
+                "goal_target_date": goal.target_date,
+                "goal_measure": goal.measure,
+                "goal_activity": goal.activity,
+                "goal_baseline": goal.baseline,
+                "goal_target": goal.target,
+                "goal_status": goal.status,
+                "goal_closed_on": goal.closed_on,
+            }
+            for goal in patient.goals
+        ],
+    )
     return out.getvalue()
+
+
+def _write_rows(writer: csv.DictWriter, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        writer.writerow(
+            {
+                column: spreadsheet_safe("" if row.get(column) is None else str(row[column]))
+                for column in CSV_COLUMNS
+            }
+        )
 
 
 # -- JSON -----------------------------------------------------------------------------------------
@@ -215,7 +268,9 @@ def visits_json(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue)
         {"format": "triggermap.patient-visits", "format_version": 1,
          "patient": {id, family_name, given_name, date_of_birth, sex, height_cm, weight_kg,
                      notes, screening: {screened_on, answers: [...]} | null,
-                     consent: {given_on, explained, signed, signed_by} | null},
+                     consent: {given_on, explained, signed, signed_by} | null,
+                     goals: [{number, text, set_on, target_date, measure, activity,
+                              baseline, target, status, closed_on}]},
          "visits": [{id, patient_id, visit_date, complaint, pain_before, pain_after,
                      pain_drawing: [{region_id, zone_id, zone_name, side, intensity}],
                      needles: [{number, trigger_point_id, trigger_point_label, muscle_id,
@@ -227,8 +282,10 @@ def visits_json(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue)
                      notes, finalised_at, finalised_by, addenda: [{written_at, author, text}]}]}
 
     Dates are ISO 8601 (`YYYY-MM-DD`), times ISO 8601 with their UTC offset; lengths in mm;
-    pain 0–10. Catalogue names (muscle, zone) are added for readers; `read_visits_json`
-    ignores them and reads the record back.
+    pain 0–10; a goal's measure is "", "nprs" or "psfs", its scores 0–10, its status one of
+    clinic.model.GOAL_STATUSES (a document without `goals` reads as no goals). Catalogue
+    names (muscle, zone) are added for readers; `read_visits_json` ignores them and reads the
+    record back.
     """
     document = {
         "format": JSON_FORMAT,
@@ -259,6 +316,7 @@ def read_visits_json(text: str) -> tuple[Patient, list[Visit]]:
         notes=raw["notes"],
         screening=_screening_from(raw["screening"]),
         consent=_consent_from(raw["consent"]),
+        goals=tuple(_goal_from(goal) for goal in raw.get("goals", ())),
     )
     return patient, [_visit_from(v) for v in document["visits"]]
 
@@ -330,6 +388,14 @@ def _consent_from(raw: dict[str, Any] | None) -> Consent | None:
     return Consent(**{**raw, "given_on": date.fromisoformat(raw["given_on"])})
 
 
+def _goal_from(raw: dict[str, Any]) -> TreatmentGoal:
+    values = _only_fields(TreatmentGoal, raw)
+    for name in ("set_on", "target_date", "closed_on"):
+        if values.get(name) is not None:
+            values[name] = date.fromisoformat(values[name])
+    return TreatmentGoal(**values)
+
+
 def _visit_from(raw: dict[str, Any]) -> Visit:
     finalised_at = raw["finalised_at"]
     return Visit(
@@ -396,8 +462,10 @@ def fhir_bundle(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue)
     clinician recorded; see `candidate_conditions`), pain-score Observations (LOINC 72514-3, before and
     after treatment) and, per performed needle, a Procedure (text code; body site as text) with
     a BodyStructure carrying the muscle and the SNOMED CT laterality (7771000 Left, 24028007
-    Right) in `locationQualifier`, linked by the core procedure-targetBodyStructure extension.
-    Resource ids are UUIDs derived from triggermap's ids, so exporting again gives the same ids.
+    Right) in `locationQualifier`, linked by the core procedure-targetBodyStructure extension;
+    then a Goal per treatment goal (statuses mapped as GOAL_FHIR_STATUS says; the target's
+    measure in words, with LOINC 72514-3 for NPRS pain, the target score as an integer, due
+    by the target date; the baseline in a note). Resource ids are UUIDs derived from triggermap's ids, so exporting again gives the same ids.
     """
     patient_url = _urn("patient", patient.id)
     entries: list[dict[str, Any]] = [_entry(patient_url, _fhir_patient(patient))]
@@ -516,6 +584,10 @@ def fhir_bundle(patient: Patient, visits: Sequence[Visit], catalogue: Catalogue)
                 entries.extend(
                     _fhir_needle(patient, visit, needle, catalogue, patient_url, context)
                 )
+    entries.extend(
+        _entry(_urn("goal", patient.id, str(goal.number)), _fhir_goal(goal, patient_url))
+        for goal in patient.goals
+    )
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
     validate_fhir_bundle(bundle)
     return bundle
@@ -571,6 +643,49 @@ def _fhir_patient(patient: Patient) -> dict[str, Any]:
         "gender": patient.sex,
         "birthDate": patient.date_of_birth.isoformat(),
     }
+
+
+def _fhir_goal(goal: TreatmentGoal, patient_url: str) -> dict[str, Any]:
+    lifecycle, achievement = GOAL_FHIR_STATUS[goal.status]
+    resource: dict[str, Any] = {
+        "resourceType": "Goal",
+        "identifier": [{"system": "urn:triggermap:goal-number", "value": str(goal.number)}],
+        "lifecycleStatus": lifecycle,
+        "description": {"text": goal.text},
+        "subject": {"reference": patient_url},
+        "startDate": goal.set_on.isoformat(),
+    }
+    if achievement is not None:
+        resource["achievementStatus"] = _concept(GOAL_ACHIEVEMENT_SYSTEM, achievement)
+    if goal.closed_on is not None:
+        resource["statusDate"] = goal.closed_on.isoformat()
+    if goal.status == "partly_achieved":
+        resource["outcomeCode"] = [{"text": "Partly achieved"}]
+    target: dict[str, Any] = {}
+    if goal.measure == "nprs":
+        target["measure"] = {
+            "coding": [
+                {
+                    "system": LOINC_SYSTEM,
+                    "code": PAIN_SCORE_LOINC[0],
+                    "display": PAIN_SCORE_LOINC[1],
+                }
+            ],
+            "text": "NPRS pain before treatment (0–10, lower is better)",
+        }
+    elif goal.measure == "psfs":
+        target["measure"] = {
+            "text": f"{MEASURE_NAMES['psfs']}: {goal.activity} (0–10, higher is better)"
+        }
+    if target and goal.target is not None:
+        target["detailInteger"] = goal.target
+    if goal.target_date is not None:
+        target["dueDate"] = goal.target_date.isoformat()
+    if target:
+        resource["target"] = [target]
+    if goal.measure and goal.baseline is not None:
+        resource["note"] = [{"text": f"Baseline {goal.baseline} (0–10)"}]
+    return resource
 
 
 def _fhir_encounter(visit: Visit, patient_url: str) -> dict[str, Any]:

@@ -73,6 +73,7 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("patients", "id", ("id",)),
         ("screening_answers", "patient_id", ("patient_id", "position")),
         ("patient_name_words", "patient_id", ("patient_id", "word")),
+        ("treatment_goals", "patient_id", ("patient_id", "position")),
     ),
     "visit": (
         ("visits", "id", ("id",)),
@@ -91,6 +92,12 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ),
     ),
 }
+
+#: Tables added after the trail began to seal content (schema 3 on): a record's digest counts
+#: one only when it holds rows of that record. A record with none of them digests exactly as
+#: it did before they existed, so the sealed entries of a migrated database still verify;
+#: rows added or removed there outside triggermap still change the digest.
+COUNTED_WHEN_HOLDING_ROWS = frozenset({"treatment_goals"})
 
 # SQL text built here once, from RECORD_TABLES' constant names only; values are bound.
 #: kind → [(table, key column, query of one record's rows, query of every record's rows)]
@@ -222,7 +229,12 @@ def _digest_of(tables: dict[str, list[dict[str, object]]]) -> str:
     """SHA-256 (hex) of a record's rows, independent of column order."""
     if not tables.get(next(iter(tables), ""), []):
         return ""  # no main row: the record does not exist
-    canonical = json.dumps(tables, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    counted = {
+        table: rows
+        for table, rows in tables.items()
+        if rows or table not in COUNTED_WHEN_HOLDING_ROWS
+    }
+    canonical = json.dumps(counted, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

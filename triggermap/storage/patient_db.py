@@ -39,6 +39,7 @@ from triggermap.clinic.model import (
     SafetyWarning,
     Screening,
     ScreeningAnswer,
+    TreatmentGoal,
     Visit,
     VisitId,
 )
@@ -81,7 +82,11 @@ from triggermap.storage.patient_cipher import (
     starts_plain,
     write_marker,
 )
-from triggermap.storage.patient_migrations import LATEST_VERSION, MIGRATIONS
+from triggermap.storage.patient_migrations import (
+    FIRST_SEALED_VERSION,
+    LATEST_VERSION,
+    MIGRATIONS,
+)
 
 #: How long a write waits for another window's write to finish before giving up (seconds).
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -333,9 +338,11 @@ class PatientDatabase:
 
     def _migrate(self, version: int, backup_dir: Path | None) -> None:
         """Bring the schema from `version` to LATEST_VERSION in one transaction (a kill or a
-        failure leaves the old schema whole), after a backup of a file that held data. Every
-        stored record is sealed again in the same transaction: its digest covers the tables
-        of the new schema."""
+        failure leaves the old schema whole), after a backup of a file that held data. A file
+        whose trail was not yet keyed (schema 1) has every stored record sealed in the same
+        transaction. A sealed one is not sealed again: its records digest as before (see
+        FIRST_SEALED_VERSION), so a change made outside triggermap before the migration
+        still shows in the audit check after it."""
         if version >= LATEST_VERSION:
             return
         if version > 0 and backup_dir is not None:
@@ -354,7 +361,7 @@ class PatientDatabase:
             )
             for migration in MIGRATIONS[version:LATEST_VERSION]:
                 migration(schema)
-            if version > 0:
+            if 0 < version < FIRST_SEALED_VERSION:
                 self._new_head = seal_every_record(self._connection, self.seal.key)
             self._connection.execute(f"PRAGMA user_version = {int(LATEST_VERSION)}")
 
@@ -455,6 +462,9 @@ class PatientDatabase:
             self._connection.execute(
                 "DELETE FROM patient_name_words WHERE patient_id = ?", (patient.id,)
             )
+            self._connection.execute(
+                "DELETE FROM treatment_goals WHERE patient_id = ?", (patient.id,)
+            )
             self._write_patient_parts(patient)
             self._audit("patient changed", "patient", patient.id, ", ".join(changed))
         return patient
@@ -485,6 +495,9 @@ class PatientDatabase:
             )
             self._connection.execute(
                 "DELETE FROM patient_name_words WHERE patient_id = ?", (patient_id,)
+            )
+            self._connection.execute(
+                "DELETE FROM treatment_goals WHERE patient_id = ?", (patient_id,)
             )
             for visit_id in visit_ids:
                 self._delete_visit_parts(visit_id, with_addenda=True)
@@ -979,7 +992,16 @@ class PatientDatabase:
                 answers[patient_id].append(
                     ScreeningAnswer(contraindication_id, bool(present), note)
                 )
-        return [_patient_from_row(row, answers.get(row[0], [])) for row in rows]
+        goals: dict[str, list[TreatmentGoal]] = defaultdict(list)
+        if rows:
+            # the ids go in as one bound JSON array, not as SQL text
+            for patient_id, *goal in self._connection.execute(
+                _SELECT_GOALS_OF_PATIENTS, (json.dumps([row[0] for row in rows]),)
+            ):
+                goals[patient_id].append(_goal_from_row(goal))
+        return [
+            _patient_from_row(row, answers.get(row[0], []), goals.get(row[0], [])) for row in rows
+        ]
 
     def _write_patient_parts(self, patient: Patient) -> None:
         if patient.screening is not None:
@@ -997,6 +1019,13 @@ class PatientDatabase:
                     for position, answer in enumerate(patient.screening.answers)
                 ],
             )
+        self._connection.executemany(
+            _INSERT_GOAL,
+            [
+                (patient.id, position, *_goal_values(goal))
+                for position, goal in enumerate(patient.goals)
+            ],
+        )
         words = set(_name_words(patient.family_name)) | set(_name_words(patient.given_name))
         self._connection.executemany(
             "INSERT INTO patient_name_words (word, patient_id) VALUES (?, ?)",
@@ -1103,6 +1132,19 @@ _PATIENT_COLUMNS = (
     "given_key",
     "version",
 )
+#: Columns of treatment_goals after patient_id and position, in the order they are read.
+_GOAL_COLUMNS = (
+    "number",
+    "text",
+    "set_on",
+    "target_date",
+    "measure",
+    "activity",
+    "baseline",
+    "target",
+    "status",
+    "closed_on",
+)
 _VISIT_COLUMNS = (
     "id",
     "patient_id",
@@ -1168,6 +1210,14 @@ _INSERT_PATIENT = (
 _UPDATE_PATIENT = (
     f"UPDATE patients SET {', '.join(f'{column} = ?' for column in _PATIENT_COLUMNS[1:])}"  # noqa: S608
     " WHERE id = ?"
+)
+_SELECT_GOALS_OF_PATIENTS = (
+    f"SELECT patient_id, {', '.join(_GOAL_COLUMNS)} FROM treatment_goals"  # noqa: S608
+    " WHERE patient_id IN (SELECT value FROM json_each(?)) ORDER BY patient_id, position"
+)
+_INSERT_GOAL = (
+    f"INSERT INTO treatment_goals (patient_id, position, {', '.join(_GOAL_COLUMNS)})"  # noqa: S608
+    f" VALUES (?, ?, {', '.join('?' * len(_GOAL_COLUMNS))})"
 )
 _SELECT_VISITS = f"SELECT {', '.join(_VISIT_COLUMNS)} FROM visits"  # noqa: S608
 _SELECT_PARTS_OF_VISIT = {
@@ -1314,7 +1364,9 @@ def _patient_values(patient: Patient) -> tuple:
     )
 
 
-def _patient_from_row(row: tuple, answers: list[ScreeningAnswer]) -> Patient:
+def _patient_from_row(
+    row: tuple, answers: list[ScreeningAnswer], goals: list[TreatmentGoal]
+) -> Patient:
     (
         patient_id,
         family_name,
@@ -1355,7 +1407,41 @@ def _patient_from_row(row: tuple, answers: list[ScreeningAnswer]) -> Patient:
             if consent_given_on
             else None
         ),
+        goals=tuple(goals),
         version=version,
+    )
+
+
+def _goal_values(goal: TreatmentGoal) -> tuple:
+    """A goal's stored values, in _GOAL_COLUMNS order."""
+    return (
+        goal.number,
+        goal.text,
+        goal.set_on.isoformat(),
+        goal.target_date.isoformat() if goal.target_date else None,
+        goal.measure,
+        goal.activity,
+        goal.baseline,
+        goal.target,
+        goal.status,
+        goal.closed_on.isoformat() if goal.closed_on else None,
+    )
+
+
+def _goal_from_row(values: list) -> TreatmentGoal:
+    """A goal from its stored values (_GOAL_COLUMNS order)."""
+    number, text, set_on, target_date, measure, activity, baseline, target, status, closed = values
+    return TreatmentGoal(
+        number=number,
+        text=text,
+        set_on=date.fromisoformat(set_on),
+        target_date=date.fromisoformat(target_date) if target_date else None,
+        measure=measure,
+        activity=activity,
+        baseline=baseline,
+        target=target,
+        status=status,
+        closed_on=date.fromisoformat(closed) if closed else None,
     )
 
 

@@ -230,9 +230,47 @@ def _versions_and_sealed_audit(db: sqlite_utils.Database) -> None:
     )
 
 
+def _treatment_goals(db: sqlite_utils.Database) -> None:
+    """Version 3: the treatment goals of a patient's episode of care, saved with the patient
+    (`position`: the order they are listed in; `number`: the goal's own number, kept for
+    good). Dates are ISO dates; scores 0–10 on the goal's measure ("", "nprs" or "psfs").
+
+    Only a table is added: the audit digest of a patient counts it only when it holds rows of
+    that patient (see patient_audit.COUNTED_WHEN_HOLDING_ROWS), so every record stored before
+    digests as it did, and its sealed entries still verify without sealing anything again."""
+    db["treatment_goals"].create(
+        {
+            "patient_id": str,
+            "position": int,
+            "number": int,
+            "text": str,
+            "set_on": str,  # ISO date
+            "target_date": str,  # ISO date; NULL when none was set
+            "measure": str,
+            "activity": str,
+            "baseline": int,
+            "target": int,
+            "status": str,
+            "closed_on": str,  # ISO date; NULL while open
+        },
+        pk=("patient_id", "position"),
+        foreign_keys=[("patient_id", "patients", "id")],
+        not_null={"number", "text", "set_on", "measure", "activity", "status"},
+    )
+    db["treatment_goals"].create_index(
+        ["patient_id", "number"], index_name="treatment_goals_by_number", unique=True
+    )
+
+
 #: MIGRATIONS[n - 1] takes the schema to version n.
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _patients_and_visits,
     _versions_and_sealed_audit,
+    _treatment_goals,
 )
+#: The first version whose audit trail seals each record's content. A migration from it on
+#: must leave the digest of every stored record as it was (tables it adds count only when
+#: they hold rows), so the database is not sealed again: sealing again would also seal, and
+#: so hide, any change made to a record outside triggermap before the migration.
+FIRST_SEALED_VERSION = 2
 LATEST_VERSION = len(MIGRATIONS)

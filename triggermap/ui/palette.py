@@ -35,6 +35,13 @@ MUTED_GREY = "#5a5a5a"
 #: Headings of the patient's own pages (explain mode, the handout).
 ACCENT_BLUE = "#1f5082"
 
+# ---- plots over visits (history)
+#: The PSFS (function) curve and its goals' targets: apart from pain's red and green.
+FUNCTION_PURPLE = "#6a1b9a"
+#: Axes and grid of a plot, and closed (greyed) items in a list.
+AXIS_GREY = "#6e6e6e"
+GRID_GREY = "#e1e1e1"
+
 # ---- the body map
 #: Referred pain of the chosen trigger point (essential solid, spillover stippled).
 REFERRAL_RED = "#c8102e"

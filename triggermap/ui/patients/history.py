@@ -1,4 +1,5 @@
-"""A patient's history: visits on a timeline, pain scores and painted zones per visit, drawings."""
+"""A patient's history: visits on a timeline, pain scores and painted zones per visit, the
+treatment goals' targets, drawings."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from html import escape
 from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,20 +21,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triggermap.clinic.model import Patient, Visit
+from triggermap.clinic.goal_progress import MEASURE_NAMES, goal_progress
+from triggermap.clinic.model import Patient, TreatmentGoal, Visit
 from triggermap.services.context import AppContext
 from triggermap.services.patient_map import patient_map
 from triggermap.services.patient_records import Changes
+from triggermap.ui import palette
 from triggermap.ui.changes_hub import changes_hub
+from triggermap.ui.palette import (
+    ACCENT_BLUE,
+    ALERT_RED,
+    CAPTION_INK,
+    DONE_GREEN,
+    GRID_GREY,
+    PAIN_BLUE,
+    qcolour,
+)
 from triggermap.ui.patient_map_picture import patient_map_image
 
 #: Colours of the plot: pain before red, after green, painted zones as pale blue bars.
-BEFORE_RED = QColor(183, 28, 28)
-AFTER_GREEN = QColor(46, 125, 50)
-ZONES_BLUE = QColor(120, 160, 210, 150)
+BEFORE_RED = qcolour(ALERT_RED)
+AFTER_GREEN = qcolour(DONE_GREEN)
+ZONES_BLUE = qcolour(PAIN_BLUE, 110)
 #: The functional scale's line (on the same 0–10 axis; higher is better, unlike pain).
-FUNCTION_PURPLE = QColor(106, 27, 154)
-AXIS_GREY = QColor(110, 110, 110)
+FUNCTION_PURPLE = qcolour(palette.FUNCTION_PURPLE)
+AXIS_GREY = qcolour(palette.AXIS_GREY)
+#: A goal's target line is dashed in its measure's colour; a closed goal's is paler.
+GOAL_DASHES = [6.0, 4.0]
+CLOSED_GOAL_ALPHA = 110
+#: How wide a goal's label may be before its words are cut with an ellipsis (pixels).
+GOAL_LABEL_WIDTH = 260
 #: How long the window waits after a change of the visits before it redraws them (ms).
 RELOAD_DELAY_MS = 300
 #: Size of each small pain-drawing map, in pixels.
@@ -69,6 +86,36 @@ def visit_points(visits: list[Visit]) -> list[VisitPoint]:
     ]
 
 
+@dataclass(frozen=True)
+class GoalTarget:
+    """A treatment goal as the plot draws it: a dashed line at its target score (0–10) on
+    the axis of its measure, and a label with its words and whether the latest score at the
+    visits meets the target (None: not scored at a visit yet)."""
+
+    text: str
+    measure: str
+    target: int
+    met: bool | None
+    open: bool
+
+    @property
+    def label(self) -> str:
+        verdict = {True: " ✓ met", False: "", None: ""}[self.met]
+        return f"{MEASURE_NAMES[self.measure]} target {self.target}: {self.text}{verdict}"
+
+
+def goal_targets(goals: tuple[TreatmentGoal, ...], visits: list[Visit]) -> list[GoalTarget]:
+    """The plot's target lines: every goal with a measure and a target, in goal order."""
+    ordered = sorted(visits, key=lambda v: v.visit_date)
+    return [
+        GoalTarget(
+            goal.text, goal.measure, goal.target, goal_progress(goal, ordered).met, goal.is_open
+        )
+        for goal in goals
+        if goal.measure in MEASURE_NAMES and goal.target is not None
+    ]
+
+
 def date_positions(days: list[date], left: float, right: float) -> list[float]:
     """x of each date on an axis from `left` to `right` (pixels), proportional to time; one
     date (or all on one day) sits in the middle."""
@@ -88,6 +135,8 @@ class HistoryPlot(QWidget):
     def __init__(self, points: list[VisitPoint], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points = points
+        #: the treatment goals' target lines (see goal_targets)
+        self.goals: list[GoalTarget] = []
         self.setMinimumHeight(260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName("Pain and painted zones over visits")
@@ -107,6 +156,40 @@ class HistoryPlot(QWidget):
         rect = self.plot_rect()
         return rect.bottom() - rect.height() * score / 10
 
+    def goal_label(self, goal: GoalTarget) -> str:
+        """The goal's label as drawn: cut with an ellipsis to GOAL_LABEL_WIDTH pixels."""
+        font = QFont(self.font())
+        font.setPointSizeF(8)
+        return QFontMetrics(font).elidedText(
+            goal.label, Qt.TextElideMode.ElideRight, GOAL_LABEL_WIDTH
+        )
+
+    def _draw_goals(self, painter: QPainter, rect: QRectF) -> None:
+        font = QFont(painter.font())
+        font.setPointSizeF(8)
+        painter.save()
+        painter.setFont(font)
+        labels_at: dict[int, int] = {}
+        for goal in self.goals:
+            colour = QColor(BEFORE_RED if goal.measure == "nprs" else FUNCTION_PURPLE)
+            if not goal.open:
+                colour.setAlpha(CLOSED_GOAL_ALPHA)
+            pen = QPen(colour, 1.5)
+            pen.setDashPattern(GOAL_DASHES)
+            painter.setPen(pen)
+            y = self.pain_y(goal.target)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            # goals with one target share a line: their labels stack below one another
+            stacked = labels_at.get(goal.target, 0)
+            labels_at[goal.target] = stacked + 1
+            top = y - 15 + stacked * 13 if goal.target < 10 else y + 2 + stacked * 13
+            painter.drawText(
+                QRectF(rect.right() - GOAL_LABEL_WIDTH - 4, top, GOAL_LABEL_WIDTH, 13),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                self.goal_label(goal),
+            )
+        painter.restore()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -118,7 +201,7 @@ class HistoryPlot(QWidget):
         # grid and the pain axis on the left
         for score in range(0, 11, 2):
             y = self.pain_y(score)
-            painter.setPen(QPen(QColor(225, 225, 225), 1))
+            painter.setPen(QPen(qcolour(GRID_GREY), 1))
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
             painter.setPen(AXIS_GREY)
             painter.drawText(
@@ -145,6 +228,7 @@ class HistoryPlot(QWidget):
             "0 zones",
         )
         xs = self.x_positions()
+        self._draw_goals(painter, rect)
         # painted zones as bars behind the lines
         bar = max(8.0, min(28.0, rect.width() / max(1, len(xs)) / 3))
         painter.setPen(Qt.PenStyle.NoPen)
@@ -175,10 +259,10 @@ class HistoryPlot(QWidget):
         painter.setPen(QPen(AXIS_GREY, 2))
         painter.drawLine(QPointF(rect.left(), axis_y), QPointF(rect.right(), axis_y))
         for index, (x, point) in enumerate(zip(xs, self.points, strict=True)):
-            painter.setPen(QPen(QColor(31, 80, 130), 2))
-            painter.setBrush(QColor(31, 80, 130) if point.finalised else QColor("white"))
+            painter.setPen(QPen(qcolour(ACCENT_BLUE), 2))
+            painter.setBrush(qcolour(ACCENT_BLUE) if point.finalised else QColor("white"))
             painter.drawEllipse(QPointF(x, axis_y), 6, 6)
-            painter.setPen(QColor(40, 40, 40))
+            painter.setPen(qcolour(CAPTION_INK))
             # alternate label rows so close dates do not overlap
             label_y = axis_y + 10 + (index % 2) * 16
             painter.drawText(
@@ -193,10 +277,14 @@ class HistoryPlot(QWidget):
             (AFTER_GREEN, "Pain after", "line"),
             (FUNCTION_PURPLE, "Function (PSFS)", "line"),
             (ZONES_BLUE, "Painted zones", "bar"),
-            (QColor(31, 80, 130), "Finalised visit", "dot"),
+            (qcolour(ACCENT_BLUE), "Finalised visit", "dot"),
+            *([(AXIS_GREY, "Goal target", "dashes")] if self.goals else []),
         ):
-            if kind == "line":
-                painter.setPen(QPen(colour, 2.5))
+            if kind in ("line", "dashes"):
+                pen = QPen(colour, 2.5 if kind == "line" else 1.5)
+                if kind == "dashes":
+                    pen.setDashPattern(GOAL_DASHES)
+                painter.setPen(pen)
                 painter.drawLine(QPointF(legend_x, 18), QPointF(legend_x + 22, 18))
             elif kind == "bar":
                 painter.setPen(Qt.PenStyle.NoPen)
@@ -206,7 +294,7 @@ class HistoryPlot(QWidget):
                 painter.setPen(QPen(colour, 2))
                 painter.setBrush(colour)
                 painter.drawEllipse(QPointF(legend_x + 11, 18), 5, 5)
-            painter.setPen(QColor(40, 40, 40))
+            painter.setPen(qcolour(CAPTION_INK))
             width = painter.fontMetrics().horizontalAdvance(text)
             painter.drawText(
                 QRectF(legend_x + 28, 10, width + 4, 16), Qt.AlignmentFlag.AlignVCenter, text
@@ -252,6 +340,7 @@ class HistoryWindow(QWidget):
         layout.addWidget(self._scroll)
         self.drawing_cards: list[QWidget] = []
         self.drawing_pictures: list[QLabel] = []
+        self._visits: list[Visit] = []
         self.show_visits(visits)
         # a burst of saves (typing) redraws the drawings once, after it
         self._reload_timer = QTimer(self)
@@ -266,12 +355,10 @@ class HistoryWindow(QWidget):
         """Show these visits of the patient: the title, the plot and a drawing per visit."""
         ordered = sorted(visits, key=lambda v: v.visit_date)
         patient = self._patient
-        self.title.setText(
-            f"<span style='font-size:16pt; font-weight:bold'>{escape(patient.display_name)}"
-            f"</span>&nbsp;&nbsp;born {patient.date_of_birth.isoformat()} · "
-            f"{len(ordered)} visit{'s' if len(ordered) != 1 else ''}"
-        )
+        self._visits = ordered
+        self._show_title()
         self.plot.points = visit_points(ordered)
+        self.plot.goals = goal_targets(patient.goals, ordered)
         self.plot.update()
         strip = QWidget(self._scroll)
         strip_layout = QHBoxLayout(strip)
@@ -286,8 +373,28 @@ class HistoryWindow(QWidget):
         # tall enough for a whole card: the drawings scroll sideways only
         self._scroll.setMinimumHeight(strip.sizeHint().height() + 24)
 
+    def show_patient(self, patient: Patient) -> None:
+        """Show the patient's details as now stored (their goals' targets) over the visits
+        shown."""
+        self._patient = patient
+        self._show_title()
+        self.plot.goals = goal_targets(patient.goals, self._visits)
+        self.plot.update()
+
+    def _show_title(self) -> None:
+        patient, count = self._patient, len(self._visits)
+        self.title.setText(
+            f"<span style='font-size:16pt; font-weight:bold'>{escape(patient.display_name)}"
+            f"</span>&nbsp;&nbsp;born {patient.date_of_birth.isoformat()} · "
+            f"{count} visit{'s' if count != 1 else ''}"
+        )
+
     def _hear(self, changes: Changes, _origin: object) -> None:
-        if changes.visits and changes.patient_id == self._patient.id:
+        if changes.patient_id != self._patient.id:
+            return
+        if changes.patient is not None and changes.patient.id == self._patient.id:
+            self.show_patient(changes.patient)  # goals set or closed elsewhere
+        if changes.visits:
             self._reload_timer.start()
 
     def _reload_now(self) -> None:
