@@ -789,3 +789,35 @@ def test_no_visit_editor_shows_before_a_visit_is_opened(panel: PatientPanel):
     panel.show()
     assert not panel.editor.isVisibleTo(panel)
     assert not panel.editor.warning_banner.isVisibleTo(panel)
+
+
+def test_treatment_goals_are_kept_with_the_patient_and_survive_a_details_edit(
+    panel: PatientPanel, context
+):
+    from triggermap.clinic.model import TreatmentGoal
+
+    patient = ready_patient(context)
+    open_new_visit(panel, patient)
+    goal = TreatmentGoal(
+        1, "Sit at work for 2 hours", date.today(), measure="nprs", baseline=6, target=2
+    )
+    box = panel.card.goals_box
+    box.ask_new_goal = lambda number, today: goal
+    assert box.add_goal()
+    assert panel.database().patient(patient.id).goals == (goal,)
+    assert panel.current_visit is not None  # the open visit stays open
+    # correcting the details through the dialog keeps the goals (it rebuilt the patient)
+    dialog = panel.make_patient_dialog(panel.current_patient)
+    dialog.height_cm.setValue(172)
+    corrected = dialog.patient()
+    dialog.deleteLater()
+    assert corrected.goals == (goal,)
+    assert corrected.screening == panel.current_patient.screening
+    assert panel._replace_patient(corrected)
+    stored = panel.database().patient(patient.id)
+    assert (stored.height_cm, stored.goals) == (172.0, (goal,))
+    # a goal that cannot be right is refused with a sentence, and nothing changes
+    box.ask_new_goal = lambda number, today: TreatmentGoal(number, "", today)
+    assert not box.add_goal()
+    assert panel.access.problem_label.isVisibleTo(panel)
+    assert panel.database().patient(patient.id).goals == (goal,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from html import escape
 
@@ -150,20 +151,21 @@ class PatientDialog(QDialog):
         self.setMinimumWidth(420)
 
     def patient(self) -> Patient:
-        """The patient as entered (screening and consent kept from the original, if any)."""
-        original = self._original
-        return Patient(
-            id=self._patient_id,
-            family_name=self.family_name.text().strip(),
-            given_name=self.given_name.text().strip(),
-            date_of_birth=self.date_of_birth.date(),
-            sex=self.sex.currentData(),
-            height_cm=self.height_cm.value() or None,
-            weight_kg=self.weight_kg.value() or None,
-            notes=self.notes.toPlainText().strip(),
-            screening=original.screening if original else None,
-            consent=original.consent if original else None,
-        )
+        """The patient as entered. Correcting a known patient changes only the details this
+        dialog shows: the screening, the consent, the treatment goals and the version are kept
+        from the original (a dialog that rebuilt the patient dropped the goals)."""
+        entered = {
+            "family_name": self.family_name.text().strip(),
+            "given_name": self.given_name.text().strip(),
+            "date_of_birth": self.date_of_birth.date(),
+            "sex": self.sex.currentData(),
+            "height_cm": self.height_cm.value() or None,
+            "weight_kg": self.weight_kg.value() or None,
+            "notes": self.notes.toPlainText().strip(),
+        }
+        if self._original is not None:
+            return replace(self._original, **entered)
+        return Patient(id=self._patient_id, **entered)
 
     def show_problems(self, problems: tuple[str, ...] | list[str]) -> None:
         self.problems.setText("\n".join(problems))

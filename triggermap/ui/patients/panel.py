@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QSizePolicy, QVBoxLa
 from shiboken6 import isValid
 
 from triggermap.clinic.errors import PatientDataError
-from triggermap.clinic.model import Patient, Visit
+from triggermap.clinic.model import Patient, TreatmentGoal, Visit
 from triggermap.services.chart_session import (
     SAVE_ERRORS,
     SAVE_RETRY_MS,
@@ -150,7 +150,7 @@ class PatientPanel(QWidget):
         self.finder.search_changed.connect(self.search)
         self.finder.patient_chosen.connect(self._open_patient_id)
         self.finder.new_patient_button.clicked.connect(self.new_patient)
-        self.card = PatientCard(inner)
+        self.card = PatientCard(self.change_goals, inner)
         self.card.screening_button.clicked.connect(self.edit_screening)
         self.card.consent_button.clicked.connect(self.edit_consent)
         self.card.edit_patient_button.clicked.connect(self.edit_patient)
@@ -356,6 +356,12 @@ class PatientPanel(QWidget):
             return False
         self._took_patient(outcome)
         return True
+
+    def change_goals(self, goals: tuple[TreatmentGoal, ...]) -> bool:
+        """Save the open patient's treatment goals (with their details, one version)."""
+        if self.session.patient is None:
+            return False
+        return self._replace_patient(replace(self.session.patient, goals=goals))
 
     def make_screening_dialog(self) -> ScreeningDialog:
         assert self.session.patient is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from triggermap.catalogue.model import Catalogue
-from triggermap.clinic.model import Patient
+from triggermap.clinic.model import Patient, TreatmentGoal
 from triggermap.clinic.safety import SCREENING_VALID_FOR, age_in_years
 from triggermap.services.chart_session import VisitSummary
 from triggermap.ui.palette import ALERT_RED, CARE_AMBER, DONE_GREEN
+from triggermap.ui.patients.goals_box import GoalsBox
 from triggermap.ui.patients.visit_editor import badge
 from triggermap.ui.patients.visit_list_model import VISIT_ID_ROLE, VisitListModel
 
@@ -68,7 +69,11 @@ class PatientCard(QGroupBox):
     visit_chosen = Signal(str)
     visit_search_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        on_goals_changed: Callable[[tuple[TreatmentGoal, ...]], bool],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Patient", parent)
         layout = QVBoxLayout(self)
         self.patient_name = QLabel(self)
@@ -89,6 +94,8 @@ class PatientCard(QGroupBox):
         for button in (self.screening_button, self.consent_button, self.edit_patient_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # the episode's goals, saved with the patient's details (on_goals_changed)
+        self.goals_box = GoalsBox(on_goals_changed, self)
         self.visit_search = QLineEdit(self)
         self.visit_search.setPlaceholderText(
             "Search this patient's visits (complaint, notes, diagnoses)"
@@ -120,6 +127,7 @@ class PatientCard(QGroupBox):
         layout.addWidget(self.patient_facts)
         layout.addWidget(self.patient_badges)
         layout.addLayout(buttons)
+        layout.addWidget(self.goals_box)
         layout.addWidget(QLabel("Visits", self))
         layout.addWidget(self.visit_search)
         layout.addWidget(self.visits)
@@ -133,6 +141,7 @@ class PatientCard(QGroupBox):
     def show_patient(self, patient: Patient | None, catalogue: Catalogue, today: date) -> None:
         """Show `patient` (the card hides for None)."""
         self.setVisible(patient is not None)
+        self.goals_box.show_patient(patient, today)
         if patient is None:
             self.visit_list.set_visits(())
             return
