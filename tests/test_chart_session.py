@@ -14,6 +14,7 @@ import pytest
 from triggermap.clinic.model import (
     AdverseEventRecord,
     Consent,
+    NeedledPoint,
     Patient,
     Screening,
     ScreeningAnswer,
@@ -347,3 +348,28 @@ def test_the_same_adverse_event_twice_is_refused_and_a_visit_cannot_precede_birt
         with_adverse_event(once, dataclasses.replace(event, action_taken=""))
     with pytest.raises(EditRefused, match="before the date of birth"):
         with_visit_date(visit, patient, date(1970, 1, 1))
+
+
+def test_a_save_is_checked_once_with_the_catalogue_and_the_sessions_clock(
+    session, catalogue, monkeypatch
+):
+    import triggermap.services.patient_records as records
+    import triggermap.storage.patient_db as storage
+    from triggermap.clinic import validation
+
+    started(session, catalogue)
+    calls = []
+
+    def counted(visit, today, catalogue=None, date_of_birth=None):
+        calls.append((today, catalogue is not None, date_of_birth))
+        return validation.check_visit(visit, today, catalogue, date_of_birth)
+
+    monkeypatch.setattr(storage, "check_visit", counted)
+    monkeypatch.setattr(records, "check_visit", counted, raising=False)
+    assert edit(session, complaint="Checked once").saved
+    assert calls == [(date.today(), True, session.patient.date_of_birth)]
+    # the catalogue's part of the check is storage's now: an unknown point is refused
+    ghost = NeedledPoint(number=1, trigger_point_id="ghost", side="right")
+    outcome = edit(session, needles=(ghost,))
+    assert not outcome.saved
+    assert "ghost" in outcome.problem.text

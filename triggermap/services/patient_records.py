@@ -382,10 +382,9 @@ def new_visit_id() -> VisitId:
 def register_patient(
     database: PatientDatabase, catalogue: Catalogue, patient: Patient, today: date | None = None
 ) -> Changes:
-    """Validate a new patient (screening against the catalogue) and save it."""
-    today = today or date.today()
-    check_patient(patient, today, catalogue)
-    stored = database.add_patient(patient, today=today)
+    """Validate a new patient (screening against the catalogue) and save it (storage checks
+    it, once, with this clock and catalogue)."""
+    stored = database.add_patient(patient, today=today or date.today(), catalogue=catalogue)
     return Changes(patients=True, patient_id=patient.id, patient=stored)
 
 
@@ -394,9 +393,7 @@ def amend_patient(
 ) -> Changes:
     """Validate and save changed details of a known patient, read at `patient.version`
     (RecordChanged when another window changed them meanwhile)."""
-    today = today or date.today()
-    check_patient(patient, today, catalogue)
-    stored = database.update_patient(patient, today=today)
+    stored = database.update_patient(patient, today=today or date.today(), catalogue=catalogue)
     return Changes(patients=True, patient_id=patient.id, patient=stored)
 
 
@@ -410,11 +407,9 @@ def record_visit(
     database: PatientDatabase, catalogue: Catalogue, visit: Visit, today: date | None = None
 ) -> Changes:
     """Validate an open visit (trigger points and zones against the catalogue) and save it;
-    RecordChanged when another window changed it since `visit.version`."""
-    patient = database.patient(visit.patient_id)
-    today = today or date.today()
-    check_visit(visit, today, catalogue, patient.date_of_birth)
-    stored = database.save_visit(visit, today=today)
+    RecordChanged when another window changed it since `visit.version`. Checked once, by
+    storage, inside the save's transaction (with this clock and catalogue)."""
+    stored = database.save_visit(visit, today=today or date.today(), catalogue=catalogue)
     return Changes(visits=True, patient_id=visit.patient_id, visit_id=visit.id, visit=stored)
 
 

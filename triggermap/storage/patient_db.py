@@ -25,6 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import (
     Addendum,
@@ -394,11 +395,14 @@ class PatientDatabase:
 
     # --- patients -------------------------------------------------------------------------
 
-    def add_patient(self, patient: Patient, *, today: date | None = None) -> Patient:
+    def add_patient(
+        self, patient: Patient, *, today: date | None = None, catalogue: Catalogue | None = None
+    ) -> Patient:
         """Store a new patient; returns it as stored (version 1). PatientDatabaseError if the
-        id is taken. `today` is the caller's clock (the real date when not given): the checks
-        here and the service's use one date, so an injected clock is never overruled."""
-        check_patient(patient, today or date.today())
+        id is taken. The patient is checked once, here: `today` is the caller's clock (the
+        real date when not given), so an injected clock is never overruled; with the
+        `catalogue`, the screening's contraindications must be in it."""
+        check_patient(patient, today or date.today(), catalogue)
         stored = dataclasses.replace(patient, version=1)
         with self._writing("The new patient was not saved"):
             if self._patient_row(patient.id) is not None:
@@ -431,12 +435,14 @@ class PatientDatabase:
                 count += 1
         return count
 
-    def update_patient(self, patient: Patient, *, today: date | None = None) -> Patient:
+    def update_patient(
+        self, patient: Patient, *, today: date | None = None, catalogue: Catalogue | None = None
+    ) -> Patient:
         """Replace a patient's details read at `patient.version`; returns them as stored (the
         next version). KeyError if unknown; RecordChanged (nothing saved) if the stored patient
-        was changed since that version. The audit names changed fields. `today` as for
-        add_patient."""
-        check_patient(patient, today or date.today())
+        was changed since that version. The audit names changed fields. `today` and
+        `catalogue` as for add_patient."""
+        check_patient(patient, today or date.today(), catalogue)
         with self._writing("The patient's changes were not saved"):
             before = self._patient_or_none(patient.id)
             if before is None:
@@ -592,13 +598,17 @@ class PatientDatabase:
 
     # --- visits ---------------------------------------------------------------------------
 
-    def save_visit(self, visit: Visit, *, today: date | None = None) -> Visit:
+    def save_visit(
+        self, visit: Visit, *, today: date | None = None, catalogue: Catalogue | None = None
+    ) -> Visit:
         """Insert a new visit (version 0), or replace an open one read at `visit.version`;
         returns the visit as stored (the next version). VisitFinalised if it is signed;
         RecordChanged (nothing saved) if it was changed or removed since that version.
 
-        Cheap enough to call on every edit of a plan: one transaction, one fsync. `today` is
-        the caller's clock (see add_patient), also for the audit's back-dated mark."""
+        Cheap enough to call on every edit of a plan: one transaction, one fsync. The visit is
+        checked once, here, inside the transaction (against the patient's date of birth as
+        stored, and with the `catalogue` its points and zones must be in it); `today` is the
+        caller's clock (see add_patient), also for the audit's back-dated mark."""
         today = today or date.today()
         if visit.finalised_at is not None or visit.addenda:
             raise PatientDatabaseError(
@@ -611,7 +621,7 @@ class PatientDatabase:
             ).fetchone()
             if birth is None:
                 raise KeyError(f"no patient {visit.patient_id!r}")
-            check_visit(visit, today, date_of_birth=date.fromisoformat(birth[0]))
+            check_visit(visit, today, catalogue, date.fromisoformat(birth[0]))
             before = self._visit_or_none(visit.id)
             if before is not None and before.patient_id != visit.patient_id:
                 raise PatientDatabaseError(
