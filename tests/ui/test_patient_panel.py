@@ -619,6 +619,8 @@ def test_patient_screens_are_written(qtbot, shipped_context: AppContext, tmp_pat
         "patients-warning.png",
         "patients-history.png",
         "patients-explain.png",
+        "workspace-1366x768.png",
+        "workspace-1920x1080.png",
     ]
     for path in written:
         image = QImage(str(path))

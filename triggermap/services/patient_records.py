@@ -19,12 +19,14 @@ from triggermap.clinic.model import (
     Addendum,
     AdverseEventRecord,
     Consent,
+    FunctionalActivity,
     NeedledPoint,
     PainMark,
     Patient,
     PatientId,
     Screening,
     ScreeningAnswer,
+    TreatmentGoal,
     Visit,
     VisitId,
 )
@@ -557,6 +559,27 @@ def demo_patients(
         f"{DEMO_MARK}; not a real person. Office worker, long hours at a screen.",
         screening(today - timedelta(days=30), {}),
         signed_consent(today - timedelta(days=30)),
+        goals=(
+            TreatmentGoal(
+                1,
+                "Work a full day at the screen without neck pain",
+                today - timedelta(days=21),
+                target_date=today + timedelta(days=42),
+                measure="nprs",
+                baseline=7,
+                target=2,
+            ),
+            TreatmentGoal(
+                2,
+                "Sit at the desk for two hours",
+                today - timedelta(days=21),
+                target_date=today + timedelta(days=42),
+                measure="psfs",
+                activity="Sitting at the desk for two hours",
+                baseline=3,
+                target=8,
+            ),
+        ),
     )
     first_day = today - timedelta(days=21)
     first = Visit(
@@ -586,6 +609,7 @@ def demo_patients(
             ),
         ),
         adjuncts=("stretching", "advice"),
+        psfs=(FunctionalActivity("Sitting at the desk for two hours", 3),),
         adverse_events=(AdverseEventRecord("soreness", "mild", "Sore for a day (fictional)."),),
         notes="Pincer grip, needle directed towards the therapist's fingers, away from the lung apex.",
         finalised_at=moment(first_day, 17),
@@ -606,6 +630,7 @@ def demo_patients(
         complaint="Follow-up: neck pain better, still tight where the neck meets the shoulder.",
         pain_drawing=drawing("right", ["levator_scapulae.trp1", "upper_trapezius.trp1"], [4, 3]),
         pain_before=4,
+        psfs=(FunctionalActivity("Sitting at the desk for two hours", 5),),
         needles=(
             needle("levator_scapulae.trp1", "right", 1),
             needle("upper_trapezius.trp1", "right", 2),

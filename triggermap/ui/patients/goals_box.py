@@ -291,7 +291,7 @@ class GoalsBox(QGroupBox):
         self.goals.setModel(self.model)
         self.goals.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.goals.setAccessibleName("Treatment goals")
-        self.goals.setMaximumHeight(96)
+        self.goals.setMaximumHeight(64)  # three goals; more scroll
         self.goals.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.add_button = QPushButton("Add goal…", self)
         self.add_button.clicked.connect(self.add_goal)

@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
+from triggermap.clinic.model import Patient, Visit
 from triggermap.clinic.safety import plan_warnings
 from triggermap.services.context import AppContext
 from triggermap.services.patient_records import demo_patients, fill_demo, open_patient_database
@@ -18,6 +19,9 @@ from triggermap.ui.patients.history import HistoryWindow
 from triggermap.ui.patients.panel import PatientPanel
 
 #: Sizes of the screenshots in pixels (width, height).
+#: The patient workspace at the two screen sizes it must work at (the window as maximised on
+#: them: the desktop's panels take about 40 px).
+WORKSPACE_SIZES = ((1366, 728), (1920, 1040))
 PANEL_SIZE = (640, 1560)
 HISTORY_SIZE = (1200, 820)
 EXPLAIN_SIZE = (1600, 1000)
@@ -35,8 +39,8 @@ def _grab(widget: QWidget, size: tuple[int, int], path: Path) -> Path:
 
 
 def save_patient_screens(context: AppContext, directory: Path) -> list[Path]:
-    """Write patients-plan.png, patients-warning.png, patients-history.png and
-    patients-explain.png into `directory` from the demo records (in a temporary data
+    """Write patients-plan.png, patients-warning.png, patients-history.png,
+    patients-explain.png and the workspace at 1366x768 and 1920x1080 into `directory` from the demo records (in a temporary data
     directory: no user's records are read). Needs a QApplication."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -87,4 +91,42 @@ def save_patient_screens(context: AppContext, directory: Path) -> list[Path]:
 
         explain = ExplainWindow(demo_context, lean, visit)
         written.append(_grab(explain, EXPLAIN_SIZE, directory / "patients-explain.png"))
+
+        for size in WORKSPACE_SIZES:
+            name = f"workspace-{size[0]}x{size[1] + 40}.png"
+            written.append(_workspace(demo_context, records["Alice"], size, directory / name))
     return written
+
+
+def _workspace(
+    context: AppContext, record: tuple[Patient, list[Visit]], size: tuple[int, int], path: Path
+) -> Path:
+    """The main window in the patient workspace: Alice's card with her goals, today's draft
+    visit with its one-line warnings (the first unfolded) and the plan, the map beside it."""
+    from triggermap.ui.main_window import MainWindow
+
+    patient, visits = record
+    window = MainWindow(context)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.resize(*size)
+    window.show()
+    QApplication.processEvents()
+    window.workspace_action.setChecked(True)
+    panel = window.patient_panel
+    try:
+        panel.open_patient(panel.database().patient(patient.id))
+        panel.open_visit(panel.database().visit(visits[-1].id))
+        banner = panel.editor.warning_banner
+        if banner.lines_model.rowCount():
+            banner.clicked.emit(banner.lines_model.index(0, 0))
+        QApplication.processEvents()
+        scroll = panel.findChild(QScrollArea)
+        # the visit from its heading: the warnings, the date, the complaint, the plan
+        scroll.verticalScrollBar().setValue(panel.editor.pos().y())
+        QApplication.processEvents()
+        window.grab().save(str(path))
+    finally:
+        panel.close_database()
+        window.close()
+        window.deleteLater()
+    return path

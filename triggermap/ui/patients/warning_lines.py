@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QFont, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QSizePolicy, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
 
 from triggermap.catalogue.model import Catalogue, point_title
 from triggermap.clinic.model import SafetyWarning
@@ -140,6 +148,27 @@ class WarningLinesModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
+class _DetailDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped at the width the banner gives them (Qt's own hint
+    measured a detail at the column's full width and cut its last lines)."""
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.internalId() == 0:
+            return hint
+        depth = 2  # a detail sits one level in: its line's indentation and its own
+        width = self._view.viewport().width() - depth * self._view.indentation() - 12
+        text = str(index.data() or "")
+        metrics = self._view.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        needed = metrics.boundingRect(QRect(0, 0, max(width, 80), 10_000), flags, text)
+        return QSize(hint.width(), max(hint.height(), needed.height() + 6))
+
+
 class WarningBanner(QTreeView):
     """The plan's warnings, a line each; a click on a line unfolds or folds its detail. As
     tall as the lines shown (up to MOST_LINES_SHOWN, then it scrolls)."""
@@ -150,7 +179,9 @@ class WarningBanner(QTreeView):
         self.setModel(self.lines_model)
         self.setHeaderHidden(True)
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # a line stays one line
         self.setUniformRowHeights(False)
+        self.setItemDelegate(_DetailDelegate(self))
         self.setIndentation(14)
         self.setExpandsOnDoubleClick(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -204,4 +235,6 @@ class WarningBanner(QTreeView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_height()  # wrapped details grow taller as the panel narrows
+        # wrapped details grow taller as the panel narrows: rows are measured again
+        self.scheduleDelayedItemsLayout()
+        self._fit_height()
