@@ -109,3 +109,24 @@ def test_csv_and_json_carry_the_diagnoses():
     ]
     _, [back] = read_visits_json(text)
     assert back.diagnoses == (MYALGIA,)
+
+
+def test_a_typed_code_must_be_a_billable_code_of_the_official_list(catalogue_for_typing):
+    from triggermap.ui.patients.diagnoses_box import diagnosis_from_text
+
+    # a code alone takes the official name; the dot and the case are the list's
+    assert diagnosis_from_text("m7918", catalogue_for_typing) == MYALGIA
+    assert diagnosis_from_text("M54.2 Neck pain, my words", catalogue_for_typing) == Diagnosis(
+        "M54.2", "Neck pain, my words"
+    )
+    with pytest.raises(PatientDataError, match="not in ICD-10-CM April 2026"):
+        diagnosis_from_text("Z99.99 Made up", catalogue_for_typing)
+    with pytest.raises(PatientDataError, match=r"a category, not a billable code.*M79\.18"):
+        diagnosis_from_text("M79.1 Myalgia", catalogue_for_typing)
+
+
+@pytest.fixture
+def catalogue_for_typing(tmp_path):
+    from triggermap.catalogue.model import Catalogue
+
+    return Catalogue()  # no conditions: every entry is typed

@@ -206,6 +206,17 @@ MAX_DIAGNOSES_PER_VISIT = 12
 PSFS_MAX_ACTIVITIES = 5
 
 
+def code_form_problem(code: object) -> str | None:
+    """One sentence when `code` is not written as an ICD-10-CM code is (None when it is);
+    whether the official list has it is services.icd10cm's question."""
+    if isinstance(code, str) and ICD10CM_CODE.fullmatch(code):
+        return None
+    return (
+        f"{_shown(code)} is not an ICD-10-CM code (a letter, two characters, then up to four "
+        "after a dot: M79.18)."
+    )
+
+
 def diagnoses_problems(diagnoses: tuple[Diagnosis, ...]) -> list[str]:
     """Plain sentences, one per impossible recorded diagnosis ([] when all is well)."""
     problems: list[str] = []
@@ -215,11 +226,9 @@ def diagnoses_problems(diagnoses: tuple[Diagnosis, ...]) -> list[str]:
     if len(set(codes)) != len(codes):
         problems.append("A diagnosis is recorded twice.")
     for diagnosis in diagnoses:
-        if not isinstance(diagnosis.code, str) or not ICD10CM_CODE.fullmatch(diagnosis.code):
-            problems.append(
-                f"{_shown(diagnosis.code)} is not an ICD-10-CM code (a letter, two characters, "
-                "then up to four after a dot: M79.18)."
-            )
+        problem = code_form_problem(diagnosis.code)
+        if problem is not None:
+            problems.append(problem)
         _text(
             problems,
             "A diagnosis name",

@@ -1,5 +1,6 @@
 """The diagnoses recorded at a visit: chosen from the catalogue's conditions (with their
-ICD-10-CM codes) or typed as any code and name ("M79.18 Myalgia, other site")."""
+ICD-10-CM codes) or typed as any billable code of the official list, with or without its name
+("M79.18 Myalgia, other site", "m7918")."""
 
 from __future__ import annotations
 
@@ -21,14 +22,16 @@ from PySide6.QtWidgets import (
 from triggermap.catalogue.model import Catalogue
 from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import Diagnosis
-from triggermap.clinic.validation import diagnoses_problems
+from triggermap.clinic.validation import code_form_problem, diagnoses_problems
+from triggermap.services import icd10cm
 from triggermap.ui.patients.visit_boxes import keep_narrow
 from triggermap.ui.patients.visit_part_models import DiagnosisListModel
 
 
 def diagnosis_from_text(text: str, catalogue: Catalogue) -> Diagnosis:
     """The diagnosis a choice or typed text names: a catalogue condition by its list entry
-    ("Name — CODE"), its name or its code, else "CODE name" typed; PatientDataError else."""
+    ("Name — CODE"), its name or its code; else a billable code of the official ICD-10-CM
+    list typed with its name, or alone (the list's name is taken); PatientDataError else."""
     typed = " ".join(text.split())
     by_entry = {condition_entry(c.name, c.icd10): c for c in catalogue.conditions.values()}
     by_name = {c.name.casefold(): c for c in catalogue.conditions.values()}
@@ -37,12 +40,17 @@ def diagnosis_from_text(text: str, catalogue: Catalogue) -> Diagnosis:
     if condition is not None:
         return Diagnosis(condition.icd10, condition.name)
     code, _, name = typed.partition(" ")
-    diagnosis = Diagnosis(code.upper(), name.strip(" —-:"))
-    if not diagnosis.display:
+    if not code:
         raise PatientDataError(
-            "Choose a condition, or type an ICD-10-CM code and its name (M79.18 Myalgia, "
-            "other site)."
+            "Choose a condition, or type an ICD-10-CM code (M79.18), with its name if you like."
         )
+    code = icd10cm.normalised(code)
+    # the form first (its sentence says what a code looks like), then the official list:
+    # any billable code (a category has codes under it to choose from)
+    problem = code_form_problem(code) or icd10cm.code_problem(code)
+    if problem is not None:
+        raise PatientDataError(problem)
+    diagnosis = Diagnosis(code, name.strip(" —-:") or icd10cm.official_name(code) or "")
     problems = diagnoses_problems((diagnosis,))
     if problems:
         raise PatientDataError(problems)
@@ -101,6 +109,8 @@ class DiagnosesBox(QGroupBox):
         layout.addWidget(self.remove_button)
 
     def show_diagnoses(self, diagnoses: tuple[Diagnosis, ...], *, editable: bool) -> None:
+        if editable:
+            icd10cm.load_in_background()  # ready long before a code is typed (about 1.5 s)
         self._diagnoses = diagnoses
         self.recorded_model.set_diagnoses(diagnoses)
         for widget in (self.chooser, self.add_button, self.remove_button):
