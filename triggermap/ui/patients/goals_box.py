@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,7 @@ from triggermap.clinic.model import Patient, TreatmentGoal
 from triggermap.clinic.validation import treatment_goal_problems
 from triggermap.ui.palette import AXIS_GREY, qcolour
 from triggermap.ui.patients.date_entry import TypedDateField
-from triggermap.ui.patients.dialogs import problems_label
+from triggermap.ui.patients.dialogs import ok_cancel, problems_label
 from triggermap.ui.patients.visit_boxes import keep_narrow
 from triggermap.ui.patients.visit_part_models import _LinesModel
 
@@ -125,12 +124,7 @@ class GoalDialog(QDialog):
         form.addRow("Target score", self.target)
         form.addRow("Set on", self.set_on)
         form.addRow("Target date (optional)", self.target_date)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set goal")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Set goal")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problems)
@@ -215,11 +209,7 @@ class OutcomeDialog(QDialog):
         form = QFormLayout()
         form.addRow("Outcome", self.status)
         form.addRow("On", self.closed_on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)

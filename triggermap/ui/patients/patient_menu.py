@@ -18,6 +18,7 @@ from triggermap.services.patient_records import protected_file_problem, remove_p
 from triggermap.services.practice_profile import PracticeProfile, load_profile, save_profile
 from triggermap.services.safe_output import OutputFailed, write_private_text
 from triggermap.ui.changes_hub import changes_hub
+from triggermap.ui.patients import questions
 from triggermap.ui.patients.panel import PatientPanel
 from triggermap.ui.patients.profile_dialog import ProfileDialog
 
@@ -253,20 +254,13 @@ class PatientMenu(QMenu):
             dialog.deleteLater()
 
     def _confirm_delete(self, patient: Patient) -> bool:
-        box = QMessageBox(self.parentWidget())
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Delete patient")
-        box.setText(f"Delete {patient.display_name} and all their visits?")
-        box.setInformativeText(
+        return questions.confirm_warning(
+            self.parentWidget(),
+            "Delete patient",
+            f"Delete {patient.display_name} and all their visits?",
             "The record is removed from the patient database and its text overwritten; the "
             "deletion is written to the audit trail. Backups made before keep a copy until "
-            "they are pruned (the newest 7 of each kind are kept)."
+            "they are pruned (the newest 7 of each kind are kept).",
+            "Delete patient",
+            QMessageBox.ButtonRole.DestructiveRole,
         )
-        delete = box.addButton("Delete patient", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        try:
-            box.exec()
-            return box.clickedButton() is delete
-        finally:
-            box.deleteLater()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from triggermap.services.practice_profile import PracticeProfile, profile_problems
-from triggermap.ui.patients.dialogs import problems_label
+from triggermap.ui.patients.dialogs import ok_cancel, problems_label
 
 
 class ProfileDialog(QDialog):
@@ -37,11 +36,7 @@ class ProfileDialog(QDialog):
             form.addRow(label, line)
             self.fields[name] = line
         self.problems = problems_label(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Save")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problems)

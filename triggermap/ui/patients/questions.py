@@ -38,23 +38,40 @@ def ask_signer(parent: QWidget, signer: str) -> str | None:
         dialog.deleteLater()
 
 
-def confirm_depths(parent: QWidget, lines: list[str]) -> bool:
-    """Whether to sign a visit that records depths beyond the patient's safe limit."""
+def confirm_warning(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    detail: str,
+    go_on: str,
+    role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+) -> bool:
+    """Whether the user goes on with something that needs a second thought: a warning box
+    whose default is Cancel, and whose other button (`go_on`) names what happens."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Depth beyond the limit")
-    box.setText("This visit records a depth beyond the patient's safe limit:")
-    box.setInformativeText(
-        "\n".join(lines) + "\n\nSign anyway? Your confirmation is stored with the visit."
-    )
-    sign = box.addButton("Sign with these depths", QMessageBox.ButtonRole.AcceptRole)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(detail)
+    chosen = box.addButton(go_on, role)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     try:
         box.exec()
-        return box.clickedButton() is sign
+        return box.clickedButton() is chosen
     finally:
         box.deleteLater()
+
+
+def confirm_depths(parent: QWidget, lines: list[str]) -> bool:
+    """Whether to sign a visit that records depths beyond the patient's safe limit."""
+    return confirm_warning(
+        parent,
+        "Depth beyond the limit",
+        "This visit records a depth beyond the patient's safe limit:",
+        "\n".join(lines) + "\n\nSign anyway? Your confirmation is stored with the visit.",
+        "Sign with these depths",
+    )
 
 
 def _yes(parent: QWidget, title: str, text: str) -> bool:
