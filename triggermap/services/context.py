@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     # catalogue, after the main window has painted: they are most of the start-up time.
     from triggermap.catalogue.model import Catalogue
     from triggermap.geometry.atlas import Atlas
-    from triggermap.storage.catalogue_search import CatalogueSearch
+    from triggermap.services.forgiving_search import ForgivingSearch
 
 
 class ProgramFilesUnusable(RuntimeError):
@@ -34,7 +34,7 @@ class AppContext:
     data_dir: Path = field(default_factory=user_data_dir)
     _atlas: Atlas | None = field(default=None, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
-    _search: CatalogueSearch | None = field(default=None, repr=False)
+    _search: ForgivingSearch | None = field(default=None, repr=False)
 
     @classmethod
     def default(cls, data_dir: Path | None = None) -> AppContext:
@@ -78,10 +78,12 @@ class AppContext:
         return self._catalogue
 
     @property
-    def search(self) -> CatalogueSearch:
-        """Full-text search over the catalogue file."""
+    def search(self) -> ForgivingSearch:
+        """The catalogue's search: full text as typed first, then forgiving typos and extra
+        words (see services.forgiving_search)."""
         if self._search is None:
+            from triggermap.services.forgiving_search import ForgivingSearch
             from triggermap.storage.catalogue_search import CatalogueSearch
 
-            self._search = CatalogueSearch(self.catalogue_path)
+            self._search = ForgivingSearch(CatalogueSearch(self.catalogue_path), self.catalogue)
         return self._search
