@@ -56,7 +56,8 @@ def main() -> None:
 
     from triggermap.services.context import AppContext
     from triggermap.services.patient_exports import fhir_json, visits_csv, visits_json
-    from triggermap.ui.patient_pdf import RESOLUTION_DPI, write_handout_pdf
+    from triggermap.ui.page_flow import RESOLUTION_DPI
+    from triggermap.ui.patient_pdf import write_handout_pdf
     from triggermap.ui.render import headless_application
 
     app = headless_application()

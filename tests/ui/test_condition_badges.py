@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from triggermap.ui.main_window import MainWindow
-from triggermap.ui.map_view import RANK_BADGE_PX
+from triggermap.ui.map_overlays import RANK_BADGE_PX
 
 
 @pytest.fixture

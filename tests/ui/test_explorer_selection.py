@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QUrl
 
 from triggermap.geometry.regions import RegionId
 from triggermap.ui.main_window import MainWindow
-from triggermap.ui.map_view import RANK_BADGE_PX
+from triggermap.ui.map_overlays import RANK_BADGE_PX
 
 PEC_MAJOR_L = RegionId("muscle", "pectoralis_major", "left")
 DELTOID_R = RegionId("muscle", "deltoid", "right")

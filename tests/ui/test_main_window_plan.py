@@ -19,7 +19,7 @@ from triggermap.services.patient_records import (
     register_patient,
 )
 from triggermap.ui.main_window import MainWindow
-from triggermap.ui.map_view import NEEDLE_TEAL
+from triggermap.ui.map_overlays import NEEDLE_TEAL
 
 
 @pytest.fixture

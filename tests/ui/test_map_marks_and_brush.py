@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from triggermap.geometry.regions import RegionId
 from triggermap.ui.main_window import MainWindow
-from triggermap.ui.map_view import NEEDLE_TEAL, NeedleMark
+from triggermap.ui.map_overlays import NEEDLE_TEAL, NeedleMark
 
 LATERAL_SHOULDER_L = RegionId("zone", "lateral_shoulder", "left")
 PECTORAL_L = RegionId("zone", "pectoral", "left")

@@ -1,8 +1,10 @@
-"""The main window: the body map with its views and layers, details, search, conditions and pain drawing."""
+"""The main window's make-up: the map, its toolbar, docks and menus, loading and saved layout.
+
+What it does as the user explores is in `explorer`, the patient workspace in `patient_workspace`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QStringListModel, Qt, QTimer, Signal
@@ -17,28 +19,24 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QScrollArea,
     QToolBar,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QWidget,
 )
 
 from triggermap import resources
 from triggermap.geometry.errors import AtlasError
-from triggermap.geometry.placement import where_it_lands
-from triggermap.geometry.regions import PAIRED_SIDES, RegionId, parse_region_id
 from triggermap.resources import VIEW_NAMES
-from triggermap.services.explore import referral_regions, trigger_point_marks
 from triggermap.storage.errors import CatalogueUnavailable
-from triggermap.ui.map_view import LAYERS, BodyMapView, NeedleMark
+from triggermap.ui.explorer import Explorer
+from triggermap.ui.map_view import LAYERS, BodyMapView
+from triggermap.ui.muscle_list import MuscleList
 from triggermap.ui.pain_panel import PainDrawingPanel
+from triggermap.ui.patient_workspace import PatientWorkspace
 
 # What is needed only once the catalogue has loaded (its model, the details panel, patient
 # records) is imported where it is used: the first paint waits for every module imported here.
 if TYPE_CHECKING:
-    from triggermap.clinic.model import Visit
     from triggermap.services.context import AppContext
     from triggermap.storage.catalogue_search import SearchHit
     from triggermap.ui.patients.panel import PatientPanel
@@ -49,11 +47,6 @@ MUSCLE_LIST_WIDTH = 280
 #: Starting heights of the Details and "Where does it hurt?" docks, in pixels (the window
 #: shares its height in this proportion; the user can drag the split).
 DETAILS_TO_PAIN_HEIGHT = (540, 320)
-
-#: The patient workspace's share of the window's width, and the least it takes (px): room
-#: for the visit editor's plan table and warning lines without a sideways scroll.
-WORKSPACE_SHARE = 0.45
-WORKSPACE_MIN_WIDTH = 560
 
 #: What the map's corner says while a click paints skin zones rather than choosing points.
 DRAWING_BANNER = "Drawing pain — click skin zones; Esc to stop"
@@ -104,7 +97,7 @@ class _FirstPaint(QObject):
         return False
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Explorer, PatientWorkspace, QMainWindow):
     """Explore the atlas: choose a view, show the deep layer, point at a muscle.
 
     With `load_later`, the window first paints the body view's picture from its SVG file and
@@ -285,7 +278,7 @@ class MainWindow(QMainWindow):
         self.details.muscle_chosen.connect(self.show_muscle)
         for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
             self.condition_choice.addItem(condition.name, condition.id)
-        self._fill_muscle_list()
+        self.muscle_list.fill(catalogue)
         self._open_patient_panel()
         self.is_loaded = True
         self._show_chosen_view()
@@ -295,26 +288,11 @@ class MainWindow(QMainWindow):
         """Switch the map to a named body view."""
         self.view_choice.setCurrentIndex(self.view_choice.findData(name))
 
-    def describe(self, region: RegionId | None) -> str:
-        """A region's name and the patient's side, in the clinic's words."""
-        if region is None:
-            return ""
-        if region.kind == "muscle":
-            muscle = self._context.catalogue.muscles.get(region.name)
-            name = muscle.name if muscle else region.name.replace("_", " ")
-        else:
-            zone = self._context.catalogue.zones.get(region.name)
-            name = zone.name if zone else region.name.replace("_", " ")
-        side = "midline" if region.side == "midline" else f"{region.side} side"
-        return f"{name} ({side})"
-
-    # -- the muscle list (for keyboards and screen readers) -----------------------------------
+    # -- docks: the muscle list (for keyboards and screen readers), where does it hurt? --------
 
     def _build_muscle_list(self) -> None:
-        self.muscle_list = QTreeWidget(self)
-        self.muscle_list.setHeaderHidden(True)
-        self.muscle_list.setAccessibleName("Muscles by body region")
-        self._muscle_items: dict[RegionId, QTreeWidgetItem] = {}
+        self.muscle_list = MuscleList(self)
+        self._muscle_items = self.muscle_list.items
         dock = self.muscle_dock = QDockWidget("Muscles", self)
         dock.setObjectName("muscle-list-dock")
         dock.setWidget(self.muscle_list)
@@ -324,57 +302,26 @@ class MainWindow(QMainWindow):
         dock.raise_()
         # the patient tab would otherwise widen the side to its own size hint, at the map's cost
         self.resizeDocks([dock], [MUSCLE_LIST_WIDTH], Qt.Orientation.Horizontal)
-        self.muscle_list.itemActivated.connect(self._open_listed_muscle)
-        self.muscle_list.currentItemChanged.connect(
-            lambda item, _old: self._open_listed_muscle(item)
-        )
+        self.muscle_list.muscle_opened.connect(self._open_listed_muscle)
 
-    def _fill_muscle_list(self) -> None:
-        from triggermap.catalogue.model import REGIONS
-
-        by_region: dict[str, list] = {}
-        for muscle in self._context.catalogue.muscles.values():
-            by_region.setdefault(muscle.region, []).append(muscle)
-        for region_name in REGIONS:
-            muscles = sorted(by_region.get(region_name, []), key=lambda m: m.name)
-            if not muscles:
-                continue
-            parent = QTreeWidgetItem([region_name.replace("_", " ").capitalize()])
-            self.muscle_list.addTopLevelItem(parent)
-            for muscle in muscles:
-                for side in PAIRED_SIDES:
-                    item = QTreeWidgetItem([f"{muscle.name}, {side} side"])
-                    region = RegionId("muscle", muscle.id, side)
-                    item.setData(0, Qt.ItemDataRole.UserRole, region)
-                    parent.addChild(item)
-                    self._muscle_items[region] = item
-
-    def _open_listed_muscle(self, item: QTreeWidgetItem | None) -> None:
-        region = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
-        if region is None or region == self.map_view.selection:
-            return
-        self._reveal(region)
-        self.map_view.select(region)
-
-    def _reveal(self, region: RegionId) -> None:
-        """Switch to a view that shows the region, unless the current one does."""
-        if any(panel.body.region(region) is not None for panel in self.map_view.panels):
-            return
-        views = self._context.atlas.views_showing(region)
-        if views:
-            self.show_view(views[0])
-
-    def _follow_selection_in_list(self, region: RegionId | None) -> None:
-        item = self._muscle_items.get(region) if region is not None else None
-        self.muscle_list.blockSignals(True)
-        if item is None:
-            self.muscle_list.setCurrentItem(None)
-        else:
-            self.muscle_list.setCurrentItem(item)
-            self.muscle_list.scrollToItem(item)
-        self.muscle_list.blockSignals(False)
-
-    # -- where does it hurt? ------------------------------------------------------------------
+    def _build_pain_dock(self) -> None:
+        self.pain_panel = PainDrawingPanel(self._context, self)
+        # the panel's parts, by the names the rest of the window (and its tests) use
+        self.pain_toggle = self.pain_panel.drawing_toggle
+        self.pain_intensity = self.pain_panel.intensity
+        self.candidates = self.pain_panel.candidates
+        dock = self._pain_dock = QDockWidget("Where does it hurt?", self)
+        dock.setObjectName("pain-dock")
+        dock.setWidget(self.pain_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.pain_toggle.toggled.connect(self.map_view.set_pain_mode)
+        self.pain_toggle.toggled.connect(self._drawing_toggled)
+        self.map_view.set_drawing_banner(DRAWING_BANNER)
+        self.map_view.stop_drawing_requested.connect(lambda: self.pain_toggle.setChecked(False))
+        self.map_view.zone_clicked.connect(self.toggle_pain_zone)
+        self.map_view.zone_painted.connect(self.paint_pain_zone)
+        self.pain_panel.drawing_changed.connect(lambda _drawing: self._show_pain_on_map())
+        self.pain_panel.candidate_opened.connect(self.open_candidate)
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -455,302 +402,7 @@ class MainWindow(QMainWindow):
         self.study_window.raise_()
         return self.study_window
 
-    # -- the patient's record ------------------------------------------------------------------
-
-    def _open_patient_panel(self) -> None:
-        from triggermap.ui.patients.panel import PatientPanel
-
-        self.patient_panel = PatientPanel(self._context, self)
-        # scrolls rather than widening the window: a narrow dock still shows the whole record
-        scroller = QScrollArea(self)
-        scroller.setWidgetResizable(True)
-        scroller.setWidget(self.patient_panel)
-        self._patient_dock.setWidget(scroller)
-        self.edit_menu.addAction(self.patient_panel.editing.undo_action)
-        self.edit_menu.addAction(self.patient_panel.editing.redo_action)
-        from triggermap.ui.patients.patient_menu import PatientMenu
-
-        self.patient_menu = PatientMenu(self.patient_panel, self)
-        self.workspace_action = QAction("Patient &workspace", self)
-        self.workspace_action.setCheckable(True)
-        self.workspace_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
-        self.workspace_action.toggled.connect(self.show_patient_workspace)
-        self.patient_menu.insertAction(self.patient_menu.actions()[0], self.workspace_action)
-        self.patient_menu.insertSeparator(self.patient_menu.actions()[1])
-        # finding or starting a patient opens the room to chart them in
-        for action in (self.patient_menu.new_action, self.patient_menu.find_action):
-            action.triggered.connect(lambda _=False: self.workspace_action.setChecked(True))
-        self.menuBar().insertMenu(self.view_menu.menuAction(), self.patient_menu)
-        self.patient_panel.visit_changed.connect(self._show_visit)
-        self.map_view.trigger_point_clicked.connect(self._trigger_point_clicked)
-        self.pain_panel.drawing_changed.connect(self._drawing_to_visit)
-        self._stroke_drawing: dict[RegionId, float] | None = None
-        self.map_view.stroke_finished.connect(self._stroke_to_visit)
-        self.pain_panel.add_to_plan.connect(self.add_to_plan)
-
-    def show_patient_workspace(self, shown: bool = True) -> None:
-        """The patient workspace: the patient and visit editor takes the left of the window
-        at full height and width enough to chart (WORKSPACE_SHARE of it, at least
-        WORKSPACE_MIN_WIDTH px), beside the map and the pain drawing; the muscle list and
-        the details make room. Off, the explorer's layout comes back as it was."""
-        if shown == self._workspace_shown:
-            return
-        if shown:
-            self._layout_before_workspace = self.saveState()
-            self._details_dock.hide()
-            self.muscle_dock.hide()
-            self._patient_dock.show()
-            self._patient_dock.raise_()
-            width = max(WORKSPACE_MIN_WIDTH, int(self.width() * WORKSPACE_SHARE))
-            self.resizeDocks([self._patient_dock], [width], Qt.Orientation.Horizontal)
-        elif self._layout_before_workspace is not None:
-            self.restoreState(self._layout_before_workspace)
-        self._workspace_shown = shown
-        if self.workspace_action.isChecked() != shown:
-            self.workspace_action.setChecked(shown)
-
-    def _planning(self) -> bool:
-        visit = self.patient_panel.current_visit if self.patient_panel else None
-        return visit is not None and not visit.finalised
-
-    def add_to_plan(self, point_id: str, side: str) -> bool:
-        """Add a trigger point on a side to the open visit's plan (safety checks included)."""
-        if not self._planning():
-            return False
-        return bool(self.patient_panel.editing.add_trigger_point(point_id, side))
-
-    def _trigger_point_clicked(self, mark) -> None:
-        # with a plan open a click on an X plans a needle there; otherwise it shows the pattern.
-        # Never while drawing pain: a click then paints, and only paints (the map sends no
-        # such click; this keeps it so whoever sends one)
-        if self.map_view.pain_mode:
-            return
-        if self._planning():
-            self.add_to_plan(mark.point_id, mark.side)
-        else:
-            self.details.show_region(self.map_view.selection, mark.point_id)
-            self.choose_trigger_point(mark.point_id)
-
-    def _trigger_point_hovered(self, mark) -> None:
-        """Name the X under the pointer (and, with a visit open, the patient's depth limit
-        there) in the status bar and the map's tooltip; off the X, the region again."""
-        if mark is None:
-            self.map_view.set_trigger_point_tip("")
-            self.hover_label.setText(self.describe(self.map_view.hovered_region))
-            return
-        from triggermap.ui.point_tips import trigger_point_tip
-
-        panel = self.patient_panel
-        visit_open = panel is not None and panel.current_visit is not None
-        patient = panel.current_patient if visit_open else None
-        lines = trigger_point_tip(self._context.catalogue, mark.point_id, mark.side, patient)
-        self.map_view.set_trigger_point_tip("\n".join(lines))
-        self.hover_label.setText(" — ".join(lines))
-
-    def _drawing_to_visit(self, drawing: dict[RegionId, float]) -> None:
-        """The pain drawing into the open visit: at once for a click, once at the end of a
-        brush stroke (one stroke is one save and one undo step, not one per zone)."""
-        if not self._planning():
-            return
-        if self.map_view.painting_stroke:
-            self._stroke_drawing = dict(drawing)
-            return
-        self._stroke_drawing = None
-        from triggermap.clinic.model import PainMark
-
-        marks = tuple(
-            PainMark(str(zone), round(intensity))
-            for zone, intensity in sorted(drawing.items(), key=lambda item: str(item[0]))
-        )
-        self.patient_panel.editing.set_pain_drawing(marks)
-
-    def _stroke_to_visit(self) -> None:
-        if self._stroke_drawing is not None:
-            self._drawing_to_visit(self._stroke_drawing)
-
-    def _show_visit(self, visit: Visit | None) -> None:
-        """Show the open visit on the map: its pain drawing and numbered needle marks."""
-        self.pain_panel.set_planning(visit is not None and not visit.finalised)
-        drawing = {}
-        for mark in visit.pain_drawing if visit is not None else ():
-            try:
-                drawing[parse_region_id(mark.region_id)] = float(mark.intensity)
-            except ValueError:
-                continue  # a zone this version of the atlas no longer knows
-        self.pain_panel.set_drawing(drawing)
-        self._show_pain_on_map()
-        self._show_needles()
-
-    def _show_needles(self) -> None:
-        visit = self.patient_panel.current_visit if self.patient_panel else None
-        marks = []
-        catalogue = self._context.catalogue
-        for needle in visit.needles if visit is not None else ():
-            try:
-                point = catalogue.trigger_point(needle.trigger_point_id)
-            except KeyError:
-                continue
-            for panel in self.map_view.panels:
-                if panel.body is None or panel.body.name != point.view:
-                    continue
-                muscle = RegionId("muscle", point.muscle_id, needle.side)
-                # the map draws each view once, as it is: lateral shows the right side only
-                landing = where_it_lands(
-                    panel.body, muscle, point.x, point.y, reflected_panels=False
-                )
-                if landing is None:
-                    continue
-                marks.append(NeedleMark(needle.number, landing.x + panel.dx, landing.y))
-        self.map_view.show_needle_marks(marks)
-
-    def _build_pain_dock(self) -> None:
-        self.pain_panel = PainDrawingPanel(self._context, self)
-        # the panel's parts, by the names the rest of the window (and its tests) use
-        self.pain_toggle = self.pain_panel.drawing_toggle
-        self.pain_intensity = self.pain_panel.intensity
-        self.candidates = self.pain_panel.candidates
-        dock = self._pain_dock = QDockWidget("Where does it hurt?", self)
-        dock.setObjectName("pain-dock")
-        dock.setWidget(self.pain_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.pain_toggle.toggled.connect(self.map_view.set_pain_mode)
-        self.pain_toggle.toggled.connect(self._drawing_toggled)
-        self.map_view.set_drawing_banner(DRAWING_BANNER)
-        self.map_view.stop_drawing_requested.connect(lambda: self.pain_toggle.setChecked(False))
-        self.map_view.zone_clicked.connect(self.toggle_pain_zone)
-        self.map_view.zone_painted.connect(self.paint_pain_zone)
-        self.pain_panel.drawing_changed.connect(lambda _drawing: self._show_pain_on_map())
-        self.pain_panel.candidate_opened.connect(self.open_candidate)
-
-    def _drawing_toggled(self, drawing: bool) -> None:
-        if drawing:
-            # the map takes the keys, so that the Esc its banner offers stops drawing at once
-            self.map_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    @property
-    def pain_drawing(self) -> dict[RegionId, float]:
-        """The pain drawing: skin zone → intensity (0–10)."""
-        return self.pain_panel.drawing
-
-    def toggle_pain_zone(self, zone: RegionId) -> None:
-        """Mark a zone with the chosen intensity, or unmark it if it already has it."""
-        self.pain_panel.toggle_zone(zone)
-
-    def paint_pain_zone(self, zone: RegionId) -> None:
-        """Mark a zone the brush passed over with the chosen intensity (painting never erases)."""
-        self.pain_panel.paint_zone(zone)
-
-    def clear_pain_drawing(self) -> None:
-        self.pain_panel.clear()
-
-    def _show_pain_on_map(self) -> None:
-        painted = [
-            (area, intensity)
-            for zone, intensity in self.pain_drawing.items()
-            if not (area := self.map_view.scene_area([zone])).is_empty
-        ]
-        self.map_view.show_pain_drawing(painted)
-
-    def open_candidate(self, point_id: str, side: str) -> None:
-        """Show a candidate trigger point: its muscle selected, its pattern over the drawing."""
-        point = self._context.catalogue.trigger_point(point_id)
-        region = RegionId("muscle", point.muscle_id, side)  # type: ignore[arg-type]
-        self._reveal(region)
-        self.map_view.select(region)
-        self.details.show_region(region, point_id)
-        self.choose_trigger_point(point_id)
-
-    def show_condition(self, condition_id: str | None) -> None:
-        """Light up the muscles commonly implicated in a condition, ranked, on both sides."""
-        self.shown_condition = condition_id
-        if condition_id:
-            self.details.show_condition(condition_id)
-        self._refresh_condition()
-
-    def _refresh_condition(self) -> None:
-        from shapely.affinity import translate
-
-        condition = self._context.catalogue.conditions.get(self.shown_condition or "")
-        ranked = []
-        for rank, muscle_id in enumerate(condition.muscles if condition else (), start=1):
-            for side in PAIRED_SIDES:
-                for panel in self.map_view.panels:
-                    region = panel.body.region(RegionId("muscle", muscle_id, side))
-                    if region is not None:
-                        x, y = panel.body.inside_point(region.region_id)
-                        area = translate(region.area, xoff=panel.dx)
-                        ranked.append((area, rank, (x + panel.dx, y)))
-        self.map_view.show_ranked_muscles(ranked)
-
-    def update_search(self, text: str) -> list[SearchHit]:
-        """Refresh the completion list for typed text (any text is safe).
-
-        A damaged search index is said in the status bar; the rest of the program works on.
-        """
-        try:
-            hits = self._context.search.search(text)
-        except CatalogueUnavailable as error:
-            self.statusBar().showMessage(str(error))
-            hits = []
-        self._search_hits = {f"{hit.title} — {hit.detail}": hit for hit in hits}
-        self._search_results.setStringList(list(self._search_hits))
-        return hits
-
-    def open_search_result(self, shown: str) -> None:
-        """Open a completion: a muscle is shown on the map, a condition in the panel."""
-        hit = self._search_hits.get(shown)
-        if hit is None:
-            return
-        if hit.kind == "muscle":
-            self.show_muscle(hit.ref_id)
-        else:
-            self.condition_choice.setCurrentIndex(self.condition_choice.findData(hit.ref_id))
-
-    def _open_first_result(self) -> None:
-        hits = self.update_search(self.search_field.text())
-        if hits:
-            self.open_search_result(f"{hits[0].title} — {hits[0].detail}")
-
-    def show_muscle(self, muscle_id: str) -> None:
-        """Select a muscle (the patient's right side), switching to a view that shows it."""
-        region = RegionId("muscle", muscle_id, "right")
-        if not self._context.atlas.views_showing(region):
-            self.details.show_region(region)
-            return
-        self._reveal(region)
-        self.map_view.select(region)
-
-    def choose_trigger_point(self, point_id: str | None) -> None:
-        """Show a trigger point's referral pattern over the current view (None clears it)."""
-        self.chosen_point = point_id
-        region = self.map_view.selection
-        if point_id is None or region is None or region.kind != "muscle":
-            self.map_view.show_referral(None, None)
-            return
-        # every open view: a pattern often crosses from the back to the front
-        zones = referral_regions(self._context.catalogue, point_id, region.side)
-        self.map_view.show_referral(
-            self.map_view.scene_area(zones.essential), self.map_view.scene_area(zones.spillover)
-        )
-
-    def _selection_changed(self, region: RegionId | None) -> None:
-        self.selection_label.setText(f"Selected: {self.describe(region)}" if region else "")
-        self.chosen_point = None
-        self.details.show_region(region)
-        self._follow_selection_in_list(region)
-        self._show_selection_marks()
-        self.map_view.show_referral(None, None)
-
-    def _show_selection_marks(self) -> None:
-        region = self.map_view.selection
-        if region is None or region.kind != "muscle":
-            self.map_view.show_trigger_points([])
-            return
-        marks = []
-        for panel in self.map_view.panels:
-            for mark in trigger_point_marks(self._context.catalogue, panel.body, region):
-                marks.append(replace(mark, x=mark.x + panel.dx))
-        self.map_view.show_trigger_points(marks)
+    # -- the body view shown, and the window's life --------------------------------------------
 
     def _show_chosen_view(self) -> None:
         name = self.view_choice.currentData()

@@ -30,7 +30,7 @@ from triggermap.geometry.errors import AtlasError
 from triggermap.geometry.placement import panel_region_area
 from triggermap.resources import PATIENT_RIGHT_ON
 from triggermap.services.patient_map import MapPanel, PatientMap
-from triggermap.ui.map_view import PAIN_BLUE, REFERRAL_RED
+from triggermap.ui.map_overlays import PAIN_BLUE, REFERRAL_RED
 from triggermap.ui.palette import CAPTION_INK, MARK_INK, qcolour
 from triggermap.ui.shapes import painter_path
 

@@ -28,14 +28,11 @@ from triggermap.storage.study_progress import (
     StudyProgress,
     StudyProgressUnavailable,
 )
-from triggermap.ui.study.pages import (
-    PAGE_CLASSES,
-    ConditionPage,
-    DrawPatternPage,
-    ExercisePage,
-    FindPointPage,
-    WhichMusclePage,
-)
+from triggermap.ui.study.choice_pages import ConditionPage, WhichMusclePage
+from triggermap.ui.study.draw_pattern_page import DrawPatternPage
+from triggermap.ui.study.exercise_page import ExercisePage
+from triggermap.ui.study.find_point_page import FindPointPage
+from triggermap.ui.study.pages import PAGE_CLASSES
 from triggermap.ui.study.session_pages import SetupPage, SummaryPage
 
 #: In free practice a card is not asked again within this many cards.

@@ -1,0 +1,186 @@
+"""What every exercise page of the study window shares: its frame, its keys, answer marks."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from triggermap.catalogue.model import TriggerPoint
+from triggermap.geometry.atlas import BodyView
+from triggermap.geometry.placement import Landing, where_it_lands
+from triggermap.geometry.regions import PairedSide, RegionId
+from triggermap.services.context import AppContext
+from triggermap.services.explore import TriggerPointMark
+from triggermap.services.study_cards import KIND_TITLES, StudyCard
+from triggermap.services.study_schedule import passed
+from triggermap.ui.palette import ALERT_RED, DONE_GREEN
+from triggermap.ui.study.maps import StudyMapView
+
+#: Number keys 1–9 pick choices.
+NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+def drawn_spot(body: BodyView, point: TriggerPoint, side: PairedSide) -> Landing | None:
+    """Where a trigger point on the patient's `side` lands on a study map, which draws each view
+    once, as it is (the left side of a one-sided view is not on it)."""
+    muscle = RegionId("muscle", point.muscle_id, side)
+    return where_it_lands(body, muscle, point.x, point.y, reflected_panels=False)
+
+
+def bold_font(font: QFont, size_step: float = 0.0) -> QFont:
+    bigger = QFont(font)
+    bigger.setBold(True)
+    if size_step:
+        bigger.setPointSizeF(bigger.pointSizeF() + size_step)
+    return bigger
+
+
+def score_verdict(score: float) -> str:
+    """The headline of a result, in words and marks."""
+    colour = DONE_GREEN if passed(score) else ALERT_RED
+    word = "Well done" if score >= 97 else "Passed" if passed(score) else "Not yet"
+    return f'<span style="color:{colour}; font-size:large"><b>{word}: {score:.0f} / 100</b></span>'
+
+
+class ExercisePage(QWidget):
+    """What every exercise page shares: a header, the question, a result line, and keys —
+    1–9 pick a choice, Enter checks the answer and then continues, Escape ends the session."""
+
+    answered = Signal(float)
+    continue_requested = Signal()
+    stop_requested = Signal()
+
+    def __init__(self, context: AppContext, kind: str, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.kind = kind
+        self.card: StudyCard | None = None
+        self.score: float | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(KIND_TITLES[kind])
+        layout = QVBoxLayout(self)
+        self.header = QLabel(self)
+        self.header.setFont(bold_font(self.font(), 2))
+        self.prompt = QLabel(self)
+        self.prompt.setWordWrap(True)
+        self.prompt.setFont(bold_font(self.font(), 1))
+        self.prompt.setAccessibleName("Question")
+        self.body = QHBoxLayout()
+        self.feedback = QLabel(self)
+        self.feedback.setWordWrap(True)
+        self.feedback.setTextFormat(Qt.TextFormat.RichText)
+        self.feedback.setAccessibleName("Result")
+        self.feedback.setMinimumHeight(60)
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton("Check answer (Enter)", self)
+        self.continue_button = QPushButton("Next card (Enter)", self)
+        self.stop_button = QPushButton("End session (Esc)", self)
+        for button in (self.check_button, self.continue_button, self.stop_button):
+            button.setAccessibleName(button.text().split(" (")[0])
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.continue_button)
+        layout.addWidget(self.header)
+        layout.addWidget(self.prompt)
+        layout.addLayout(self.body, 1)
+        layout.addWidget(self.feedback)
+        layout.addLayout(buttons)
+        self.check_button.clicked.connect(self.check)
+        self.continue_button.clicked.connect(self.continue_requested)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.score is not None
+
+    def begin(self, card: StudyCard, position: str) -> None:
+        """Start asking `card`; `position` says where in the session it is."""
+        self.card = card
+        self.score = None
+        self.header.setText(f"{KIND_TITLES[self.kind]}  ·  {position}")
+        self.feedback.clear()
+        self.check_button.setVisible(True)
+        self.continue_button.setVisible(False)
+        self.setFocus()
+
+    def finish(self, score: float, explanation: str) -> None:
+        """Show the result and announce the score (once per card)."""
+        if self.is_answered:
+            return
+        self.score = score
+        self.feedback.setText(f"{score_verdict(score)}<br>{explanation}")
+        self.check_button.setVisible(False)
+        self.continue_button.setVisible(True)
+        self.setFocus()
+        self.answered.emit(score)
+
+    def hint(self, text: str) -> None:
+        """Tell the learner what is missing before an answer can be checked."""
+        self.feedback.setText(f"<i>{html.escape(text)}</i>")
+
+    def check(self) -> None:
+        """Score the answer given so far (each page knows how)."""
+        raise NotImplementedError
+
+    def pick_number(self, number: int) -> None:
+        """Number key `number` (1–9) was pressed while the question is open."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.is_answered:
+                self.continue_requested.emit()
+            else:
+                self.check()
+        elif key == Qt.Key.Key_Escape:
+            self.stop_requested.emit()
+        elif key in NUMBER_KEYS and not self.is_answered:
+            self.pick_number(NUMBER_KEYS[key])
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # -- shared helpers ---------------------------------------------------------------------
+
+    def show_views(self, view: StudyMapView, names: tuple[str, ...]) -> None:
+        atlas = self.context.atlas
+        view.show_body_views([(atlas.view(n), self.context.svg_dir / f"{n}.svg") for n in names])
+
+    def caveat_label(self) -> QLabel:
+        caveat = self.context.catalogue.caveats.get("referral_variation")
+        label = QLabel(
+            caveat.text if caveat else "Referral patterns vary from person to person.", self
+        )
+        label.setWordWrap(True)
+        label.setStyleSheet("font-style: italic")
+        return label
+
+    def zone_names(self, zones) -> str:
+        zones = sorted(zones, key=lambda r: (r.name, r.side))
+        catalogue = self.context.catalogue
+        names = [
+            f"{catalogue.zones[z.name].name if z.name in catalogue.zones else z.name} ({z.side})"
+            for z in zones
+        ]
+        return html.escape(", ".join(names)) if names else "none"
+
+    def point_marks(self, view: StudyMapView, point: TriggerPoint, sides=("right",)):
+        """X marks of a trigger point on the shown panels of its view, on the given sides."""
+        marks = []
+        for panel in view.panels:
+            if panel.body.name != point.view:
+                continue
+            for side in sides:
+                landing = drawn_spot(panel.body, point, side)
+                if landing is not None:
+                    marks.append(
+                        TriggerPointMark(
+                            point.id, point.label, landing.x + panel.dx, landing.y, side
+                        )
+                    )
+        return marks
