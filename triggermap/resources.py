@@ -23,6 +23,8 @@ VIEW_TITLES = {
     "hand": "Hands",
     "foot": "Feet",
 }
+#: The map's choices that show several views side by side: choice name → its views.
+COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
 #: Which side of the picture shows the patient's right, per view ("left" = the viewer's left).
 #: Views with their own captions (hand, foot, head) or one side only (lateral) label themselves.
 PATIENT_RIGHT_ON = {"anterior": "left", "posterior": "right"}

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from triggermap.geometry.regions import PAIRED_SIDES, RegionId
-from triggermap.services.explore import referral_regions, trigger_point_marks
+from triggermap.resources import COMBINED_VIEWS, VIEW_TITLES
+from triggermap.services.explore import (
+    referral_regions,
+    trigger_point_marks,
+    trigger_points_by_prevalence,
+    views_for_point,
+)
 from triggermap.storage.errors import CatalogueUnavailable
 
 if TYPE_CHECKING:
@@ -60,32 +66,83 @@ class Explorer:
         self.map_view.show_trigger_points(marks)
 
     def choose_trigger_point(self, point_id: str | None) -> None:
-        """Show a trigger point's referral pattern over the current view (None clears it)."""
+        """Show a trigger point's referral pattern, on the views that show the point and its
+        pattern (switched to when the current ones do not; None clears it)."""
         self.chosen_point = point_id
         region = self.map_view.selection
         if point_id is None or region is None or region.kind != "muscle":
             self.map_view.show_referral(None, None)
             return
+        self._look_at_point(point_id, region.side)
         # every open view: a pattern often crosses from the back to the front
         zones = referral_regions(self._context.catalogue, point_id, region.side)
         self.map_view.show_referral(
             self.map_view.scene_area(zones.essential), self.map_view.scene_area(zones.spillover)
         )
 
+    def _look_at_point(self, point_id: str, side: str) -> None:
+        """Switch to the map's choice of views that shows the point's X and its pattern,
+        unless the views shown already show the X and as much of the pattern; say in the
+        status bar where the rest of the pattern (or the X) is."""
+        # not at import: the catalogue's module loads after the window's first paint
+        from triggermap.catalogue.model import point_title
+
+        catalogue, atlas = self._context.catalogue, self._context.atlas
+        point = catalogue.trigger_point(point_id)
+        choices = {
+            name: COMBINED_VIEWS.get(name, (name,))
+            for name in (self.view_choice.itemData(i) for i in range(self.view_choice.count()))
+        }
+        where = views_for_point(atlas, catalogue, point, side, list(choices.values()))
+        shown = tuple(panel.body.name for panel in self.map_view.panels if panel.body)
+        if shown != where.views and not self._as_good(shown, where, point, side):
+            name = next(n for n, views in choices.items() if views == where.views)
+            self.show_view(name)  # shows the chosen point again, on the new views
+        notes = []
+        if not where.shows_point:
+            notes.append(f"its X is on the {VIEW_TITLES.get(point.view, point.view)} view")
+        if where.elsewhere:
+            titles = ", ".join(VIEW_TITLES.get(v, v) for v in where.elsewhere)
+            notes.append(f"part of its pattern is on the {titles} view")
+        label = point_title(catalogue, point)
+        self.statusBar().showMessage(f"{label}: {'; '.join(notes)}." if notes else "")
+
+    def _as_good(self, shown: tuple[str, ...], where, point, side: str) -> bool:
+        """Whether the views shown show the point (if the best choice does) and every zone of
+        its pattern that the best choice shows."""
+        if not shown or (where.shows_point and point.view not in shown):
+            return False
+        atlas = self._context.atlas
+        zones = referral_regions(self._context.catalogue, point.id, side)
+        every = (*zones.essential, *zones.spillover)
+
+        def count(views: tuple[str, ...]) -> int:
+            return sum(any(atlas.view(v).region(z) is not None for v in views) for z in every)
+
+        return count(shown) >= count(where.views)
+
     def show_muscle(self, muscle_id: str) -> None:
-        """Select a muscle (the patient's right side), switching to a view that shows it."""
+        """Select a muscle (the patient's right side) and show its most common trigger point
+        with its pattern, on the views that show them (a search names no view)."""
         region = RegionId("muscle", muscle_id, "right")
         if not self._context.atlas.views_showing(region):
             self.details.show_region(region)
             return
         self._reveal(region)
         self.map_view.select(region)
+        self._choose_first_point(region)
 
     def _open_listed_muscle(self, region: RegionId | None) -> None:
         if region is None or region == self.map_view.selection:
             return
         self._reveal(region)
         self.map_view.select(region)
+        self._choose_first_point(region)
+
+    def _choose_first_point(self, region: RegionId) -> None:
+        points = trigger_points_by_prevalence(self._context.catalogue, region.name)
+        if points:
+            self.choose_trigger_point(points[0].id)
 
     def _reveal(self, region: RegionId) -> None:
         """Switch to a view that shows the region, unless the current one does."""

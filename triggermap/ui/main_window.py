@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from triggermap import resources
 from triggermap.geometry.errors import AtlasError
-from triggermap.resources import VIEW_NAMES
+from triggermap.resources import COMBINED_VIEWS, VIEW_NAMES
 from triggermap.storage.errors import CatalogueUnavailable
 from triggermap.ui.explorer import Explorer
 from triggermap.ui.map_view import LAYERS, BodyMapView
@@ -63,7 +63,6 @@ def first_window_size(available: QSize) -> tuple[int, int]:
 
 
 #: Views made of several body views side by side.
-COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
 
 VIEW_TITLES = {**resources.VIEW_TITLES, "front_back": "Front and back"}
 

@@ -1,0 +1,72 @@
+"""The view follows what was chosen: a muscle found by search shows its most common trigger
+point's X and pattern, switching views when the current one has neither; a point whose
+pattern lies in another view is shown where the pattern is, and the status bar says where
+the rest of it (or the X) is."""
+
+from __future__ import annotations
+
+import pytest
+
+from triggermap.geometry.regions import RegionId
+from triggermap.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, context) -> MainWindow:
+    shown = MainWindow(context)
+    qtbot.addWidget(shown)
+    shown.resize(1366, 728)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def shown_views(window: MainWindow) -> tuple[str, ...]:
+    return tuple(panel.body.name for panel in window.map_view.panels)
+
+
+def referral_painted(window: MainWindow) -> bool:
+    return (
+        window.map_view._essential_item is not None and window.map_view._essential_item.isVisible()
+    )
+
+
+def test_upper_trapezius_found_from_the_front_view_shows_its_x_and_pattern(window):
+    window.show_view("anterior")
+    assert shown_views(window) == ("anterior",)
+    window.search_field.setText("upper trapezius")
+    window._open_first_result()
+    assert window.map_view.selection == RegionId("muscle", "upper_trapezius", "right")
+    assert window.chosen_point == "upper_trapezius.trp1"  # the most common point, chosen
+    assert "posterior" in shown_views(window)  # where its X is
+    marks = window.map_view.trigger_point_marks
+    assert any(mark.point_id == "upper_trapezius.trp1" for mark in marks)
+    assert referral_painted(window)
+
+
+def test_infraspinatus_trp1_shows_the_front_of_the_shoulder_with_its_x(window):
+    window.show_view("posterior")
+    window.map_view.select(RegionId("muscle", "infraspinatus", "right"))
+    window.choose_trigger_point("infraspinatus.trp1")
+    # its X is on the back, its pain in the front of the shoulder: front and back together
+    assert shown_views(window) == ("anterior", "posterior")
+    assert window.chosen_point == "infraspinatus.trp1"
+    assert referral_painted(window)
+
+
+def test_a_view_that_already_shows_the_point_and_its_pattern_stays(window):
+    window.show_view("posterior")
+    window.map_view.select(RegionId("muscle", "infraspinatus", "right"))
+    window.choose_trigger_point("infraspinatus.trp3")  # back of the shoulder: all on the back
+    assert shown_views(window) == ("posterior",)
+
+
+def test_a_pattern_away_from_its_x_is_shown_and_the_status_bar_says_where_the_x_is(window):
+    window.show_view("head")
+    window.map_view.select(RegionId("muscle", "anterior_scalene", "right"))
+    window.choose_trigger_point("anterior_scalene.central")
+    # the X is on the head and neck view; no figure with it shows any of the pain
+    assert "head" not in shown_views(window)
+    message = window.statusBar().currentMessage()
+    assert "its X is on the Head and neck view" in message
+    assert referral_painted(window)
