@@ -70,3 +70,19 @@ def test_a_pattern_away_from_its_x_is_shown_and_the_status_bar_says_where_the_x_
     message = window.statusBar().currentMessage()
     assert "its X is on the Head and neck view" in message
     assert referral_painted(window)
+
+
+def test_a_symptom_result_opens_with_the_arrow_keys_and_enter(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    window.search_field.setFocus()
+    qtbot.keyClicks(window.search_field, "temple")  # a symptom word, not a muscle's name
+    hits = window.update_search(window.search_field.text())
+    symptom = next(i for i, hit in enumerate(hits) if hit.detail.startswith("symptom:"))
+    popup = window.search_field.completer().popup()
+    for _ in range(symptom + 1):
+        qtbot.keyClick(popup if popup.isVisible() else window.search_field, Qt.Key.Key_Down)
+    chosen = hits[symptom]
+    window.search_field.setText(f"{chosen.title} — {chosen.detail}")  # what the arrows show
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert window.map_view.selection == RegionId("muscle", chosen.ref_id, "right")

@@ -179,7 +179,13 @@ class Explorer:
             self.condition_choice.setCurrentIndex(self.condition_choice.findData(hit.ref_id))
 
     def _open_first_result(self) -> None:
-        hits = self.update_search(self.search_field.text())
+        typed = self.search_field.text()
+        if typed in self._search_hits:
+            # a completion chosen with the arrow keys: Enter opens that one, as a click does
+            # (searched again as text, a symptom's line found another muscle first)
+            self.open_search_result(typed)
+            return
+        hits = self.update_search(typed)
         if hits:
             self.open_search_result(f"{hits[0].title} — {hits[0].detail}")
 
