@@ -76,3 +76,22 @@ def test_the_map_page_follows_a_dark_theme(qtbot, window):
         .pixelColor(3, window.map_view.viewport().height() - 3)
     )
     assert corner.lightness() < 60
+
+
+def test_a_drag_that_pans_the_map_never_changes_the_selection(qtbot, window, mini_context):
+    view = mini_context.atlas.view("mini")
+    deltoid = widget_point(window, *view.inside_point(DELTOID_R))
+    pec = widget_point(window, *view.inside_point(RegionId("muscle", "pectoralis_major", "left")))
+    viewport = window.map_view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=deltoid)
+    assert window.map_view.selection == DELTOID_R
+    # press on one muscle, drag across the map, let go over another: a pan, not a choice
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pec)
+    for step in range(1, 6):
+        qtbot.mouseMove(viewport, pos=pec + QPoint(step * 12, step * 4))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pec + QPoint(60, 20))
+    assert window.map_view.selection == DELTOID_R
+    # a click (a tremor under the drag distance) still chooses
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pec)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pec + QPoint(1, 0))
+    assert window.map_view.selection == RegionId("muscle", "pectoralis_major", "left")

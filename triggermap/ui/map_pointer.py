@@ -143,6 +143,8 @@ class MapPointer:
         # the X mark under the pointer and what its tooltip says (set by the window)
         self._hovered_mark: TriggerPointMark | None = None
         self._mark_tip = ""
+        #: where the left button went down (view px), to tell a click from a pan
+        self._pressed_at: QPointF | None = None
         self.drawing_banner = DrawingBanner(self)
         self._brush = PainBrush(
             lambda point: self.region_at_view_point(point, ("zones",)), self.zone_painted.emit
@@ -150,8 +152,18 @@ class MapPointer:
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed_at = event.position()
         if self.pain_mode and event.button() == Qt.MouseButton.LeftButton:
             self._brush.press(event.position())
+
+    def _was_a_drag(self, released_at: QPointF) -> bool:
+        """Whether the button went up away from where it went down: a pan of the map."""
+        pressed_at, self._pressed_at = self._pressed_at, None
+        if pressed_at is None:
+            return False
+        moved = (released_at - pressed_at).manhattanLength()
+        return moved >= QApplication.startDragDistance()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
@@ -235,6 +247,8 @@ class MapPointer:
             if zone is not None:
                 self.zone_clicked.emit(zone)
             return
+        if self._was_a_drag(event.position()):
+            return  # the map was panned: where the drag ended is not a choice
         mark = self.trigger_point_mark_at(event.position())
         if mark is not None:
             self.trigger_point_clicked.emit(mark)
