@@ -86,3 +86,35 @@ def test_a_symptom_result_opens_with_the_arrow_keys_and_enter(qtbot, window):
     window.search_field.setText(f"{chosen.title} — {chosen.detail}")  # what the arrows show
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
     assert window.map_view.selection == RegionId("muscle", chosen.ref_id, "right")
+
+
+def test_the_chosen_point_is_ringed_and_every_x_is_named(window):
+    window.show_view("posterior")
+    window.map_view.select(RegionId("muscle", "infraspinatus", "right"))
+    overlays = window.map_view.overlays
+    assert overlays.chosen_item.path().isEmpty()  # nothing chosen yet
+    labels = sorted(item.text() for item in overlays.label_items)
+    assert labels == ["TrP1", "TrP2", "TrP3"]
+    window.choose_trigger_point("infraspinatus.trp2")
+    assert not overlays.chosen_item.path().isEmpty()
+    chosen = [item for item in overlays.label_items if item.font().bold()]
+    assert [item.text() for item in chosen] == ["TrP2"]
+    mark = next(m for m in window.map_view.trigger_point_marks if m.point_id.endswith("trp2"))
+    assert overlays.chosen_item.path().boundingRect().contains(mark.x, mark.y)
+
+
+def test_the_details_scroll_to_the_chosen_point_and_stay_when_its_link_is_clicked(qtbot, window):
+    from PySide6.QtCore import QUrl
+
+    window.resize(1366, 600)
+    window.show_view("posterior")
+    window.map_view.select(RegionId("muscle", "infraspinatus", "right"))
+    details = window.details
+    bar = details.verticalScrollBar()
+    assert bar.value() == 0
+    window.choose_trigger_point("infraspinatus.trp3")  # chosen on the map: brought into view
+    scrolled = bar.value()
+    assert scrolled > 0
+    details.anchorClicked.emit(QUrl("trp:infraspinatus.trp3"))  # its own link: stays there
+    assert bar.value() == scrolled
+    assert window.chosen_point == "infraspinatus.trp3"

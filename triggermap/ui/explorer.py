@@ -63,7 +63,8 @@ class Explorer:
         for panel in self.map_view.panels:
             for mark in trigger_point_marks(self._context.catalogue, panel.body, region):
                 marks.append(replace(mark, x=mark.x + panel.dx))
-        self.map_view.show_trigger_points(marks)
+        # the chosen point apart from its siblings, each named (TrP1, TrP2 …)
+        self.map_view.show_trigger_points(marks, self.chosen_point, labelled=True)
 
     def choose_trigger_point(self, point_id: str | None) -> None:
         """Show a trigger point's referral pattern, on the views that show the point and its
@@ -74,6 +75,9 @@ class Explorer:
             self.map_view.show_referral(None, None)
             return
         self._look_at_point(point_id, region.side)
+        self._show_selection_marks()  # its X ringed apart from its siblings
+        if self.details.chosen_point != point_id:
+            self.details.show_point(point_id)  # and its details in view
         # every open view: a pattern often crosses from the back to the front
         zones = referral_regions(self._context.catalogue, point_id, region.side)
         self.map_view.show_referral(

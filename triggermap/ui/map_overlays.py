@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -38,6 +38,8 @@ RANK_BROWN = qcolour(palette.RANK_BROWN)
 RANK_BADGE_PX = 22
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
+#: How far to its right another X must be for a mark's name to go there (body units).
+LABEL_ROOM = 40.0
 #: Planned needles: a dark teal disc with a white number, distinct from red and blue.
 NEEDLE_TEAL = qcolour(palette.NEEDLE_TEAL)
 #: Diameter of a needle mark on screen, in pixels (it keeps its size at every zoom).
@@ -88,6 +90,15 @@ class MapOverlays:
         self.marks_item.setPen(marks_pen)
         self.marks_item.setZValue(13)
         scene.addItem(self.marks_item)
+        # the chosen point, apart from its siblings: a red ring around its X
+        self.chosen_item = QGraphicsPathItem()
+        chosen_pen = QPen(REFERRAL_RED, 3)
+        chosen_pen.setCosmetic(True)
+        self.chosen_item.setPen(chosen_pen)
+        self.chosen_item.setZValue(13)
+        scene.addItem(self.chosen_item)
+        #: each X's label (TrP1, TrP2 …), as many as the marks shown
+        self.label_items: list[QGraphicsSimpleTextItem] = []
         self.pain_items: list[QGraphicsPathItem] = []
         self.ranked_items: list[QGraphicsItem] = []
         self.rank_badges: list[RankBadge] = []
@@ -99,6 +110,8 @@ class MapOverlays:
             self.essential_item,
             self.spillover_item,
             self.marks_item,
+            self.chosen_item,
+            *self.label_items,
             *self.pain_items,
             *self.ranked_items,
             *self.needle_items,
@@ -112,21 +125,65 @@ class MapOverlays:
         for item in (self.essential_item, self.spillover_item):
             item.setVisible(shown["referral"] and not item.path().isEmpty())
 
-    def show_trigger_points(self, marks: list[TriggerPointMark]) -> None:
-        """Draw an X at each trigger point (scene coordinates); an empty list clears them."""
+    def show_trigger_points(
+        self, marks: list[TriggerPointMark], chosen: str | None = None, *, labelled: bool = False
+    ) -> None:
+        """Draw an X at each trigger point (scene coordinates); an empty list clears them.
+        The `chosen` point's X is ringed in red; `labelled` names each X (TrP1, TrP2 …) in
+        type that keeps its size at every zoom (the study maps leave them unnamed)."""
         path = QPainterPath()
+        ring = QPainterPath()
+        half = MARK_HALF_SIZE
         for mark in marks:
-            half = MARK_HALF_SIZE
             path.moveTo(mark.x - half, mark.y - half)
             path.lineTo(mark.x + half, mark.y + half)
             path.moveTo(mark.x - half, mark.y + half)
             path.lineTo(mark.x + half, mark.y - half)
+            if mark.point_id == chosen:
+                ring.addEllipse(mark.x - 2 * half, mark.y - 2 * half, 4 * half, 4 * half)
         self.marks_item.setPath(path)
-        self.marks_item.setVisible(bool(marks) and self._layer_shown["trigger_points"])
+        self.chosen_item.setPath(ring)
+        for item in self.label_items:
+            self._scene.removeItem(item)
+        self.label_items.clear()
+        if labelled:
+            for mark in marks:
+                # named on its left when another X sits close on its right (TrP1 and TrP2 of
+                # the infraspinatus: a name to the right covered the next X)
+                crowded = any(
+                    0 < other.x - mark.x < LABEL_ROOM and abs(other.y - mark.y) < LABEL_ROOM / 2
+                    for other in marks
+                )
+                label = self._label(mark, mark.point_id == chosen, left=crowded)
+                self.label_items.append(label)
+        shown = bool(marks) and self._layer_shown["trigger_points"]
+        for item in (self.marks_item, self.chosen_item, *self.label_items):
+            item.setVisible(shown)
+
+    def _label(
+        self, mark: TriggerPointMark, chosen: bool, *, left: bool
+    ) -> QGraphicsSimpleTextItem:
+        label = QGraphicsSimpleTextItem(mark.label)
+        font = QFont(label.font())
+        font.setPointSizeF(font.pointSizeF() * (1.1 if chosen else 0.9))
+        font.setBold(chosen)
+        label.setFont(font)
+        label.setBrush(QBrush(REFERRAL_RED if chosen else qcolour(MARK_INK)))
+        label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        if left:
+            label.setPos(mark.x - MARK_HALF_SIZE - 2, mark.y - MARK_HALF_SIZE - 4)
+            # in screen pixels: the label keeps its size at every zoom
+            label.setTransform(QTransform.fromTranslate(-label.boundingRect().width(), 0))
+        else:
+            label.setPos(mark.x + MARK_HALF_SIZE + 2, mark.y - MARK_HALF_SIZE - 4)
+        label.setZValue(13)
+        self._scene.addItem(label)
+        return label
 
     def fade_trigger_points(self, drawing: bool) -> None:
         """Fade the X marks while drawing pain, when they take no clicks."""
-        self.marks_item.setOpacity(DRAWING_MARK_OPACITY if drawing else 1.0)
+        for item in (self.marks_item, self.chosen_item, *self.label_items):
+            item.setOpacity(DRAWING_MARK_OPACITY if drawing else 1.0)
 
     def show_referral(self, essential: Area | None, spillover: Area | None) -> None:
         """Paint a referral pattern: essential zone solid red, spillover stippled red."""

@@ -351,9 +351,12 @@ class BodyMapView(MapPointer, QGraphicsView):
 
     # -- overlays (drawn by MapOverlays) -------------------------------------------------------
 
-    def show_trigger_points(self, marks: list[TriggerPointMark]) -> None:
-        """Draw an X at each trigger point (scene coordinates); an empty list clears them."""
-        self.overlays.show_trigger_points(marks)
+    def show_trigger_points(
+        self, marks: list[TriggerPointMark], chosen: str | None = None, *, labelled: bool = False
+    ) -> None:
+        """Draw an X at each trigger point (scene coordinates); an empty list clears them;
+        the `chosen` one ringed, each named when `labelled` (see MapOverlays)."""
+        self.overlays.show_trigger_points(marks, chosen, labelled=labelled)
         self.trigger_point_marks = list(marks)
 
     def show_referral(self, essential: Area | None, spillover: Area | None) -> None:

@@ -91,7 +91,7 @@ def _trigger_point_html(catalogue: Catalogue, point: TriggerPoint, chosen: bool,
     html = [
         # a light highlight needs dark text, also when the system theme is dark
         f'<div style="margin-left:4px;{f"background:{CARE_TINT}; color:{MARK_INK};" if chosen else ""}">',
-        f"<h4>{link}</h4>",
+        f'<h4><a name="{point_anchor(point.id)}"></a>{link}</h4>',
         f"<p>{escape(point.location)}{cite(point.source)}</p>",
         f"<p><b>Refers to:</b> {escape(essential)}"
         + (f"; <b>sometimes</b> {escape(spillover)}" if spillover else "")
@@ -178,6 +178,11 @@ def condition_details_html(catalogue: Catalogue, condition_id: str) -> str:
     )
 
 
+def point_anchor(point_id: str) -> str:
+    """The name of a trigger point's place in the details text."""
+    return f"point-{point_id}"
+
+
 class MuscleDetailsPanel(QTextBrowser):
     """Shows the selected muscle or a condition; clicking a trigger point or muscle announces it."""
 
@@ -188,14 +193,17 @@ class MuscleDetailsPanel(QTextBrowser):
         super().__init__(parent)
         self._catalogue = catalogue
         self._region: RegionId | None = None
+        self.chosen_point: str | None = None
         self.setOpenLinks(False)
         self.setAccessibleName("Muscle details")
         self.anchorClicked.connect(self._follow)
         self.show_region(None)
 
     def show_region(self, region: RegionId | None, chosen: str | None = None) -> None:
-        """Show a muscle (a zone or nothing shows a short hint)."""
+        """Show a muscle (a zone or nothing shows a short hint), `chosen` trigger point marked."""
         self._region = region
+        #: the trigger point marked as chosen in the text (None: none)
+        self.chosen_point = chosen
         if region is None or region.kind != "muscle":
             self.setHtml("<p>Click a muscle on the map to see its trigger points.</p>")
             return
@@ -204,12 +212,24 @@ class MuscleDetailsPanel(QTextBrowser):
     def show_condition(self, condition_id: str) -> None:
         """Show a condition and the muscles commonly implicated in it."""
         self._region = None
+        self.chosen_point = None
         self.setHtml(condition_details_html(self._catalogue, condition_id))
+
+    def show_point(self, point_id: str) -> None:
+        """Mark a trigger point of the muscle shown as chosen and scroll to it (chosen on
+        the map, its details come into view)."""
+        if self._region is not None:
+            self.show_region(self._region, point_id)
+            self.scrollToAnchor(point_anchor(point_id))
 
     def _follow(self, url: QUrl) -> None:
         if url.scheme() == "muscle":
             self.muscle_chosen.emit(url.path())
         elif url.scheme() == "trp":
             point_id = url.path()
+            # the text is written again with the point marked: it stays where it was read
+            # (it jumped back to the top, away from the link just clicked)
+            scrolled = self.verticalScrollBar().value()
             self.show_region(self._region, point_id)
+            self.verticalScrollBar().setValue(scrolled)
             self.trigger_point_chosen.emit(point_id)
