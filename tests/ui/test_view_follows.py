@@ -118,3 +118,35 @@ def test_the_details_scroll_to_the_chosen_point_and_stay_when_its_link_is_clicke
     details.anchorClicked.emit(QUrl("trp:infraspinatus.trp3"))  # its own link: stays there
     assert bar.value() == scrolled
     assert window.chosen_point == "infraspinatus.trp3"
+
+
+def test_a_pattern_shows_on_a_faded_figure_with_its_legend(window):
+    from triggermap.ui.map_view import PATTERN_FADE
+
+    window.show_view("posterior")
+    window.map_view.select(RegionId("muscle", "infraspinatus", "right"))
+    muscles = window.map_view._layers["muscles.superficial"]
+    assert all(item.opacity() == 1.0 for item in muscles)
+    assert not window.map_view.pattern_legend.isVisible()
+    window.choose_trigger_point("infraspinatus.trp3")
+    assert all(item.opacity() == pytest.approx(PATTERN_FADE) for item in muscles)
+    legend = window.map_view.pattern_legend
+    assert legend.isVisible()
+    assert "essential" in legend.text()
+    assert "spillover" in legend.text()
+    assert window.map_view.viewport().geometry().contains(legend.geometry())
+    window.map_view.select(RegionId("muscle", "deltoid", "right"))  # a new selection clears it
+    assert all(item.opacity() == 1.0 for item in muscles)
+    assert not legend.isVisible()
+
+
+def test_a_patterns_outline_is_smooth_and_closes_the_cracks_between_zones():
+    from shapely.geometry import box
+
+    from triggermap.ui.map_overlays import smoothed
+
+    two_parcels = box(0, 0, 100, 100).union(box(101, 0, 200, 100))  # a 1-unit crack
+    smooth = smoothed(two_parcels)
+    assert smooth.geom_type == "Polygon"  # one patch, no crack
+    assert len(smooth.exterior.coords) > 8  # rounded corners, not a box's four
+    assert smooth.area == pytest.approx(two_parcels.area, rel=0.03)

@@ -38,6 +38,8 @@ RANK_BROWN = qcolour(palette.RANK_BROWN)
 RANK_BADGE_PX = 22
 #: Half the size of a trigger point's X mark, in body units.
 MARK_HALF_SIZE = 7.0
+#: How much a pattern's outline is rounded, in body units (a zone is 30 to 150 across).
+SMOOTHING = 5.0
 #: How far to its right another X must be for a mark's name to go there (body units).
 LABEL_ROOM = 40.0
 #: Planned needles: a dark teal disc with a white number, distinct from red and blue.
@@ -46,6 +48,12 @@ NEEDLE_TEAL = qcolour(palette.NEEDLE_TEAL)
 NEEDLE_MARK_PX = 22
 #: Opacity of the X marks while drawing pain: still there to draw around, plainly not live.
 DRAWING_MARK_OPACITY = 0.35
+
+
+def smoothed(area: Area) -> Area:
+    """The area with its corners rounded and the cracks between neighbouring zones closed
+    (grown and shrunk by SMOOTHING in body units): its outline, not its parcels' edges."""
+    return area.buffer(SMOOTHING, quad_segs=4).buffer(-SMOOTHING, quad_segs=4)
 
 
 @dataclass
@@ -99,6 +107,8 @@ class MapOverlays:
         scene.addItem(self.chosen_item)
         #: each X's label (TrP1, TrP2 …), as many as the marks shown
         self.label_items: list[QGraphicsSimpleTextItem] = []
+        #: True while a referral pattern is drawn
+        self.pattern_shown = False
         self.pain_items: list[QGraphicsPathItem] = []
         self.ranked_items: list[QGraphicsItem] = []
         self.rank_badges: list[RankBadge] = []
@@ -186,11 +196,15 @@ class MapOverlays:
             item.setOpacity(DRAWING_MARK_OPACITY if drawing else 1.0)
 
     def show_referral(self, essential: Area | None, spillover: Area | None) -> None:
-        """Paint a referral pattern: essential zone solid red, spillover stippled red."""
+        """Paint a referral pattern: essential zone solid red, spillover stippled red, each
+        with a smoothed outline (the skin zones are parcels with straight edges and corners;
+        a pattern in the manuals is one smooth patch)."""
+        self.pattern_shown = False
         for item, area in ((self.essential_item, essential), (self.spillover_item, spillover)):
             shown = area is not None and not area.is_empty
-            item.setPath(painter_path(area) if shown else QPainterPath())
+            item.setPath(painter_path(smoothed(area)) if shown else QPainterPath())
             item.setVisible(shown and self._layer_shown["referral"])
+            self.pattern_shown = self.pattern_shown or shown
 
     def show_pain_drawing(self, painted: list[tuple[Area, float]]) -> None:
         """Shade painted zones blue, darker for stronger pain (intensity 0–10)."""

@@ -11,6 +11,7 @@ from PySide6.QtGui import QCursor, QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel, QToolTip
 
 from triggermap.geometry.regions import RegionId
+from triggermap.ui.map_legend import PatternLegend
 from triggermap.ui.map_overlays import PAIN_BLUE
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ class MapPointer:
         #: where the left button went down (view px), to tell a click from a pan
         self._pressed_at: QPointF | None = None
         self.drawing_banner = DrawingBanner(self)
+        self.pattern_legend = PatternLegend(self)
         self._brush = PainBrush(
             lambda point: self.region_at_view_point(point, ("zones",)), self.zone_painted.emit
         )
@@ -296,3 +298,4 @@ class MapPointer:
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.drawing_banner.place()
+        self.pattern_legend.place()

@@ -64,6 +64,8 @@ class Panel:
 
 HOVER_FILL = qcolour(HOVER_CREAM, 150)
 SELECTED_FILL = qcolour(HIGHLIGHT_GOLD, 200)
+#: Opacity of the muscles under a referral pattern: a pale figure the red stands out on.
+PATTERN_FADE = 0.35
 #: Largest cached image of one SVG layer, in device pixels per side.
 LAYER_CACHE_PX = 8192
 #: Qt's pixmap cache, in KiB: room for every layer of two views at 4K.
@@ -243,11 +245,15 @@ class BodyMapView(MapPointer, QGraphicsView):
 
     def _apply_layers(self) -> None:
         shown = self.layer_shown
+        # while a pattern shows, the muscles fade to a pale figure under it (red over
+        # red-brown muscle read as one patch; the manuals draw patterns on a pale body)
+        faded = PATTERN_FADE if self.overlays.pattern_shown else 1.0
         for item in self._layers.get("muscles.deep", []):
             item.setVisible(self._deep_visible)
+            item.setOpacity(faded)
         for item in self._layers.get("muscles.superficial", []):
             item.setVisible(shown["superficial"])
-            item.setOpacity(0.3 if self._deep_visible else 1.0)
+            item.setOpacity((0.3 if self._deep_visible else 1.0) * faded)
         for name in ("captions", "side-labels"):
             for item in self._layers.get(name, []):
                 item.setVisible(shown["labels"])
@@ -360,8 +366,12 @@ class BodyMapView(MapPointer, QGraphicsView):
         self.trigger_point_marks = list(marks)
 
     def show_referral(self, essential: Area | None, spillover: Area | None) -> None:
-        """Paint a referral pattern: essential zone solid red, spillover stippled red."""
+        """Paint a referral pattern: essential zone solid red, spillover stippled red, on a
+        faded figure with the pattern's legend in the corner (None, None clears it)."""
         self.overlays.show_referral(essential, spillover)
+        self._apply_layers()
+        self.pattern_legend.setVisible(self.overlays.pattern_shown)
+        self.pattern_legend.place()
 
     def show_pain_drawing(self, painted: list[tuple[Area, float]]) -> None:
         """Shade painted zones blue, darker for stronger pain (intensity 0–10)."""

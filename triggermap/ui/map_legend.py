@@ -1,0 +1,48 @@
+"""The key to a referral pattern, in the map's corner while one is shown: what solid red,
+stippled red and the X mean (the manuals print one beside every pattern)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsView, QLabel
+
+from triggermap.ui.palette import ALERT_TINT, CAPTION_INK, MARK_INK, REFERRAL_RED
+
+#: Space between the legend and the map's edge (px).
+LEGEND_MARGIN_PX = 10
+
+
+class PatternLegend(QLabel):
+    """Essential pain solid, spillover stippled, the trigger point an X (the chosen one
+    ringed); placed in the map's bottom right corner (the pain-drawing banner takes the
+    left)."""
+
+    def __init__(self, map_view: QGraphicsView) -> None:
+        super().__init__(map_view)
+        self._map_view = map_view
+        self.setObjectName("pattern-legend")
+        self.setAccessibleName("Pattern legend")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setText(
+            f"<span style='color:{REFERRAL_RED}'>■</span> essential pain"
+            f" &nbsp; <span style='color:{REFERRAL_RED}'>▨</span> spillover"
+            f" &nbsp; <b style='color:{MARK_INK}'>✕</b> trigger point"
+            f" (<span style='color:{REFERRAL_RED}'>◯</span> the one shown)"
+        )
+        self.setStyleSheet(
+            f"background:{ALERT_TINT}; color:{CAPTION_INK}; padding:4px 8px;"
+            f" border:1px solid {REFERRAL_RED}; border-radius:4px;"
+        )
+        # clicks on the legend still reach the map under it
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def place(self) -> None:
+        """Put the legend in the map's bottom right corner."""
+        self.adjustSize()
+        corner = self._map_view.viewport().geometry().bottomRight()
+        self.move(
+            corner.x() - LEGEND_MARGIN_PX - self.width(),
+            corner.y() - LEGEND_MARGIN_PX - self.height(),
+        )
+        self.raise_()
