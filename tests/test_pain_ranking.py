@@ -45,8 +45,14 @@ def test_essential_counts_more_than_spillover_and_prevalence_breaks_ties(shipped
     catalogue, weights = shipped
     ranked = rank_trigger_points({zone("lateral_epicondyle"): 5}, catalogue, weights)
     assert ranked[0].essential_hits == ("lateral_epicondyle",)
+    # every point whose essential zone covers the drawing before any whose spillover does,
+    # best fit first within each
+    groups = [not c.essential_hits for c in ranked]
+    assert groups == sorted(groups)
+    assert any(groups)  # the spillover-only candidates are there, below
     for better, worse in itertools.pairwise(ranked):
-        assert better.score >= worse.score
+        if bool(better.essential_hits) == bool(worse.essential_hits):
+            assert better.score >= worse.score
     reason = ranked[0].reason({z.id: z.name for z in catalogue.zones.values()})
     assert "explains 100% of the drawing" in reason
 
@@ -55,3 +61,42 @@ def test_an_empty_drawing_has_no_candidates(shipped):
     catalogue, weights = shipped
     assert rank_trigger_points({}, catalogue, weights) == []
     assert rank_trigger_points({zone("temple"): 0}, catalogue, weights) == []
+
+
+def test_a_zone_painted_alone_always_has_candidates(shipped):
+    # 30 of 135 zones found nothing when painted alone: a spillover counts now
+    catalogue, weights = shipped
+    empty = [
+        z.id
+        for z in catalogue.zones.values()
+        if z.sides != "midline"
+        and not rank_trigger_points({zone(z.id): 5}, catalogue, weights)
+        and any(z.id in (*p.essential, *p.spillover) for p in catalogue.trigger_points())
+    ]
+    assert empty == []
+
+
+def test_ties_are_broken_by_prevalence_and_catalogue_order_never_by_name(shipped):
+    catalogue, weights = shipped
+    order = {p.id: i for i, p in enumerate(catalogue.trigger_points())}
+    ranked = rank_trigger_points({zone("posterolateral_neck"): 5}, catalogue, weights)
+    for better, worse in itertools.pairwise(ranked):
+        same = (
+            bool(better.essential_hits) == bool(worse.essential_hits)
+            and better.score == worse.score
+            and better.coverage == worse.coverage
+            and better.prevalence == worse.prevalence
+        )
+        if same and better.side == worse.side:
+            assert order[better.point_id] < order[worse.point_id]
+
+
+def test_a_pattern_that_fits_the_drawing_ranks_above_one_that_only_touches_it(shipped):
+    # jaw and ear pain around the joint: the lateral pterygoid (its pattern is that area)
+    # ranks near the top, not tenth below rare points whose large patterns include it
+    catalogue, weights = shipped
+    point = catalogue.trigger_point("lateral_pterygoid.trp1")
+    drawing = {zone(z): 6 for z in point.essential}
+    ranked = rank_trigger_points(drawing, catalogue, weights)
+    top = [c.point_id for c in ranked[:3]]
+    assert "lateral_pterygoid.trp1" in top

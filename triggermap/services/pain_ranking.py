@@ -28,8 +28,12 @@ PREVALENCE_FACTOR = {"very_common": 1.0, "common": 0.9, "occasional": 0.8, "rare
 class Candidate:
     """A trigger point on one side that explains part of the drawing, and why.
 
-    `coverage` is the share (0–1) of the drawing's weight (intensity × zone area) that the
-    pattern explains, spillover counting half; `score` adds the prevalence factor.
+    `fit` (0–1) is how well the whole pattern matches the drawing: the area they share
+    against both (a Dice coefficient over zone areas, the drawing weighted by intensity,
+    spillover counting half). `coverage` is the share (0–1) of the drawing the pattern
+    explains. `score` is the fit with the prevalence factor. A point whose spillover alone
+    covers the drawing is a candidate too (`essential_hits` empty), ranked below every point
+    whose essential zone does.
     """
 
     point_id: TriggerPointId
@@ -39,14 +43,19 @@ class Candidate:
     essential_hits: tuple[str, ...]
     spillover_hits: tuple[str, ...]
     prevalence: str
+    fit: float = 0.0
 
     def reason(self, zone_names: Mapping[str, str]) -> str:
         """Why it ranks where it does, in plain words."""
         essential = ", ".join(zone_names.get(z, z) for z in self.essential_hits)
         spill = ", ".join(zone_names.get(z, z) for z in self.spillover_hits)
-        text = f"explains {round(100 * self.coverage)}% of the drawing; main pattern covers {essential}"
+        text = f"explains {round(100 * self.coverage)}% of the drawing"
+        if essential:
+            text += f"; main pattern covers {essential}"
         if spill:
             text += f"; spillover covers {spill}"
+        if not essential:
+            text += " (spillover only)"
         return text + f"; {self.prevalence.replace('_', ' ')}"
 
 
@@ -92,45 +101,65 @@ def rank_trigger_points(
 ) -> list[Candidate]:
     """Trigger points whose patterns explain a pain drawing, best first.
 
-    `drawing` maps painted zones (with side) to pain intensity 0–10. A candidate must have at
-    least one essential zone in the drawing. Pain is referred to the trigger point's own side;
-    midline zones belong to both sides.
+    `drawing` maps painted zones (with side) to pain intensity 0–10. A candidate has at
+    least one zone of its pattern in the drawing; those with an essential zone there come
+    first. Within each group: by fit with the prevalence factor, then by how much of the
+    drawing is explained, then the more often found point, then catalogue order (never by
+    name). Pain is referred to the trigger point's own side; midline zones belong to both.
     """
     painted = {zone: intensity for zone, intensity in drawing.items() if intensity > 0}
     if not painted:
         return []
     average_area = sum(weights.values()) / max(len(weights), 1) or 1.0
 
-    def weight(zone: RegionId) -> float:
-        return painted[zone] * weights.get(zone.name, average_area)
+    def area(zone_id: str) -> float:
+        return weights.get(zone_id, average_area)
 
-    total = sum(weight(zone) for zone in painted)
+    def drawn(zone: RegionId) -> float:
+        return area(zone.name) * min(painted[zone], 10.0) / 10.0
+
+    total = sum(drawn(zone) for zone in painted)
     candidates = []
-    for point in catalogue.trigger_points():
+    for order, point in enumerate(catalogue.trigger_points()):
         for side in PAIRED_SIDES:
 
             def sided(zone_id: str, side: str = side) -> RegionId:
                 return zone_on_side(catalogue, zone_id, side)
 
             essential = [z for z in point.essential if sided(z) in painted]
-            if not essential:
-                continue
             spillover = [z for z in point.spillover if sided(z) in painted]
-            explained = sum(weight(sided(z)) for z in essential) + SPILLOVER_WEIGHT * sum(
-                weight(sided(z)) for z in spillover
+            if not essential and not spillover:
+                continue
+            # the pattern's weight per zone: essential whole, spillover half
+            pattern = {z: area(z) for z in point.essential}
+            for z in point.spillover:
+                pattern.setdefault(z, SPILLOVER_WEIGHT * area(z))
+            shared = sum(min(drawn(sided(z)), pattern[z]) for z in (*essential, *spillover))
+            fit = 2 * shared / (total + sum(pattern.values()))
+            explained = sum(drawn(sided(z)) for z in essential) + SPILLOVER_WEIGHT * sum(
+                drawn(sided(z)) for z in spillover
             )
-            coverage = explained / total
-            score = coverage * PREVALENCE_FACTOR[point.prevalence]
             candidates.append(
-                Candidate(
-                    point.id,
-                    side,
-                    score,
-                    coverage,
-                    tuple(essential),
-                    tuple(spillover),
-                    point.prevalence,
+                (
+                    (
+                        not essential,
+                        -fit * PREVALENCE_FACTOR[point.prevalence],
+                        -explained,
+                        -point.prevalence_weight,
+                        order,
+                        side,
+                    ),
+                    Candidate(
+                        point.id,
+                        side,
+                        fit * PREVALENCE_FACTOR[point.prevalence],
+                        explained / total,
+                        tuple(essential),
+                        tuple(spillover),
+                        point.prevalence,
+                        fit,
+                    ),
                 )
             )
-    candidates.sort(key=lambda c: (-c.score, c.point_id, c.side))
-    return candidates[:limit]
+    candidates.sort(key=lambda pair: pair[0])
+    return [candidate for _, candidate in candidates[:limit]]
