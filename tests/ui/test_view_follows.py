@@ -67,7 +67,7 @@ def test_a_pattern_away_from_its_x_is_shown_and_the_status_bar_says_where_the_x_
     window.choose_trigger_point("anterior_scalene.central")
     # the X is on the head and neck view; no figure with it shows any of the pain
     assert "head" not in shown_views(window)
-    message = window.statusBar().currentMessage()
+    message = window.pattern_note.text()
     assert "its X is on the Head and neck view" in message
     assert referral_painted(window)
 
@@ -150,3 +150,19 @@ def test_a_patterns_outline_is_smooth_and_closes_the_cracks_between_zones():
     assert smooth.geom_type == "Polygon"  # one patch, no crack
     assert len(smooth.exterior.coords) > 8  # rounded corners, not a box's four
     assert smooth.area == pytest.approx(two_parcels.area, rel=0.03)
+
+
+def test_while_drawing_the_pointer_names_the_skin_zone(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QToolTip
+
+    shown = []
+    monkeypatch.setattr(QToolTip, "showText", lambda where, text, widget=None: shown.append(text))
+    window.show_view("lateral")
+    zone = RegionId("zone", "lateral_thigh", "right")
+    window.map_view.set_pain_mode(True)
+    window._region_hovered(zone)
+    assert shown == [window.describe(zone)]
+    assert "right side" in shown[0]
+    window.map_view.set_pain_mode(False)
+    window._region_hovered(RegionId("muscle", "deltoid", "right"))
+    assert len(shown) == 1  # exploring, the status bar names it; no tip follows the pointer

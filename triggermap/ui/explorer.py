@@ -109,7 +109,7 @@ class Explorer:
             titles = ", ".join(VIEW_TITLES.get(v, v) for v in where.elsewhere)
             notes.append(f"part of its pattern is on the {titles} view")
         label = point_title(catalogue, point)
-        self.statusBar().showMessage(f"{label}: {'; '.join(notes)}." if notes else "")
+        self.pattern_note.setText(f"{label}: {'; '.join(notes)}." if notes else "")
 
     def _as_good(self, shown: tuple[str, ...], where, point, side: str) -> bool:
         """Whether the views shown show the point (if the best choice does) and every zone of

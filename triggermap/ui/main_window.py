@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QToolBar,
     QToolButton,
+    QToolTip,
     QWidget,
 )
 
@@ -207,14 +208,16 @@ class MainWindow(Explorer, PatientWorkspace, QMainWindow):
 
         self.hover_label = QLabel(self)
         self.statusBar().addWidget(self.hover_label)
+        #: where the rest of the chosen point's pattern (or its X) is, when not on the map
+        self.pattern_note = QLabel(self)
+        self.pattern_note.setAccessibleName("Where the pattern is")
+        self.statusBar().addWidget(self.pattern_note)
         self.selection_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.selection_label)
 
         self.view_choice.currentIndexChanged.connect(self._show_chosen_view)
         self.deep_toggle.toggled.connect(self.map_view.set_deep_visible)
-        self.map_view.hovered.connect(
-            lambda region: self.hover_label.setText(self.describe(region))
-        )
+        self.map_view.hovered.connect(self._region_hovered)
         self.map_view.trigger_point_hovered.connect(self._trigger_point_hovered)
         self.map_view.selected.connect(self._selection_changed)
         self.resize(*first_window_size(self.screen().availableGeometry().size()))
@@ -282,6 +285,13 @@ class MainWindow(Explorer, PatientWorkspace, QMainWindow):
         self.is_loaded = True
         self._show_chosen_view()
         self.loaded.emit()
+
+    def _region_hovered(self, region) -> None:
+        self.hover_label.setText(self.describe(region))
+        if self.map_view.pain_mode and region is not None:
+            # while drawing, the pointer names the skin zone a click or stroke paints (a
+            # stroke down the side view's thigh passed over the hanging hand unseen)
+            QToolTip.showText(QCursor.pos(), self.describe(region), self.map_view)
 
     def show_view(self, name: str) -> None:
         """Switch the map to a named body view."""
