@@ -86,6 +86,9 @@ def test_a_symptom_result_opens_with_the_arrow_keys_and_enter(qtbot, window):
     window.search_field.setText(f"{chosen.title} — {chosen.detail}")  # what the arrows show
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
     assert window.map_view.selection == RegionId("muscle", chosen.ref_id, "right")
+    # the point whose symptom matched is the one shown, not the muscle's most common
+    assert chosen.point_id
+    assert window.chosen_point == chosen.point_id
 
 
 def test_the_chosen_point_is_ringed_and_every_x_is_named(window):

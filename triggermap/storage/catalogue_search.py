@@ -30,6 +30,8 @@ class SearchHit:
     ref_id: str
     title: str
     detail: str
+    #: the trigger point whose symptoms matched ("" when the muscle or condition did)
+    point_id: str = ""
 
 
 def fts_query(text: str) -> str | None:
@@ -62,10 +64,10 @@ class CatalogueSearch:
         hits: list[SearchHit] = []
         seen: set[tuple[str, str]] = set()
 
-        def add(kind: str, ref_id: str, title: str, detail: str) -> None:
+        def add(kind: str, ref_id: str, title: str, detail: str, point_id: str = "") -> None:
             if (kind, ref_id) not in seen and len(hits) < limit:
                 seen.add((kind, ref_id))
-                hits.append(SearchHit(kind, ref_id, title, detail))
+                hits.append(SearchHit(kind, ref_id, title, detail, point_id))
 
         try:
             for row in self._db.query(
@@ -83,12 +85,18 @@ class CatalogueSearch:
             ):
                 add("condition", row["id"], row["name"], f"ICD-10-CM {row['icd10']}")
             for row in self._db.query(
-                "select m.id, m.name, t.symptoms from trigger_points_fts f "
+                "select m.id, m.name, t.symptoms, t.id as point_id from trigger_points_fts f "
                 "join trigger_points t on t.rowid = f.rowid join muscles m on m.id = t.muscle_id "
                 "where trigger_points_fts match ? order by bm25(trigger_points_fts) limit ?",
                 [query, limit],
             ):
-                add("muscle", row["id"], row["name"], f"symptom: {row['symptoms']}")
+                add(
+                    "muscle",
+                    row["id"],
+                    row["name"],
+                    f"symptom: {row['symptoms']}",
+                    row["point_id"],
+                )
         except sqlite3.OperationalError:
             # a query our quoting could not make safe (should not happen) finds nothing
             return []

@@ -125,16 +125,19 @@ class Explorer:
 
         return count(shown) >= count(where.views)
 
-    def show_muscle(self, muscle_id: str) -> None:
-        """Select a muscle (the patient's right side) and show its most common trigger point
-        with its pattern, on the views that show them (a search names no view)."""
+    def show_muscle(self, muscle_id: str, point_id: str = "") -> None:
+        """Select a muscle (the patient's right side) and show a trigger point with its
+        pattern (`point_id`, or the most common), on the views that show them."""
         region = RegionId("muscle", muscle_id, "right")
         if not self._context.atlas.views_showing(region):
             self.details.show_region(region)
             return
         self._reveal(region)
         self.map_view.select(region)
-        self._choose_first_point(region)
+        if point_id:
+            self.choose_trigger_point(point_id)  # the point whose symptom was searched
+        else:
+            self._choose_first_point(region)
 
     def _open_listed_muscle(self, region: RegionId | None) -> None:
         if region is None or region == self.map_view.selection:
@@ -178,7 +181,7 @@ class Explorer:
         if hit is None:
             return
         if hit.kind == "muscle":
-            self.show_muscle(hit.ref_id)
+            self.show_muscle(hit.ref_id, hit.point_id)
         else:
             self.condition_choice.setCurrentIndex(self.condition_choice.findData(hit.ref_id))
 
