@@ -11,6 +11,8 @@ import pytest
 from triggermap.services.context import AppContext
 from triggermap.services.study_cards import (
     CARD_KINDS,
+    KNOWN_BEFORE_RARER,
+    KNOWN_PHASE,
     DeckFilter,
     StudyCard,
     build_deck,
@@ -18,6 +20,7 @@ from triggermap.services.study_cards import (
     card_region,
     choose_cards,
     condition_choices,
+    introducible_new_cards,
     neighbour_muscles,
     pattern_views,
     which_muscle_choices,
@@ -169,22 +172,79 @@ def test_when_nothing_is_new_or_due_the_soonest_due_are_practised(context, deck)
     assert chosen == few[:2]
 
 
-def test_new_cards_favour_rare_trigger_points(context) -> None:
+def grade(catalogue, card) -> int:
+    return catalogue.trigger_point(card.subject).prevalence_weight
+
+
+def test_a_new_learner_starts_with_the_most_common_points_of_each_region(context, deck) -> None:
     catalogue = context.catalogue
-    cards = [
-        StudyCard("find_point", p.id)
-        for p in catalogue.trigger_points()
-        if p.prevalence in ("very_common", "rare")
+    top = {}
+    for card in deck:
+        if card.kind != "condition":
+            region = card_region(catalogue, card)
+            top[region] = max(top.get(region, 0), grade(catalogue, card))
+    first = introducible_new_cards(catalogue, deck, {})
+    points = [c for c in first if c.kind != "condition"]
+    assert points
+    assert all(grade(catalogue, c) == top[card_region(catalogue, c)] for c in points)
+    # no rare point of a region that has common ones comes first, however the draw goes
+    rng = random.Random(3)
+    for _ in range(20):
+        for card in choose_cards(catalogue, deck, {}, NOW, 10, rng):
+            if card.kind != "condition":
+                assert grade(catalogue, card) == top[card_region(catalogue, card)]
+    assert {c.kind for c in first} >= {"condition"}  # conditions have no prevalence
+
+
+def region_with_rare_and_common(catalogue, deck):
+    """A region's find-point cards: its very common/common ones and its rare ones."""
+    cards = [c for c in deck if c.kind == "find_point"]
+    for region in sorted({card_region(catalogue, c) for c in cards}):
+        mine = [c for c in cards if card_region(catalogue, c) == region]
+        common = [c for c in mine if grade(catalogue, c) >= 3]
+        rare = [c for c in mine if grade(catalogue, c) == 1]
+        if len(common) > KNOWN_BEFORE_RARER and rare:
+            return common, rare
+    raise AssertionError("the catalogue has no region with rare and common points")
+
+
+def test_rare_points_come_once_enough_common_ones_are_known(context, deck) -> None:
+    catalogue = context.catalogue
+    common, rare = region_with_rare_and_common(catalogue, deck)
+    cards = [*common, *rare]
+    known = schedule_review(None, 100, NOW - timedelta(days=1), "easy")
+    learning = schedule_review(None, 100, NOW - timedelta(days=1), "good")
+    assert (known.phase, learning.phase) == (KNOWN_PHASE, "learning")
+    # seen but not yet known does not count
+    states = {c.key: learning for c in common[:KNOWN_BEFORE_RARER]}
+    assert not set(introducible_new_cards(catalogue, cards, states)) & set(rare)
+    states = {c.key: known for c in common[: KNOWN_BEFORE_RARER - 1]}
+    assert not set(introducible_new_cards(catalogue, cards, states)) & set(rare)
+    states[common[KNOWN_BEFORE_RARER - 1].key] = known
+    assert set(rare) <= set(introducible_new_cards(catalogue, cards, states))
+
+
+def test_rare_points_come_when_every_more_common_one_was_seen(context, deck) -> None:
+    catalogue = context.catalogue
+    common, rare = region_with_rare_and_common(catalogue, deck)
+    occasional = [
+        c
+        for c in deck
+        if c.kind == "find_point"
+        and card_region(catalogue, c) == card_region(catalogue, rare[0])
+        and grade(catalogue, c) == 2
     ]
-    rare_share = sum(catalogue.trigger_point(p.subject).prevalence == "rare" for p in cards) / len(
-        cards
-    )
-    rng = random.Random(7)
-    drawn = Counter()
-    for _ in range(300):
-        for card in choose_cards(catalogue, cards, {}, NOW, 3, rng):
-            drawn[catalogue.trigger_point(card.subject).prevalence] += 1
-    assert drawn["rare"] / sum(drawn.values()) > rare_share + 0.15
+    cards = [*common, *occasional, *rare]
+    learning = schedule_review(None, 100, NOW - timedelta(days=1), "good")
+    states = {c.key: learning for c in [*common, *occasional]}
+    assert set(introducible_new_cards(catalogue, cards, states)) == set(rare)
+
+
+def test_a_deck_of_only_rare_points_starts_at_once(context) -> None:
+    catalogue = context.catalogue
+    rare = build_deck(catalogue, context.atlas, DeckFilter(prevalences=("rare",)))
+    assert rare
+    assert set(introducible_new_cards(catalogue, rare, {})) == set(rare)
 
 
 def test_card_regions(context) -> None:

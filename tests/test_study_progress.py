@@ -14,6 +14,7 @@ from triggermap.services.study_schedule import schedule_review
 from triggermap.storage.study_progress import (
     DEFAULT_LEARNER,
     MAX_LEARNER_NAME,
+    SCHEMA_VERSION,
     ReviewRecord,
     StudyProgress,
     StudyProgressUnavailable,
@@ -162,3 +163,107 @@ def test_an_empty_history_summarises_to_nothing_due() -> None:
     assert summary.accuracy is None
     assert summary.by_day == ()
     assert summary.weakest == ()
+
+
+# -- ratings and the schema they need ----------------------------------------------------------
+
+#: The schema of version 1, as triggermap wrote it before learners rated their answers.
+SCHEMA_1 = """
+create table learners (name text primary key, created_at text not null);
+create table card_states (
+    learner text not null references learners(name), card_key text not null,
+    phase text not null, step integer, stability real, difficulty real,
+    due text not null, last_review text, primary key (learner, card_key)
+);
+create table reviews (
+    id integer primary key, learner text not null references learners(name),
+    card_key text not null, kind text not null, subject text not null, region text not null,
+    score real not null, reviewed_at text not null
+);
+create index reviews_by_learner on reviews (learner, reviewed_at);
+"""
+
+
+def test_an_older_progress_file_is_migrated_keeping_every_answer(tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "study.db"
+    connection = sqlite3.connect(path)
+    connection.executescript(SCHEMA_1)
+    connection.execute("insert into learners values ('Ana', ?)", (NOW.isoformat(),))
+    connection.execute(
+        "insert into card_states values ('Ana', 'condition:neck_pain', 'review', null, 3.0, "
+        "5.0, ?, ?)",
+        ((NOW - timedelta(days=1)).isoformat(), (NOW - timedelta(days=4)).isoformat()),
+    )
+    connection.execute(
+        "insert into reviews (learner, card_key, kind, subject, region, score, reviewed_at) "
+        "values ('Ana', 'condition:neck_pain', 'condition', 'neck_pain', 'conditions', 80, ?)",
+        ((NOW - timedelta(days=4)).isoformat(),),
+    )
+    connection.execute("PRAGMA user_version = 1")
+    connection.commit()
+    connection.close()
+    with StudyProgress(path) as progress:
+        [old] = progress.reviews("Ana")
+        assert (old.card_key, old.score, old.rating, old.guessed) == (
+            "condition:neck_pain",
+            80,
+            None,
+            False,
+        )
+        assert progress.card_states("Ana")["condition:neck_pain"].due == NOW - timedelta(days=1)
+        state = schedule_review(None, 100, NOW, "again")
+        progress.record_review(
+            ReviewRecord(
+                "Ana",
+                "find_point:soleus.trp1",
+                "find_point",
+                "soleus.trp1",
+                "leg_and_foot",
+                100,
+                NOW,
+                "again",
+                True,
+            ),
+            state,
+        )
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    check.close()
+    with StudyProgress(path) as progress:  # opening a migrated file changes nothing
+        assert [(r.rating, r.guessed) for r in progress.reviews("Ana")] == [
+            (None, False),
+            ("again", True),
+        ]
+
+
+def test_a_rating_is_one_of_fsrs_ratings() -> None:
+    with pytest.raises(ValueError, match="not a rating"):
+        ReviewRecord("Ana", "condition:neck_pain", "condition", "neck_pain", "x", 1, NOW, "meh")
+
+
+def test_the_latest_learner_is_who_answered_last(tmp_path) -> None:
+    with StudyProgress(tmp_path / "study.db") as progress:
+        assert progress.latest_learner() is None
+        progress.add_learner("Ana")
+        assert progress.latest_learner() == "Ana"
+        progress.add_learner("Ben")
+        answer(progress, "Ben", "condition:neck_pain", 70, NOW - timedelta(days=1))
+        answer(progress, "Ana", "condition:neck_pain", 70, NOW - timedelta(days=2))
+        assert progress.latest_learner() == "Ben"
+
+
+def test_the_summary_tells_the_selection_from_all_cards(tmp_path) -> None:
+    with StudyProgress(tmp_path / "study.db") as progress:
+        answer(progress, "Ana", "condition:neck_pain", 10, NOW - timedelta(days=1))
+        answer(progress, "Ana", "find_point:soleus.trp1", 10, NOW - timedelta(days=1))
+        states, reviews = progress.card_states("Ana"), progress.reviews("Ana")
+    summary = summarise_progress(reviews, states, ["condition:neck_pain", "condition:x"], NOW)
+    assert (summary.deck_size, summary.cards_due, summary.cards_seen, summary.cards_new) == (
+        2,
+        1,
+        1,
+        1,
+    )
+    assert (summary.cards_due_all, summary.answers) == (2, 2)

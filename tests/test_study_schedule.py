@@ -10,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from triggermap.services.study_schedule import (
+    GUESSED_RATING,
     PASS_SCORE,
+    RATINGS,
+    default_rating,
     is_due,
     passed,
     rating_for_score,
@@ -89,3 +92,21 @@ def test_every_answer_is_due_again_later(scores) -> None:
         assert state.due > when
         assert state.last_review == when
         when = state.due
+
+
+def test_the_default_rating_follows_the_score() -> None:
+    assert [default_rating(s) for s in (0, PASS_SCORE, 85, 100)] == [*RATINGS]
+    assert all(RATINGS[default_rating(s)] == rating_for_score(s) for s in range(101))
+
+
+def test_the_learners_rating_is_what_fsrs_schedules_by() -> None:
+    lucky = schedule_review(None, 100, START, GUESSED_RATING)
+    assert lucky == schedule_review(None, 0, START)
+    assert lucky.due - START <= timedelta(minutes=10)  # within the learning steps
+    assert schedule_review(None, 100, START).due - START >= timedelta(days=1)
+    assert schedule_review(None, 0, START, "easy").phase == "review"
+
+
+def test_an_unknown_rating_is_refused() -> None:
+    with pytest.raises(KeyError):
+        schedule_review(None, 100, START, "perfect")

@@ -91,13 +91,15 @@ def test_which_muscle_by_number_key_scores_and_saves(qtbot, window, context):
     assert page.score == 100
     assert "Infraspinatus TrP1" in page.feedback.text()
     assert page.map_view.trigger_point_marks  # the true point is shown
+    assert saved_reviews(context) == []  # saved once rated
+    press(qtbot, page, Qt.Key.Key_Return)  # keeps the suggested rating
     [review] = saved_reviews(context)
-    assert (review.card_key, review.score, review.region) == (
+    assert (review.card_key, review.score, review.region, review.rating) == (
         card.key,
         100,
         "neck_and_shoulder",
+        "easy",
     )
-    press(qtbot, page, Qt.Key.Key_Return)
     assert window.current_card is window.session_cards[-1]
     assert not window.exercise_pages[window.current_card.kind].is_answered
     assert "card 2 of 10" in window.exercise_pages[window.current_card.kind].header.text()
@@ -119,7 +121,8 @@ def test_which_muscle_wrong_choice_scores_nothing_and_shows_the_truth(qtbot, win
     # a second key after the answer changes nothing
     press(qtbot, page, number_key(page.choices.index(card.subject) + 1))
     assert page.score == 0
-    assert [r.score for r in saved_reviews(context)] == [0]
+    press(qtbot, page, Qt.Key.Key_Return)
+    assert [(r.score, r.rating) for r in saved_reviews(context)] == [(0, "again")]
 
 
 def test_which_muscle_typed_synonym_is_accepted(qtbot, window):
@@ -168,6 +171,7 @@ def test_draw_the_exact_pattern_scores_100_beside_the_answer(qtbot, window, cont
     assert page.truth_map.isVisible()
     assert page.truth_map._essential_item.isVisible()
     assert page.drawing_map.isVisible()  # side by side
+    press(qtbot, page, Qt.Key.Key_Return)
     assert [r.score for r in saved_reviews(context)] == [100]
 
 
@@ -191,7 +195,7 @@ def test_clicking_a_painted_zone_again_removes_it(qtbot, window, context):
     paint(qtbot, page, context.catalogue, point.essential[:1])
     assert not page.painted
     press(qtbot, page, Qt.Key.Key_Return)
-    assert page.score == 0
+    assert not page.is_answered  # nothing painted is not an answer
 
 
 def test_zones_can_be_ticked_with_the_keyboard(qtbot, window, context):
@@ -220,6 +224,7 @@ def test_find_the_point_on_the_spot_scores_100(qtbot, window, context):
     press(qtbot, page, Qt.Key.Key_Return)
     assert page.score == 100
     assert len(page.map_view.trigger_point_marks) == 2  # both sides shown
+    press(qtbot, page, Qt.Key.Key_Return)
     assert saved_reviews(context)[-1].score == 100
 
 
@@ -280,6 +285,7 @@ def test_condition_all_implicated_scores_100(qtbot, window, context):
         press(qtbot, page, number_key(number))
     press(qtbot, page, Qt.Key.Key_Return)
     assert page.score == 100
+    press(qtbot, page, Qt.Key.Key_Return)
     [review] = saved_reviews(context)
     assert (review.kind, review.region) == ("condition", "conditions")
 

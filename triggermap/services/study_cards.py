@@ -272,13 +272,63 @@ def condition_choices(
 # -- what to ask next ---------------------------------------------------------------------------
 
 
+#: A new card of a rarer prevalence grade is introduced once the learner knows this many cards
+#: of more common grades in the same body region (or has seen all of them).
+KNOWN_BEFORE_RARER = 4
+#: A card the learner "knows": FSRS has moved it out of its learning steps (answered well
+#: enough, often enough) and not back into relearning.
+KNOWN_PHASE = "review"
+
+
 def new_card_weight(catalogue: Catalogue, card: StudyCard) -> float:
-    """How likely a new card is to be drawn: a rare trigger point four times as likely as a
-    very common one, because the less common patterns are the ones students do not know."""
+    """How likely an introducible new card is to be drawn: a very common trigger point four
+    times as likely as a rare one (condition cards as an occasional one)."""
     if card.kind == "condition":
         return 2.0
     point = catalogue.trigger_point(TriggerPointId(card.subject))
-    return float(max(PREVALENCE_WEIGHT.values()) + 1 - point.prevalence_weight)
+    return float(point.prevalence_weight)
+
+
+def introducible_new_cards(
+    catalogue: Catalogue, deck: Iterable[StudyCard], states: Mapping[str, CardState]
+) -> list[StudyCard]:
+    """The new cards of `deck` that may be introduced now: common points first, rare ones as
+    the common ones are known.
+
+    Why gate by region rather than sort the whole deck by prevalence: a plain sort would keep
+    every rare point away until all very common, common and occasional cards of the deck had
+    been seen — hundreds of cards — although the rare points are where clinicians score worst
+    and must come. Within a region, the common points are the patterns the rarer ones are
+    told apart from, so a new card of prevalence grade g in region R is introduced only when
+    the learner knows KNOWN_BEFORE_RARER cards of R that are more common than g, or has seen
+    every such card of the deck. A new learner thus starts with the most common points of each
+    region. Condition cards have no prevalence and are always introducible. Filters count: with
+    only rare points in the deck, they come at once.
+    """
+    cards = list(deck)
+    more_common: dict[tuple[str, int], list[StudyCard]] = {}
+    grades: dict[str, int] = {}
+    for card in cards:
+        if card.kind == "condition":
+            continue
+        point = catalogue.trigger_point(TriggerPointId(card.subject))
+        grades[card.key] = point.prevalence_weight
+    regions = {key: card_region(catalogue, card) for card in cards if (key := card.key) in grades}
+    for card in cards:
+        if card.key not in grades:
+            continue
+        region, grade = regions[card.key], grades[card.key]
+        for rarer in range(min(PREVALENCE_WEIGHT.values()), grade):
+            more_common.setdefault((region, rarer), []).append(card)
+
+    def introducible(card: StudyCard) -> bool:
+        if card.key not in grades:
+            return True
+        above = more_common.get((regions[card.key], grades[card.key]), [])
+        known = sum(1 for c in above if c.key in states and states[c.key].phase == KNOWN_PHASE)
+        return known >= KNOWN_BEFORE_RARER or all(c.key in states for c in above)
+
+    return [c for c in cards if c.key not in states and introducible(c)]
 
 
 def weighted_sample(
@@ -302,16 +352,18 @@ def choose_cards(
     rng: random.Random,
     recent: Collection[str] = (),
 ) -> list[StudyCard]:
-    """The next `count` cards: due cards first (longest overdue first), then new cards drawn
-    with extra weight on low-prevalence trigger points, then (for practice beyond what is
-    due) the cards due soonest. Cards whose keys are in `recent` are left out."""
+    """The next `count` cards: due cards first (longest overdue first), then new cards (those
+    `introducible_new_cards` lets in, common trigger points more likely), then (for practice
+    beyond what is due) the cards due soonest. Cards whose keys are in `recent` are left out."""
+    deck = list(deck)
     cards = [c for c in deck if c.key not in recent]
     due = sorted(
         (c for c in cards if c.key in states and states[c.key].due <= now),
         key=lambda c: (states[c.key].due, c.key),
     )
     chosen = due[:count]
-    new = {c.key: c for c in cards if c.key not in states}
+    # which new cards may come is judged on the whole deck: the cards just asked count too
+    new = {c.key: c for c in introducible_new_cards(catalogue, deck, states) if c.key not in recent}
     drawn = weighted_sample(
         ((new_card_weight(catalogue, c), key) for key, c in new.items()), count - len(chosen), rng
     )

@@ -46,12 +46,16 @@ class DayAccuracy:
 
 @dataclass(frozen=True)
 class ProgressSummary:
-    """Where a learner stands: `cards_due` now, `cards_seen` and `cards_new` of the deck,
-    overall accuracy (mean score 0–100, None before the first answer) and its breakdowns."""
+    """Where a learner stands. Of the deck (the current selection, `deck_size` cards):
+    `cards_due` now, `cards_seen` and `cards_new`. Of all cards the learner ever answered:
+    `cards_due_all`, `answers`, overall accuracy (mean score 0–100, None before the first
+    answer) and its breakdowns by region, card and day."""
 
     cards_due: int
     cards_seen: int
     cards_new: int
+    deck_size: int
+    cards_due_all: int
     answers: int
     accuracy: float | None
     by_region: tuple[RegionAccuracy, ...]
@@ -95,6 +99,8 @@ def summarise_progress(
         cards_due=due,
         cards_seen=seen,
         cards_new=len(keys) - seen,
+        deck_size=len(keys),
+        cards_due_all=sum(1 for state in states.values() if state.due <= now),
         answers=len(answers),
         accuracy=fmean(a.score for a in answers) if answers else None,
         by_region=tuple(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler, State
 
-from triggermap.storage.study_progress import CardState
+from triggermap.storage.study_progress import RATING_NAMES, CardState
 
 #: A card answered with at least this score (0–100) counts as passed.
 PASS_SCORE = 60.0
@@ -17,6 +17,13 @@ EASY_SCORE = 97.0
 
 #: Share of cards the learner should still know when they come due (FSRS's default).
 DESIRED_RETENTION = 0.9
+
+#: The FSRS rating of each rating name the learner can give (RATING_NAMES).
+RATINGS: dict[str, Rating] = dict(
+    zip(RATING_NAMES, (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy), strict=True)
+)
+#: "I guessed": a right answer the learner did not know counts as forgotten.
+GUESSED_RATING = "again"
 
 _STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
 _STATES = {name: state for state, name in _STATE_NAMES.items()}
@@ -33,14 +40,23 @@ def rating_for_score(score: float) -> Rating:
     return Rating.Easy
 
 
+def default_rating(score: float) -> str:
+    """The rating name offered as the default after an answer scoring `score` (0–100); the
+    learner may change it (a lucky guess scores 100 but is not known)."""
+    return next(name for name, rating in RATINGS.items() if rating == rating_for_score(score))
+
+
 def passed(score: float) -> bool:
     """Whether a score (0–100) counts as a correct answer."""
     return score >= PASS_SCORE
 
 
-def schedule_review(previous: CardState | None, score: float, reviewed_at: datetime) -> CardState:
+def schedule_review(
+    previous: CardState | None, score: float, reviewed_at: datetime, rating: str | None = None
+) -> CardState:
     """The card's state after an answer scoring `score` (0–100) at `reviewed_at` (aware, any
     zone): when it is due next and FSRS's memory estimates. `previous` is None for a new card.
+    FSRS is given the learner's `rating` (a name of RATINGS), else the score's default rating.
 
     Pure and deterministic: FSRS's interval fuzzing is off, so the same history always gives
     the same schedule. A failed card comes back sooner than a passed one.
@@ -50,7 +66,8 @@ def schedule_review(previous: CardState | None, score: float, reviewed_at: datet
     when = reviewed_at.astimezone(UTC)
     scheduler = Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=False)
     card = _fsrs_card(previous, when)
-    updated, _log = scheduler.review_card(card, rating_for_score(score), when)
+    fsrs_rating = RATINGS[rating] if rating is not None else rating_for_score(score)
+    updated, _log = scheduler.review_card(card, fsrs_rating, when)
     return CardState(
         phase=_STATE_NAMES[updated.state],
         step=updated.step,

@@ -20,7 +20,9 @@ from pathlib import Path
 #: File name of the progress database inside the user's data directory.
 STUDY_FILE_NAME = "study.db"
 #: `PRAGMA user_version` of the schema this module writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: How the learner can rate an answer (FSRS's ratings), weakest first.
+RATING_NAMES = ("again", "hard", "good", "easy")
 #: The learner whose progress is kept when nobody gives a name.
 DEFAULT_LEARNER = "Student"
 #: Learner names are at most this many characters.
@@ -50,10 +52,23 @@ create table reviews (
     subject text not null,
     region text not null,
     score real not null,
-    reviewed_at text not null
+    reviewed_at text not null,
+    rating text,
+    guessed integer not null default 0
 );
 create index reviews_by_learner on reviews (learner, reviewed_at);
 """
+
+#: Changes from one schema to the next: `_MIGRATIONS[n]` turns schema n into n + 1. Each only
+#: adds, so no answer a learner gave is ever lost.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 1 → 2: the rating the learner gave (NULL for older answers: they were rated from the
+    # score) and whether they said they guessed
+    1: (
+        "alter table reviews add column rating text",
+        "alter table reviews add column guessed integer not null default 0",
+    ),
+}
 
 
 class StudyProgressUnavailable(RuntimeError):
@@ -78,7 +93,9 @@ class CardState:
 @dataclass(frozen=True)
 class ReviewRecord:
     """One answer: which card (`card_key` "<kind>:<subject>"), its body region (or
-    "conditions"), the score 0–100 and when (timezone-aware)."""
+    "conditions"), the score 0–100 and when (timezone-aware); the rating the schedule was given
+    (one of RATING_NAMES; None for answers saved before learners rated them) and whether the
+    learner said they guessed."""
 
     learner: str
     card_key: str
@@ -87,6 +104,12 @@ class ReviewRecord:
     region: str
     score: float
     reviewed_at: datetime
+    rating: str | None = None
+    guessed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.rating is not None and self.rating not in RATING_NAMES:
+            raise ValueError(f"not a rating: {self.rating!r}")
 
 
 def clean_learner_name(typed: str) -> str:
@@ -133,6 +156,15 @@ class StudyProgress:
         rows = self._db.execute("select name from learners order by rowid")
         return [row[0] for row in rows]
 
+    def latest_learner(self) -> str | None:
+        """The learner who gave the latest answer (else the latest added), None if none."""
+        row = self._db.execute(
+            "select learner from reviews order by reviewed_at desc, id desc limit 1"
+        ).fetchone()
+        if row is None:
+            row = self._db.execute("select name from learners order by rowid desc").fetchone()
+        return row[0] if row else None
+
     def add_learner(self, typed_name: str) -> str:
         """Add a learner (no change if the name exists); returns the name as stored."""
         name = clean_learner_name(typed_name)
@@ -160,13 +192,15 @@ class StudyProgress:
     def reviews(self, learner: str) -> list[ReviewRecord]:
         """Every answer the learner gave, oldest first."""
         rows = self._db.execute(
-            "select card_key, kind, subject, region, score, reviewed_at from reviews "
-            "where learner = ? order by reviewed_at, id",
+            "select card_key, kind, subject, region, score, reviewed_at, rating, guessed "
+            "from reviews where learner = ? order by reviewed_at, id",
             (learner,),
         )
         return [
-            ReviewRecord(learner, key, kind, subject, region, score, _time(at))
-            for key, kind, subject, region, score, at in rows
+            ReviewRecord(
+                learner, key, kind, subject, region, score, _time(at), rating, bool(guessed)
+            )
+            for key, kind, subject, region, score, at, rating, guessed in rows
         ]
 
     def record_review(self, review: ReviewRecord, state: CardState) -> None:
@@ -187,7 +221,7 @@ class StudyProgress:
             )
             self._db.execute(
                 "insert into reviews (learner, card_key, kind, subject, region, score, "
-                "reviewed_at) values (?, ?, ?, ?, ?, ?, ?)",
+                "reviewed_at, rating, guessed) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.learner,
                     review.card_key,
@@ -196,6 +230,8 @@ class StudyProgress:
                     review.region,
                     float(review.score),
                     _text(review.reviewed_at),
+                    review.rating,
+                    int(review.guessed),
                 ),
             )
             self._db.execute(
@@ -265,11 +301,47 @@ def _open_existing(path: Path) -> sqlite3.Connection:
             f"The study progress file {path} was written by a newer triggermap "
             f"(schema {version}); update triggermap to use it."
         )
-    if version != SCHEMA_VERSION or not {"learners", "card_states", "reviews"} <= tables:
+    if (
+        version not in range(1, SCHEMA_VERSION + 1)
+        or not {
+            "learners",
+            "card_states",
+            "reviews",
+        }
+        <= tables
+    ):
         connection.close()
         raise StudyProgressUnavailable(f"{path} is not a triggermap study progress file; {advice}.")
+    if version < SCHEMA_VERSION:
+        try:
+            _migrate(connection)
+        except sqlite3.Error as error:
+            connection.close()
+            raise StudyProgressUnavailable(
+                f"The study progress file {path} could not be updated to this triggermap "
+                f"({error}); it was left as it was."
+            ) from error
     connection.execute("PRAGMA foreign_keys = ON")
     return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring an older schema up to SCHEMA_VERSION in one transaction: all steps or none. The
+    version is read again inside the transaction, so two programs opening the file at once
+    migrate it once."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            while version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version]:
+                    connection.execute(statement)
+                version += 1
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
 
 
 def _text(moment: datetime) -> str:

@@ -259,6 +259,10 @@ class ConditionPage(ExercisePage):
         if self.is_answered or self.question is None:
             return
         chosen, implicated = self.chosen(), self.question.implicated
+        if not chosen:
+            # every condition has implicated muscles, so an empty answer is an accidental Enter
+            self.hint("Tick at least one muscle (press 1–9 or click it), then Enter.")
+            return
         catalogue = self.context.catalogue
         condition = catalogue.conditions[self.question.condition_id]
         for muscle, button in zip(self.question.choices, self.muscle_buttons, strict=False):

@@ -127,6 +127,12 @@ class DrawPatternPage(ExercisePage):
     def check(self) -> None:
         if self.is_answered:
             return
+        if not self.painted:
+            # an Enter pressed by accident would otherwise score 0 and bring the card back
+            self.hint(
+                "Paint at least one skin zone (click it, or tick it in the list), then Enter."
+            )
+            return
         catalogue = self.context.catalogue
         point = catalogue.trigger_point(self.card.subject)
         essential, spillover = pattern_zones(catalogue, point)

@@ -15,12 +15,22 @@ from triggermap.geometry.regions import PairedSide, RegionId
 from triggermap.services.context import AppContext
 from triggermap.services.explore import TriggerPointMark
 from triggermap.services.study_cards import KIND_TITLES, StudyCard
-from triggermap.services.study_schedule import passed
+from triggermap.services.study_schedule import GUESSED_RATING, RATINGS, default_rating, passed
 from triggermap.ui.palette import ALERT_RED, DONE_GREEN
 from triggermap.ui.study.maps import StudyMapView
 
 #: Number keys 1–9 pick choices.
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+#: Letter keys rate an answer once it is checked. Letters, not the number keys that pick
+#: choices, so a choice key pressed twice never rates the card by accident.
+RATING_KEYS = {
+    Qt.Key.Key_A: "again",
+    Qt.Key.Key_H: "hard",
+    Qt.Key.Key_G: "good",
+    Qt.Key.Key_E: "easy",
+}
+GUESSED_KEY = Qt.Key.Key_I
+RATING_TITLES = {"again": "Again", "hard": "Hard", "good": "Good", "easy": "Easy"}
 
 
 def drawn_spot(body: BodyView, point: TriggerPoint, side: PairedSide) -> Landing | None:
@@ -47,9 +57,16 @@ def score_verdict(score: float) -> str:
 
 class ExercisePage(QWidget):
     """What every exercise page shares: a header, the question, a result line, and keys —
-    1–9 pick a choice, Enter checks the answer and then continues, Escape ends the session."""
+    1–9 pick a choice, Enter checks the answer; then A/H/G/E rate it Again, Hard, Good or
+    Easy, I says "I guessed" (rated Again) and Enter keeps the rating the score suggests;
+    Escape ends the session.
+
+    `answered(score)` is emitted when the answer is checked, `rated(rating, guessed)` when the
+    learner has rated it (a name of RATINGS), then `continue_requested`.
+    """
 
     answered = Signal(float)
+    rated = Signal(str, bool)
     continue_requested = Signal()
     stop_requested = Signal()
 
@@ -59,6 +76,8 @@ class ExercisePage(QWidget):
         self.kind = kind
         self.card: StudyCard | None = None
         self.score: float | None = None
+        self.default_rating: str | None = None
+        self.rating: str | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(KIND_TITLES[kind])
         layout = QVBoxLayout(self)
@@ -84,13 +103,36 @@ class ExercisePage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.continue_button)
+        self.rating_row = QWidget(self)
+        self.rating_row.setAccessibleName("Rate your answer")
+        rating_layout = QHBoxLayout(self.rating_row)
+        rating_layout.setContentsMargins(0, 0, 0, 0)
+        self.rating_prompt = QLabel(self.rating_row)
+        rating_layout.addWidget(self.rating_prompt)
+        self.rating_buttons: dict[str, QPushButton] = {}
+        keys = {name: key for key, name in RATING_KEYS.items()}
+        for name in RATINGS:
+            letter = Qt.Key(keys[name]).name.removeprefix("Key_")
+            button = QPushButton(f"{RATING_TITLES[name]} ({letter})", self.rating_row)
+            button.setAccessibleName(RATING_TITLES[name])
+            button.clicked.connect(lambda _=False, n=name: self.rate(n))
+            rating_layout.addWidget(button)
+            self.rating_buttons[name] = button
+        self.guessed_button = QPushButton("I guessed (I)", self.rating_row)
+        self.guessed_button.setAccessibleName("I guessed")
+        self.guessed_button.setToolTip("Right by luck: the card comes back soon, as if missed.")
+        self.guessed_button.clicked.connect(lambda: self.rate(GUESSED_RATING, guessed=True))
+        rating_layout.addWidget(self.guessed_button)
+        rating_layout.addStretch(1)
+        self.rating_row.setVisible(False)
         layout.addWidget(self.header)
         layout.addWidget(self.prompt)
         layout.addLayout(self.body, 1)
         layout.addWidget(self.feedback)
+        layout.addWidget(self.rating_row)
         layout.addLayout(buttons)
         self.check_button.clicked.connect(self.check)
-        self.continue_button.clicked.connect(self.continue_requested)
+        self.continue_button.clicked.connect(self.accept_default_rating)
         self.stop_button.clicked.connect(self.stop_requested)
 
     @property
@@ -101,10 +143,12 @@ class ExercisePage(QWidget):
         """Start asking `card`; `position` says where in the session it is."""
         self.card = card
         self.score = None
+        self.default_rating = self.rating = None
         self.header.setText(f"{KIND_TITLES[self.kind]}  ·  {position}")
         self.feedback.clear()
         self.check_button.setVisible(True)
         self.continue_button.setVisible(False)
+        self.rating_row.setVisible(False)
         self.setFocus()
 
     def finish(self, score: float, explanation: str) -> None:
@@ -112,11 +156,32 @@ class ExercisePage(QWidget):
         if self.is_answered:
             return
         self.score = score
+        self.default_rating = default_rating(score)
         self.feedback.setText(f"{score_verdict(score)}<br>{explanation}")
         self.check_button.setVisible(False)
+        title = RATING_TITLES[self.default_rating]
+        self.rating_prompt.setText(f"How well did you know it? Your score suggests {title}:")
+        for name, button in self.rating_buttons.items():
+            button.setStyleSheet("font-weight: bold" if name == self.default_rating else "")
+        self.continue_button.setText(f"Next card, rated {title} (Enter)")
         self.continue_button.setVisible(True)
+        self.rating_row.setVisible(True)
         self.setFocus()
         self.answered.emit(score)
+
+    def rate(self, rating: str, guessed: bool = False) -> None:
+        """The learner rates the checked answer (a name of RATINGS; "I guessed" is Again with
+        `guessed`); the card's schedule follows this rating. Then the session continues."""
+        if not self.is_answered or self.rating is not None:
+            return
+        self.rating = rating
+        self.rated.emit(rating, guessed)
+        self.continue_requested.emit()
+
+    def accept_default_rating(self) -> None:
+        """Keep the rating the score suggests and go on."""
+        if self.default_rating is not None:
+            self.rate(self.default_rating)
 
     def hint(self, text: str) -> None:
         """Tell the learner what is missing before an answer can be checked."""
@@ -133,13 +198,17 @@ class ExercisePage(QWidget):
         key = Qt.Key(event.key())
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.is_answered:
-                self.continue_requested.emit()
+                self.accept_default_rating()
             else:
                 self.check()
         elif key == Qt.Key.Key_Escape:
             self.stop_requested.emit()
         elif key in NUMBER_KEYS and not self.is_answered:
             self.pick_number(NUMBER_KEYS[key])
+        elif key in RATING_KEYS and self.is_answered:
+            self.rate(RATING_KEYS[key])
+        elif key == GUESSED_KEY and self.is_answered:
+            self.rate(GUESSED_RATING, guessed=True)
         else:
             super().keyPressEvent(event)
             return

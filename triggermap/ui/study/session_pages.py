@@ -95,8 +95,11 @@ class SetupPage(QWidget):
         layout.addWidget(_heading("Learning mode: practise referral patterns", self))
         intro = QLabel(
             "Cards come back when you are about to forget them: a card you miss returns "
-            "soon, one you know well much later. New cards favour the less common trigger "
-            "points. Keys: 1–9 choose, Enter checks and continues, Esc ends a session.",
+            "soon, one you know well much later. After each answer rate how well you knew it: "
+            "A Again, H Hard, G Good, E Easy, I I guessed (counts as Again); Enter keeps the "
+            "rating your score suggests. New cards start with the common trigger points; the "
+            "rarer ones come as you know the common ones. Keys: 1–9 choose, Enter checks and "
+            "continues, Esc ends a session.",
             self,
         )
         intro.setWordWrap(True)
@@ -230,17 +233,23 @@ class SummaryPage(QWidget):
         self.session_line.setAccessibleName("This session")
         self.session_line.setWordWrap(True)
         layout.addWidget(self.session_line)
+        self.selection_totals = QLabel(self)
+        self.selection_totals.setAccessibleName("Cards in this selection")
+        self.selection_totals.setWordWrap(True)
+        layout.addWidget(self.selection_totals)
         self.totals = QLabel(self)
-        self.totals.setAccessibleName("Cards due and accuracy")
+        self.totals.setAccessibleName("All cards: due and accuracy")
         self.totals.setWordWrap(True)
         layout.addWidget(self.totals)
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        left.addWidget(QLabel("Accuracy over time (mean score per day; dashed: pass mark)", self))
+        left.addWidget(
+            QLabel("Accuracy over time, in all cards (mean score per day; dashed: pass mark)", self)
+        )
         self.plot = AccuracyPlot(PASS_SCORE, self)
         left.addWidget(self.plot, 1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Accuracy by body region", self))
+        right.addWidget(QLabel("Accuracy by body region, in all cards", self))
         self.region_table = QTableWidget(0, 3, self)
         self.region_table.setAccessibleName("Accuracy by body region")
         self.region_table.setHorizontalHeaderLabels(["Region", "Accuracy", "Answers"])
@@ -251,7 +260,7 @@ class SummaryPage(QWidget):
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         right.addWidget(self.region_table, 1)
-        right.addWidget(QLabel("Weakest cards (latest answers)", self))
+        right.addWidget(QLabel("Weakest cards, in all cards (latest answers)", self))
         self.weakest_list = QListWidget(self)
         self.weakest_list.setAccessibleName("Weakest cards")
         right.addWidget(self.weakest_list, 1)
@@ -274,10 +283,16 @@ class SummaryPage(QWidget):
         self.session_line.setText(session)
         self.session_line.setVisible(bool(session))
         accuracy = "—" if summary.accuracy is None else f"{summary.accuracy:.0f}%"
+        # the first line counts the cards the setup filters select, the second every card the
+        # learner has answered: each says which, so the two "due" numbers never look at odds
+        self.selection_totals.setText(
+            f"<b>In this selection</b> ({summary.deck_size} cards): "
+            f"due now: {summary.cards_due}   ·   learnt: {summary.cards_seen}   ·   "
+            f"new: {summary.cards_new}"
+        )
         self.totals.setText(
-            f"Cards due now: {summary.cards_due}   ·   cards learnt: {summary.cards_seen}   ·   "
-            f"new cards left: {summary.cards_new}   ·   answers: {summary.answers}   ·   "
-            f"overall accuracy: {accuracy}"
+            f"<b>In all cards</b>: due now: {summary.cards_due_all}   ·   "
+            f"answers: {summary.answers}   ·   overall accuracy: {accuracy}"
         )
         self.plot.set_days(summary.by_day)
         self.region_table.setRowCount(len(summary.by_region))

@@ -20,13 +20,14 @@ from triggermap.services.study_cards import (
     which_muscle_choices,
 )
 from triggermap.services.study_progress_summary import summarise_progress
-from triggermap.services.study_schedule import passed, schedule_review
+from triggermap.services.study_schedule import default_rating, passed, schedule_review
 from triggermap.storage.study_progress import (
     DEFAULT_LEARNER,
     CardState,
     ReviewRecord,
     StudyProgress,
     StudyProgressUnavailable,
+    clean_learner_name,
 )
 from triggermap.ui.study.choice_pages import ConditionPage, WhichMusclePage
 from triggermap.ui.study.draw_pattern_page import DrawPatternPage
@@ -69,6 +70,8 @@ class StudyWindow(QMainWindow):
         self.session_length: int | None = None
         self.session_scores: list[float] = []
         self.current_card: StudyCard | None = None
+        # the answer checked but not yet rated: (card, score); saved once the learner rates it
+        self.pending: tuple[StudyCard, float] | None = None
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
         catalogue = context.catalogue
@@ -88,15 +91,19 @@ class StudyWindow(QMainWindow):
         for page in (self.setup_page, *self.exercise_pages.values(), self.summary_page):
             self.pages.addWidget(page)
         for page in self.exercise_pages.values():
-            page.answered.connect(self._record_answer)
+            page.answered.connect(self._answer_checked)
+            page.rated.connect(self._record_answer)
             page.continue_requested.connect(self.next_card)
             page.stop_requested.connect(self.end_session)
         self.setup_page.start_requested.connect(self._start_from_setup)
         self.setup_page.progress_requested.connect(self._progress_from_setup)
         self.setup_page.filters_changed.connect(self._count_deck)
+        self.setup_page.learner_choice.currentTextChanged.connect(self._count_deck)
         self.summary_page.back_requested.connect(self.show_setup)
         self.resize(1400, 900)
-        self._open_progress()
+        if self._open_progress():
+            # start with whoever studied last, so their due cards are counted at once
+            self.learner = self.progress.latest_learner() or DEFAULT_LEARNER
         self.show_setup()
 
     # -- progress file ------------------------------------------------------------------------
@@ -135,11 +142,24 @@ class StudyWindow(QMainWindow):
         self.pages.setCurrentWidget(self.setup_page)
         self.setup_page.start_button.setFocus()
 
+    def _shown_learner_states(self) -> dict[str, CardState]:
+        """The card schedules of the learner named on the setup page (read without adding
+        the learner: a name being typed is not saved)."""
+        if self.progress is None:
+            return {}
+        try:
+            name = clean_learner_name(self.setup_page.learner_name())
+            return self.progress.card_states(name)
+        except (ValueError, StudyProgressUnavailable):
+            return {}
+
     def _count_deck(self) -> None:
         deck = build_deck(self.context.catalogue, self.context.atlas, self.setup_page.deck_filter())
-        due = sum(
-            1 for c in deck if c.key in self.states and self.states[c.key].due <= self.clock()
-        )
+        # the learner's schedules are read here, not taken from self.states: before a session
+        # or "My progress" has loaded a learner those are empty, and every start said "0 due"
+        states = self._shown_learner_states()
+        now = self.clock()
+        due = sum(1 for c in deck if c.key in states and states[c.key].due <= now)
         self.setup_page.deck_label.setText(
             f"{len(deck)} cards match these filters; {due} of them are due for review."
         )
@@ -197,6 +217,7 @@ class StudyWindow(QMainWindow):
         """Ask one card on its exercise page (the session decides which; tests and the docs
         screenshots may ask a chosen card)."""
         catalogue, atlas = self.context.catalogue, self.context.atlas
+        self._save_pending()
         self.current_card = card
         self.session_cards.append(card)
         page = self.exercise_pages[card.kind]
@@ -220,15 +241,29 @@ class StudyWindow(QMainWindow):
         page.setFocus()
         return page
 
-    def _record_answer(self, score: float) -> None:
+    def _answer_checked(self, score: float) -> None:
         card = self.current_card
         if card is None:
             return
         self.session_scores.append(score)
+        self.pending = (card, score)
+
+    def _record_answer(self, rating: str, guessed: bool = False) -> None:
+        """Save the checked answer with the learner's rating, which FSRS schedules by."""
+        self._save_pending(rating, guessed)
+
+    def _save_pending(self, rating: str | None = None, guessed: bool = False) -> None:
+        """Save the answer waiting for its rating; without one (the session ended or another
+        card was asked first) the rating the score suggests is kept."""
+        if self.pending is None:
+            return
+        card, score = self.pending
+        self.pending = None
         if self.progress is None:
             return
+        rating = rating or default_rating(score)
         now = self.clock()
-        state = schedule_review(self.states.get(card.key), score, now)
+        state = schedule_review(self.states.get(card.key), score, now, rating)
         review = ReviewRecord(
             self.learner,
             card.key,
@@ -237,6 +272,8 @@ class StudyWindow(QMainWindow):
             card_region(self.context.catalogue, card),
             score,
             now,
+            rating,
+            guessed,
         )
         try:
             self.progress.record_review(review, state)
@@ -247,6 +284,7 @@ class StudyWindow(QMainWindow):
 
     def end_session(self) -> None:
         """Stop asking and show the learner's progress with this session's result."""
+        self._save_pending()
         scores = self.session_scores
         session = ""
         if scores:
@@ -279,6 +317,7 @@ class StudyWindow(QMainWindow):
         self.summary_page.setFocus()
 
     def closeEvent(self, event) -> None:
+        self._save_pending()
         if self.progress is not None:
             self.progress.close()
             self.progress = None
