@@ -169,3 +169,12 @@ def test_while_drawing_the_pointer_names_the_skin_zone(qtbot, window, monkeypatc
     window.map_view.set_pain_mode(False)
     window._region_hovered(RegionId("muscle", "deltoid", "right"))
     assert len(shown) == 1  # exploring, the status bar names it; no tip follows the pointer
+
+
+def test_the_study_maps_legend_names_no_ring_it_never_draws(qtbot):
+    from triggermap.ui.study.maps import StudyMapView
+
+    study = StudyMapView()
+    qtbot.addWidget(study)
+    assert "the one shown" not in study.pattern_legend.text()
+    assert "spillover" in study.pattern_legend.text()

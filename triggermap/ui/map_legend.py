@@ -23,12 +23,7 @@ class PatternLegend(QLabel):
         self.setObjectName("pattern-legend")
         self.setAccessibleName("Pattern legend")
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setText(
-            f"<span style='color:{REFERRAL_RED}'>■</span> essential pain"
-            f" &nbsp; <span style='color:{REFERRAL_RED}'>▨</span> spillover"
-            f" &nbsp; <b style='color:{MARK_INK}'>✕</b> trigger point"
-            f" (<span style='color:{REFERRAL_RED}'>◯</span> the one shown)"
-        )
+        self.show_ring(True)
         self.setStyleSheet(
             f"background:{ALERT_TINT}; color:{CAPTION_INK}; padding:4px 8px;"
             f" border:1px solid {REFERRAL_RED}; border-radius:4px;"
@@ -36,6 +31,16 @@ class PatternLegend(QLabel):
         # clicks on the legend still reach the map under it
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
+
+    def show_ring(self, ringed: bool) -> None:
+        """Whether the key names the ring around the chosen point (maps that do not ring
+        one, the study maps, leave it out rather than explain a mark they never draw)."""
+        ring = f" (<span style='color:{REFERRAL_RED}'>◯</span> the one shown)" if ringed else ""
+        self.setText(
+            f"<span style='color:{REFERRAL_RED}'>■</span> essential pain"
+            f" &nbsp; <span style='color:{REFERRAL_RED}'>▨</span> spillover"
+            f" &nbsp; <b style='color:{MARK_INK}'>✕</b> trigger point{ring}"
+        )
 
     def place(self) -> None:
         """Put the legend in the map's bottom right corner."""

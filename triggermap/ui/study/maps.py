@@ -32,6 +32,7 @@ class StudyMapView(BodyMapView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.pattern_legend.show_ring(False)  # the study maps ring no chosen point
         self.placing = False
         #: the placed point: (view name, x, y) in that view's body units, or None
         self.placed: tuple[str, float, float] | None = None
