@@ -100,3 +100,14 @@ def test_a_pattern_that_fits_the_drawing_ranks_above_one_that_only_touches_it(sh
     ranked = rank_trigger_points(drawing, catalogue, weights)
     top = [c.point_id for c in ranked[:3]]
     assert "lateral_pterygoid.trp1" in top
+
+
+def test_toothache_ranks_the_muscles_that_refer_to_those_teeth(shipped):
+    catalogue, weights = shipped
+    # the teeth are zones of their own (the head view's inset), no longer the lips
+    upper_back = rank_trigger_points({zone("upper_molars"): 6}, catalogue, weights)
+    assert {c.point_id for c in upper_back[:2]} == {"masseter.trp1", "temporalis.trp3"}
+    lower_front = rank_trigger_points({zone("lower_incisors"): 6}, catalogue, weights)
+    assert lower_front[0].point_id == "digastric.trp2"
+    upper_front = rank_trigger_points({zone("upper_incisors", "left"): 6}, catalogue, weights)
+    assert (upper_front[0].point_id, upper_front[0].side) == ("temporalis.trp1", "left")
