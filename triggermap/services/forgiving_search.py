@@ -29,7 +29,7 @@ FILLER_WORDS = frozenset(
     {"muscle", "muscles", "trigger", "triggerpoint", "point", "points", "trp", "trps", "the"}
 )
 #: How close a name must be to what was typed (rapidfuzz ratio, 0–100): this finds one or two
-#: wrong letters in a word, and not a different word ("migraine" is near no name). The plain
+#: wrong letters in a word, and not a different word ("hiccups" is near no name). The plain
 #: ratio over parts and words, not the weighted one over whole names: as good here, and 20
 #: times faster (0.2 ms against 4.7 ms over 6,000 names).
 CLOSE_ENOUGH = 84.0
