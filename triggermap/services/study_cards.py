@@ -19,6 +19,7 @@ from triggermap.catalogue.model import (
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import RegionId
 from triggermap.services.explore import zone_on_side
+from triggermap.services.study_schedule import retrievability
 from triggermap.storage.study_progress import CardState
 
 CardKind = Literal["which_muscle", "draw_pattern", "find_point", "condition"]
@@ -375,3 +376,22 @@ def choose_cards(
         )
         chosen += later[: count - len(chosen)]
     return chosen
+
+
+def weakest_cards(
+    deck: Iterable[StudyCard], states: Mapping[str, CardState], now: datetime, count: int
+) -> list[StudyCard]:
+    """The `count` cards of `deck` the learner is least likely to know now: the answered
+    cards in order of FSRS retrievability, lowest first (ties: the harder card, by FSRS
+    difficulty, then card order). Cards never answered have no memory to measure and are
+    not among them; an empty list means nothing has been answered yet."""
+    seen = [(n, c) for n, c in enumerate(deck) if c.key in states]
+    ranked = sorted(
+        seen,
+        key=lambda nc: (
+            retrievability(states[nc[1].key], now),
+            -(states[nc[1].key].difficulty or 0.0),
+            nc[0],
+        ),
+    )
+    return [card for _, card in ranked[:count]]

@@ -78,6 +78,15 @@ def schedule_review(
     )
 
 
+def retrievability(state: CardState, now: datetime) -> float:
+    """FSRS's estimate (0–1) that the learner still knows the card at `now` (aware): how much
+    of it is remembered after the time since its last answer, given its memory stability."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    scheduler = Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=False)
+    return scheduler.get_card_retrievability(_fsrs_card(state, now), now.astimezone(UTC))
+
+
 def is_due(state: CardState | None, now: datetime) -> bool:
     """Whether a card should be reviewed at `now` (a new card, None, is not 'due' but new)."""
     return state is not None and state.due <= now

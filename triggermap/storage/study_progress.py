@@ -1,4 +1,5 @@
-"""Study progress per learner in <data dir>/study.db: card schedules and every answer given.
+"""Study progress per learner in <data dir>/study.db: card schedules, every answer given, and
+the mock exams sat.
 
 Kept apart from the patient database (patients.db): it holds no health information, only how
 well a learner knows the catalogue. The file is created readable by its owner only (0600) in
@@ -20,7 +21,7 @@ from pathlib import Path
 #: File name of the progress database inside the user's data directory.
 STUDY_FILE_NAME = "study.db"
 #: `PRAGMA user_version` of the schema this module writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How the learner can rate an answer (FSRS's ratings), weakest first.
 RATING_NAMES = ("again", "hard", "good", "easy")
 #: The learner whose progress is kept when nobody gives a name.
@@ -57,6 +58,24 @@ create table reviews (
     guessed integer not null default 0
 );
 create index reviews_by_learner on reviews (learner, reviewed_at);
+create table mock_exams (
+    id integer primary key,
+    learner text not null references learners(name),
+    started_at text not null,
+    finished_at text not null,
+    time_limit_s integer not null,
+    scope text not null,
+    timed_out integer not null default 0
+);
+create table mock_exam_answers (
+    exam_id integer not null references mock_exams(id),
+    position integer not null,
+    card_key text not null,
+    kind text not null,
+    region text not null,
+    score real,
+    primary key (exam_id, position)
+);
 """
 
 #: Changes from one schema to the next: `_MIGRATIONS[n]` turns schema n into n + 1. Each only
@@ -67,6 +86,15 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         "alter table reviews add column rating text",
         "alter table reviews add column guessed integer not null default 0",
+    ),
+    # 2 → 3: mock exams, kept apart from the reviews (an exam does not move a card's schedule)
+    2: (
+        "create table mock_exams (id integer primary key, learner text not null references "
+        "learners(name), started_at text not null, finished_at text not null, time_limit_s "
+        "integer not null, scope text not null, timed_out integer not null default 0)",
+        "create table mock_exam_answers (exam_id integer not null references mock_exams(id), "
+        "position integer not null, card_key text not null, kind text not null, region text "
+        "not null, score real, primary key (exam_id, position))",
     ),
 }
 
@@ -110,6 +138,31 @@ class ReviewRecord:
     def __post_init__(self) -> None:
         if self.rating is not None and self.rating not in RATING_NAMES:
             raise ValueError(f"not a rating: {self.rating!r}")
+
+
+@dataclass(frozen=True)
+class MockExamAnswer:
+    """One question of a mock exam: the card asked, its exercise kind and body region, and the
+    score 0–100 (None: not answered before the time ran out)."""
+
+    card_key: str
+    kind: str
+    region: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class MockExamRecord:
+    """A mock exam sat by a learner: when (timezone-aware), its time limit (seconds), what it
+    covered in words, whether the time ran out, and every question in the order asked."""
+
+    learner: str
+    started_at: datetime
+    finished_at: datetime
+    time_limit_s: int
+    scope: str
+    timed_out: bool
+    answers: tuple[MockExamAnswer, ...]
 
 
 def clean_learner_name(typed: str) -> str:
@@ -248,6 +301,72 @@ class StudyProgress:
                     _text(state.last_review) if state.last_review else None,
                 ),
             )
+
+    # -- mock exams ---------------------------------------------------------------------------
+
+    def record_mock_exam(self, exam: MockExamRecord) -> None:
+        """Save a finished mock exam with all its answers in one transaction; raises
+        StudyProgressUnavailable if the file cannot be written (nothing is then saved)."""
+        try:
+            with self._db:
+                self._db.execute(
+                    "insert or ignore into learners (name, created_at) values (?, ?)",
+                    (exam.learner, _text(datetime.now(UTC))),
+                )
+                cursor = self._db.execute(
+                    "insert into mock_exams (learner, started_at, finished_at, time_limit_s, "
+                    "scope, timed_out) values (?, ?, ?, ?, ?, ?)",
+                    (
+                        exam.learner,
+                        _text(exam.started_at),
+                        _text(exam.finished_at),
+                        int(exam.time_limit_s),
+                        exam.scope,
+                        int(exam.timed_out),
+                    ),
+                )
+                self._db.executemany(
+                    "insert into mock_exam_answers (exam_id, position, card_key, kind, region, "
+                    "score) values (?, ?, ?, ?, ?, ?)",
+                    [
+                        (cursor.lastrowid, n, a.card_key, a.kind, a.region, a.score)
+                        for n, a in enumerate(exam.answers, start=1)
+                    ],
+                )
+        except sqlite3.Error as error:
+            raise StudyProgressUnavailable(
+                f"The mock exam could not be saved to {self.path} ({error})."
+            ) from error
+
+    def mock_exams(self, learner: str) -> list[MockExamRecord]:
+        """Every mock exam the learner sat, oldest first, with its answers."""
+        exams = self._db.execute(
+            "select id, started_at, finished_at, time_limit_s, scope, timed_out "
+            "from mock_exams where learner = ? order by started_at, id",
+            (learner,),
+        ).fetchall()
+        out = []
+        for exam_id, started, finished, limit, scope, timed_out in exams:
+            answers = tuple(
+                MockExamAnswer(key, kind, region, score)
+                for key, kind, region, score in self._db.execute(
+                    "select card_key, kind, region, score from mock_exam_answers "
+                    "where exam_id = ? order by position",
+                    (exam_id,),
+                )
+            )
+            out.append(
+                MockExamRecord(
+                    learner,
+                    _time(started),
+                    _time(finished),
+                    limit,
+                    scope,
+                    bool(timed_out),
+                    answers,
+                )
+            )
+        return out
 
 
 def _create(path: Path) -> None:

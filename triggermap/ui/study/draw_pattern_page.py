@@ -29,10 +29,11 @@ class DrawPatternPage(ExercisePage):
         self.truth_map = StudyMapView(self)
         self.truth_map.setAccessibleName("True pattern")
         self.truth_stack = QStackedWidget(self)
-        waiting = QLabel("The true pattern appears here when you check your drawing.", self)
-        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        waiting.setWordWrap(True)
-        self.truth_stack.addWidget(waiting)
+        self.waiting = QLabel(self)
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.set_exam_mode(False)
+        self.truth_stack.addWidget(self.waiting)
         self.truth_stack.addWidget(self.truth_map)
         self.zone_list = QListWidget(self)
         self.zone_list.setAccessibleName("Skin zones: tick where the pain refers")
@@ -155,4 +156,13 @@ class DrawPatternPage(ExercisePage):
             f"<b>Missed</b> essential: {self.zone_names(result.missed_essential)}; "
             f"spillover: {self.zone_names(result.missed_spillover)}. "
             f"<b>Outside the pattern</b>: {self.zone_names(result.extra)}.",
+        )
+
+    def set_exam_mode(self, on: bool) -> None:
+        super().set_exam_mode(on)
+        self.waiting.setText(
+            "In a mock exam the true pattern is not shown; the report at the end lists the "
+            "questions to review."
+            if on
+            else "The true pattern appears here when you check your drawing."
         )

@@ -78,6 +78,8 @@ class ExercisePage(QWidget):
         self.score: float | None = None
         self.default_rating: str | None = None
         self.rating: str | None = None
+        # in a mock exam a checked answer is scored in silence and the next question follows
+        self.exam_mode = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(KIND_TITLES[kind])
         layout = QVBoxLayout(self)
@@ -139,23 +141,40 @@ class ExercisePage(QWidget):
     def is_answered(self) -> bool:
         return self.score is not None
 
+    def show_position(self, position: str) -> None:
+        """Say where in the session the question is (and, in an exam, the time left)."""
+        self.header.setText(f"{KIND_TITLES[self.kind]}  ·  {position}")
+
     def begin(self, card: StudyCard, position: str) -> None:
         """Start asking `card`; `position` says where in the session it is."""
         self.card = card
         self.score = None
         self.default_rating = self.rating = None
-        self.header.setText(f"{KIND_TITLES[self.kind]}  ·  {position}")
+        self.show_position(position)
         self.feedback.clear()
         self.check_button.setVisible(True)
         self.continue_button.setVisible(False)
         self.rating_row.setVisible(False)
         self.setFocus()
 
+    def set_exam_mode(self, on: bool) -> None:
+        """In a mock exam (`on`) answers get no feedback and no rating: the score is kept for
+        the report and the next question follows at once."""
+        self.exam_mode = on
+        self.stop_button.setText("End exam (Esc)" if on else "End session (Esc)")
+        self.stop_button.setAccessibleName("End exam" if on else "End session")
+        self.check_button.setText("Answer (Enter)" if on else "Check answer (Enter)")
+
     def finish(self, score: float, explanation: str) -> None:
-        """Show the result and announce the score (once per card)."""
+        """Show the result and announce the score (once per card); in a mock exam, only
+        announce it and ask for the next question."""
         if self.is_answered:
             return
         self.score = score
+        if self.exam_mode:
+            self.answered.emit(score)
+            self.continue_requested.emit()
+            return
         self.default_rating = default_rating(score)
         self.feedback.setText(f"{score_verdict(score)}<br>{explanation}")
         self.check_button.setVisible(False)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from triggermap import resources
 from triggermap.catalogue.model import REGIONS, Catalogue, point_title
 from triggermap.resources import VIEW_NAMES
+from triggermap.services.mock_exam import EXAM_QUESTIONS, time_limit_s
 from triggermap.services.study_cards import (
     CARD_KINDS,
     CONDITIONS_REGION,
@@ -81,6 +83,24 @@ def _heading(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+def deck_scope(catalogue: Catalogue, deck_filter: DeckFilter) -> str:
+    """What a deck filter selects, in words (kept with a mock exam)."""
+    kinds = deck_filter.kinds or CARD_KINDS
+    parts = [
+        "all exercises"
+        if set(kinds) == set(CARD_KINDS)
+        else ", ".join(KIND_TITLES[k] for k in kinds),
+        ", ".join(region_title(r) for r in deck_filter.regions) or "all regions",
+    ]
+    if deck_filter.views:
+        parts.append(", ".join(VIEW_TITLES.get(v, v) for v in deck_filter.views))
+    if deck_filter.condition and deck_filter.condition in catalogue.conditions:
+        parts.append(catalogue.conditions[deck_filter.condition].name)
+    if deck_filter.prevalences:
+        parts.append(" or ".join(p.replace("_", " ") for p in deck_filter.prevalences))
+    return "; ".join(parts)
+
+
 class SetupPage(QWidget):
     """Choose the learner, the exercises, filters and the session length; Enter starts."""
 
@@ -98,8 +118,9 @@ class SetupPage(QWidget):
             "soon, one you know well much later. After each answer rate how well you knew it: "
             "A Again, H Hard, G Good, E Easy, I I guessed (counts as Again); Enter keeps the "
             "rating your score suggests. New cards start with the common trigger points; the "
-            "rarer ones come as you know the common ones. Keys: 1–9 choose, Enter checks and "
-            "continues, Esc ends a session.",
+            "rarer ones come as you know the common ones. A mock exam asks a timed, mixed set "
+            "and scores it only at the end. Keys: 1–9 choose, Enter checks and continues, Esc "
+            "ends a session.",
             self,
         )
         intro.setWordWrap(True)
@@ -152,15 +173,34 @@ class SetupPage(QWidget):
         ):
             choice.currentIndexChanged.connect(self.filters_changed)
         self.short_session = QRadioButton(f"Short session ({SESSION_LENGTH} cards)", self)
+        self.short_session.setToolTip("Cards due for review first, then new ones.")
+        self.weakest_review = QRadioButton(f"Review my weakest ({SESSION_LENGTH} cards)", self)
+        self.weakest_review.setToolTip(
+            "The answered cards you are least likely to remember now, weakest first."
+        )
+        self.mock_exam = QRadioButton(
+            f"Mock exam ({EXAM_QUESTIONS} questions, {time_limit_s(EXAM_QUESTIONS) // 60} "
+            "minutes, no feedback until the end)",
+            self,
+        )
+        self.mock_exam.setToolTip(
+            "A timed, mixed set from these filters; a scored report by region and exercise "
+            "at the end. An exam does not change when cards come back."
+        )
         self.free_practice = QRadioButton("Free practice (until you stop)", self)
         self.short_session.setChecked(True)
         group = QButtonGroup(self)
-        group.addButton(self.short_session)
-        group.addButton(self.free_practice)
-        length = QHBoxLayout()
-        length.addWidget(self.short_session)
-        length.addWidget(self.free_practice)
-        length.addStretch(1)
+        length = QGridLayout()
+        self.session_kinds: dict[str, QRadioButton] = {
+            "short": self.short_session,
+            "weakest": self.weakest_review,
+            "exam": self.mock_exam,
+            "free": self.free_practice,
+        }
+        for n, button in enumerate(self.session_kinds.values()):
+            button.setAccessibleName(button.text().split(" (")[0])
+            group.addButton(button)
+            length.addWidget(button, n // 2, n % 2)
         form.addRow("Session:", length)
         layout.addLayout(form)
         self.deck_label = QLabel(self)
@@ -205,9 +245,14 @@ class SetupPage(QWidget):
             prevalences=tuple(self.prevalence_choice.currentData() or ()),
         )
 
+    def session_kind(self) -> str:
+        """ "short", "weakest", "exam" or "free", as chosen."""
+        return next(kind for kind, button in self.session_kinds.items() if button.isChecked())
+
     def session_length(self) -> int | None:
         """Cards in the session, or None for free practice."""
-        return SESSION_LENGTH if self.short_session.isChecked() else None
+        kind = self.session_kind()
+        return None if kind == "free" else EXAM_QUESTIONS if kind == "exam" else SESSION_LENGTH
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if Qt.Key(event.key()) in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -7,9 +7,16 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from triggermap.services.context import AppContext
+from triggermap.services.mock_exam import (
+    plan_mock_exam,
+    report_mock_exam,
+    seconds_left,
+    time_limit_s,
+)
 from triggermap.services.study_cards import (
     StudyCard,
     build_deck,
@@ -17,6 +24,7 @@ from triggermap.services.study_cards import (
     choose_cards,
     condition_choices,
     pattern_views,
+    weakest_cards,
     which_muscle_choices,
 )
 from triggermap.services.study_progress_summary import summarise_progress
@@ -24,6 +32,8 @@ from triggermap.services.study_schedule import default_rating, passed, schedule_
 from triggermap.storage.study_progress import (
     DEFAULT_LEARNER,
     CardState,
+    MockExamAnswer,
+    MockExamRecord,
     ReviewRecord,
     StudyProgress,
     StudyProgressUnavailable,
@@ -31,13 +41,26 @@ from triggermap.storage.study_progress import (
 )
 from triggermap.ui.study.choice_pages import ConditionPage, WhichMusclePage
 from triggermap.ui.study.draw_pattern_page import DrawPatternPage
+from triggermap.ui.study.exam_report_page import ExamReportPage
 from triggermap.ui.study.exercise_page import ExercisePage
 from triggermap.ui.study.find_point_page import FindPointPage
 from triggermap.ui.study.pages import PAGE_CLASSES
-from triggermap.ui.study.session_pages import SetupPage, SummaryPage
+from triggermap.ui.study.session_pages import SetupPage, SummaryPage, deck_scope
 
 #: In free practice a card is not asked again within this many cards.
 RECENT_CARDS = 5
+
+
+def fitting_size(window: QMainWindow, width: int, height: int) -> tuple[int, int]:
+    """The window size (pixels) to open at: `width` × `height`, or smaller so that the whole
+    window, its frame and the buttons at its foot fit the screen's free area (a 1366×768
+    laptop has about 1366×730 free once the desktop's panel is drawn)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    free = screen.availableGeometry()
+    # leave room for the window frame and title bar the desktop adds around it
+    return min(width, free.width() - 16), min(height, free.height() - 48)
 
 
 class StudyWindow(QMainWindow):
@@ -68,7 +91,21 @@ class StudyWindow(QMainWindow):
         self.deck: list[StudyCard] = []
         self.session_cards: list[StudyCard] = []
         self.session_length: int | None = None
+        self.session_kind = "short"
+        # the cards of a weakest-first session or a mock exam, asked in this order
+        self.queue: list[StudyCard] = []
         self.session_scores: list[float] = []
+        # the mock exam under way: when it started, its time limit (s), what it covers, and
+        # each question asked with its score (None until answered)
+        self.exam_started: datetime | None = None
+        self.exam_limit_s = 0
+        self.exam_scope = ""
+        self.exam_scores: list[float] = []  # the answered questions' scores, in order
+        self.exam_timer = QTimer(self)
+        self.exam_timer.setInterval(1000)
+        self.exam_timer.timeout.connect(self._exam_tick)
+        # asked before an exam is ended early (tests replace it): True ends it
+        self.confirm_end_exam: Callable[[], bool] = self._ask_end_exam
         self.current_card: StudyCard | None = None
         # the answer checked but not yet rated: (card, score); saved once the learner rates it
         self.pending: tuple[StudyCard, float] | None = None
@@ -81,6 +118,7 @@ class StudyWindow(QMainWindow):
         self.find_point_page = FindPointPage(context, self)
         self.condition_page = ConditionPage(context, self)
         self.summary_page = SummaryPage(self)
+        self.exam_report_page = ExamReportPage(self)
         self.exercise_pages: dict[str, ExercisePage] = {
             "which_muscle": self.which_muscle_page,
             "draw_pattern": self.draw_pattern_page,
@@ -88,7 +126,12 @@ class StudyWindow(QMainWindow):
             "condition": self.condition_page,
         }
         assert set(self.exercise_pages) == set(PAGE_CLASSES)
-        for page in (self.setup_page, *self.exercise_pages.values(), self.summary_page):
+        for page in (
+            self.setup_page,
+            *self.exercise_pages.values(),
+            self.summary_page,
+            self.exam_report_page,
+        ):
             self.pages.addWidget(page)
         for page in self.exercise_pages.values():
             page.answered.connect(self._answer_checked)
@@ -100,7 +143,8 @@ class StudyWindow(QMainWindow):
         self.setup_page.filters_changed.connect(self._count_deck)
         self.setup_page.learner_choice.currentTextChanged.connect(self._count_deck)
         self.summary_page.back_requested.connect(self.show_setup)
-        self.resize(1400, 900)
+        self.exam_report_page.back_requested.connect(self.show_setup)
+        self.resize(*fitting_size(self, 1400, 900))
         if self._open_progress():
             # start with whoever studied last, so their due cards are counted at once
             self.learner = self.progress.latest_learner() or DEFAULT_LEARNER
@@ -169,15 +213,20 @@ class StudyWindow(QMainWindow):
             self.setup_page.deck_filter(),
             self.setup_page.session_length(),
             self.setup_page.learner_name(),
+            self.setup_page.session_kind(),
         )
 
     def _progress_from_setup(self) -> None:
         if self._load_learner(self.setup_page.learner_name()):
             self.show_progress()
 
-    def start_session(self, deck_filter, length: int | None, learner: str) -> int:
-        """Start a session of `length` cards (None: free practice) from the filtered deck;
-        returns the number of cards in the deck (0: nothing to ask, the setup page says so)."""
+    def start_session(
+        self, deck_filter, length: int | None, learner: str, kind: str = "short"
+    ) -> int:
+        """Start a session of `length` cards (None: free practice) from the filtered deck:
+        `kind` "short" (due cards, then new ones), "weakest" (the answered cards least likely
+        known now), "exam" (a timed mock exam of `length` questions) or "free". Returns the
+        number of cards the session asks from (0: nothing to ask, the setup page says why)."""
         self.setup_page.message.clear()
         if not self._load_learner(learner):
             return 0
@@ -185,16 +234,46 @@ class StudyWindow(QMainWindow):
         if not self.deck:
             self.setup_page.message.setText("No cards match these filters; choose fewer filters.")
             return 0
+        self.session_kind = kind
         self.session_length = length
         self.session_scores = []
         self.session_cards = []
+        self.queue = []
+        if kind == "weakest":
+            self.queue = weakest_cards(self.deck, self.states, self.clock(), length or 10)
+            if not self.queue:
+                self.setup_page.message.setText(
+                    "You have not answered any of these cards yet, so none is weakest: "
+                    "start with a short session."
+                )
+                return 0
+            self.session_length = len(self.queue)
+        elif kind == "exam":
+            self.queue = plan_mock_exam(
+                self.context.catalogue, self.deck, length or len(self.deck), self.rng
+            )
+            self.session_length = len(self.queue)
+            self.exam_started = self.clock()
+            self.exam_limit_s = time_limit_s(len(self.queue))
+            self.exam_scope = deck_scope(self.context.catalogue, deck_filter)
+            self.exam_scores = []
+            self.exam_timer.start()
+        for page in self.exercise_pages.values():
+            page.set_exam_mode(kind == "exam")
         self.next_card()
-        return len(self.deck)
+        return len(self.queue) or len(self.deck)
 
     def next_card(self) -> None:
         """Ask the next card of the session, or show the summary when it is over."""
         if self.session_length is not None and len(self.session_scores) >= self.session_length:
             self.end_session()
+            return
+        if self.session_kind in ("weakest", "exam"):
+            position = len(self.session_scores)
+            if position < len(self.queue):
+                self.show_card(self.queue[position])
+            else:
+                self.end_session()
             return
         recent = [c.key for c in self.session_cards[-RECENT_CARDS:]]
         if len(self.deck) <= len(recent):
@@ -211,6 +290,10 @@ class StudyWindow(QMainWindow):
         number = len(self.session_scores) + 1
         if self.session_length is None:
             return f"free practice, card {number}"
+        if self.session_kind == "exam":
+            return f"mock exam, question {number} of {self.session_length}  ·  {self._time_left()}"
+        if self.session_kind == "weakest":
+            return f"your weakest cards, {number} of {self.session_length}"
         return f"card {number} of {self.session_length}"
 
     def show_card(self, card: StudyCard) -> ExercisePage:
@@ -246,6 +329,10 @@ class StudyWindow(QMainWindow):
         if card is None:
             return
         self.session_scores.append(score)
+        if self.session_kind == "exam":
+            # an exam answer is kept for the report, never as a review: no schedule moves
+            self.exam_scores.append(score)
+            return
         self.pending = (card, score)
 
     def _record_answer(self, rating: str, guessed: bool = False) -> None:
@@ -282,8 +369,96 @@ class StudyWindow(QMainWindow):
             return
         self.states[card.key] = state
 
+    # -- mock exams ---------------------------------------------------------------------------
+
+    def _time_left(self) -> str:
+        if self.exam_started is None:
+            return ""
+        left = seconds_left(self.exam_started, self.clock(), self.exam_limit_s)
+        return f"{left // 60}:{left % 60:02d} left"
+
+    def _exam_tick(self) -> None:
+        """Each second of an exam: show the time left; when it is up, end the exam."""
+        if self.session_kind != "exam" or self.exam_started is None:
+            self.exam_timer.stop()
+            return
+        if seconds_left(self.exam_started, self.clock(), self.exam_limit_s) <= 0:
+            self.finish_exam(timed_out=True)
+            return
+        page = self.pages.currentWidget()
+        if isinstance(page, ExercisePage) and page.card is not None:
+            page.show_position(self.position_text())
+
+    def _ask_end_exam(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "End the mock exam?",
+            "End the mock exam now? Questions not yet answered score 0.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _exam_record(self, timed_out: bool) -> MockExamRecord:
+        """The exam under way as it stands: unanswered questions have no score."""
+        catalogue = self.context.catalogue
+        scores = [*self.exam_scores, *[None] * (len(self.queue) - len(self.exam_scores))]
+        return MockExamRecord(
+            self.learner,
+            self.exam_started or self.clock(),
+            self.clock(),
+            self.exam_limit_s,
+            self.exam_scope,
+            timed_out,
+            tuple(
+                MockExamAnswer(c.key, c.kind, card_region(catalogue, c), score)
+                for c, score in zip(self.queue, scores, strict=True)
+            ),
+        )
+
+    def _close_exam(self, timed_out: bool) -> tuple[MockExamRecord, str]:
+        """Stop the exam and save it to the learner's history; returns it and the sentence
+        to show if it could not be saved."""
+        self.exam_timer.stop()
+        exam = self._exam_record(timed_out)
+        self.exam_started = None
+        self.session_kind = "short"
+        self.current_card = None
+        for page in self.exercise_pages.values():
+            page.set_exam_mode(False)
+        if self.progress is None:
+            return exam, "The exam could not be kept: the progress file is not open."
+        try:
+            self.progress.record_mock_exam(exam)
+        except StudyProgressUnavailable as error:
+            return exam, str(error)
+        return exam, ""
+
+    def finish_exam(self, timed_out: bool = False) -> None:
+        """End the mock exam: every question not answered scores 0, the exam is saved to the
+        learner's history and its report is shown."""
+        exam, problem = self._close_exam(timed_out)
+        history = None
+        if not problem and self.progress is not None:
+            try:
+                history = self.progress.mock_exams(self.learner)
+            except StudyProgressUnavailable:
+                history = None
+        self.exam_report_page.show_report(
+            self.learner, report_mock_exam(exam), self.context.catalogue, exam, problem, history
+        )
+        self.pages.setCurrentWidget(self.exam_report_page)
+        self.exam_report_page.setFocus()
+
     def end_session(self) -> None:
-        """Stop asking and show the learner's progress with this session's result."""
+        """Stop asking and show the learner's progress with this session's result (after a
+        mock exam: its report)."""
+        if self.session_kind == "exam":
+            asked_all = len(self.exam_scores) >= len(self.queue)
+            if not asked_all and not self.confirm_end_exam():
+                return
+            self.finish_exam()
+            return
         self._save_pending()
         scores = self.session_scores
         session = ""
@@ -318,6 +493,8 @@ class StudyWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._save_pending()
+        if self.session_kind == "exam":
+            self._close_exam(timed_out=False)  # an exam left open is kept, not lost
         if self.progress is not None:
             self.progress.close()
             self.progress = None

@@ -1,0 +1,258 @@
+"""The report of a mock exam: the score, the results by body region and by exercise, the cards
+to review, and the learner's earlier exams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triggermap.catalogue.model import Catalogue
+from triggermap.services.mock_exam import GroupScore, MockExamReport, report_mock_exam
+from triggermap.services.study_cards import KIND_TITLES
+from triggermap.services.study_schedule import PASS_SCORE
+from triggermap.storage.study_progress import MockExamRecord
+from triggermap.ui.palette import ALERT_RED, DONE_GREEN, qcolour
+from triggermap.ui.study.session_pages import card_title, region_title
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class GroupScoresModel(QAbstractTableModel):
+    """Rows of group results (a body region or an exercise): name, questions, passed, mean."""
+
+    HEADERS = ("", "Questions", "Passed", "Mean score")
+
+    def __init__(self, first_header: str, titles, parent=None) -> None:
+        super().__init__(parent)
+        self._headers = (first_header, *self.HEADERS[1:])
+        self._titles = titles  # group name → words shown
+        self._rows: tuple[GroupScore, ...] = ()
+
+    def set_rows(self, rows: tuple[GroupScore, ...]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        group = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                self._titles(group.name),
+                str(group.asked),
+                str(group.passed),
+                f"{group.mean_score:.0f}",
+            )[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column:
+            return int(_RIGHT.value)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            return qcolour(DONE_GREEN if group.mean_score >= PASS_SCORE else ALERT_RED)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+
+class ExamHistoryModel(QAbstractTableModel):
+    """The learner's mock exams, latest first: when, score, passed of asked, what it covered."""
+
+    HEADERS = ("Date", "Score", "Passed", "Covered")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[MockExamRecord, MockExamReport]] = []
+
+    def set_exams(self, exams: list[MockExamRecord]) -> None:
+        self.beginResetModel()
+        self._rows = [(e, report_mock_exam(e)) for e in reversed(exams)]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        exam, report = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            when = exam.started_at.astimezone(_local_zone())
+            return (
+                f"{when:%d %b %Y %H:%M}",
+                f"{report.mean_score:.0f}",
+                f"{report.passed} of {report.asked}",
+                exam.scope,
+            )[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2):
+            return int(_RIGHT.value)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+def _local_zone():
+    return datetime.now().astimezone().tzinfo
+
+
+def _table(model, name: str, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, model.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class ExamReportPage(QWidget):
+    """The scored report shown when a mock exam ends; Enter goes back to the setup page."""
+
+    back_requested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Mock exam report")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QVBoxLayout(self)
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() + 3)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.score_line = QLabel(self)
+        self.score_line.setAccessibleName("Exam score")
+        self.score_line.setTextFormat(Qt.TextFormat.RichText)
+        self.score_line.setWordWrap(True)
+        layout.addWidget(self.score_line)
+        self.problem = QLabel(self)
+        self.problem.setAccessibleName("Problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ALERT_RED}")
+        layout.addWidget(self.problem)
+        self.region_model = GroupScoresModel("Body region", region_title, self)
+        self.kind_model = GroupScoresModel("Exercise", lambda k: KIND_TITLES.get(k, k), self)
+        self.missed_model = QStringListModel(self)
+        self.history_model = ExamHistoryModel(self)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(QLabel("By body region (weakest first)", self))
+        self.region_table = _table(self.region_model, "Results by body region", self)
+        left.addWidget(self.region_table, 2)
+        left.addWidget(QLabel("By exercise (weakest first)", self))
+        self.kind_table = _table(self.kind_model, "Results by exercise", self)
+        left.addWidget(self.kind_table, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("To review: the questions not passed", self))
+        self.missed_list = QListView(self)
+        self.missed_list.setModel(self.missed_model)
+        self.missed_list.setAccessibleName("Questions not passed")
+        self.missed_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        right.addWidget(self.missed_list, 1)
+        right.addWidget(QLabel("Your mock exams (latest first)", self))
+        self.history_table = _table(self.history_model, "Your mock exams", self)
+        self.history_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.history_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        right.addWidget(self.history_table, 1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.back_button = QPushButton("Back to the start (Enter)", self)
+        self.back_button.setAccessibleName("Back to the start")
+        self.back_button.clicked.connect(self.back_requested)
+        buttons.addWidget(self.back_button)
+        layout.addLayout(buttons)
+
+    def show_report(
+        self,
+        learner: str,
+        report: MockExamReport,
+        catalogue: Catalogue,
+        exam: MockExamRecord,
+        problem: str = "",
+        history: list[MockExamRecord] | None = None,
+    ) -> None:
+        """Fill the page with `report` of `exam`; `problem` says why it was not saved."""
+        self.title.setText(f"Mock exam report — {learner}")
+        colour = DONE_GREEN if report.mean_score >= PASS_SCORE else ALERT_RED
+        ended = (
+            "the time ran out"
+            if report.timed_out
+            else "ended early"
+            if report.answered < report.asked
+            else "all questions answered"
+        )
+        minutes = max(1, round((exam.finished_at - exam.started_at).total_seconds() / 60))
+        self.score_line.setText(
+            f'<span style="color:{colour}; font-size:large"><b>Score {report.mean_score:.0f} '
+            f"/ 100</b></span> — {report.passed} of {report.asked} questions passed "
+            f"(pass mark {PASS_SCORE:.0f}); {report.answered} answered, {ended}, "
+            f"{minutes} of {exam.time_limit_s // 60} minutes.<br>Covered: {exam.scope}."
+        )
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        self.region_model.set_rows(report.by_region)
+        self.kind_model.set_rows(report.by_kind)
+        missed = [card_title(catalogue, key) for key in report.missed]
+        self.missed_model.setStringList(missed or ["Every question passed."])
+        self.history_model.set_exams(history if history is not None else [exam])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if Qt.Key(event.key()) in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            self.back_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
