@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python bench/all.py [--quick]
 
-Each suite (bench/run.py, explorer.py, scaling.py, and patients.py and exports.py where they
+Each suite (bench/run.py, explorer.py, scaling.py, pain_guide.py, and patients.py and exports.py where they
 exist) runs as its own process, one after another, so that one suite's caches and memory do
 not colour the next one's figures; its table is printed as it runs. The summary is read back
 from the JSON files the suites just wrote to bench/results/ and also written to
@@ -26,7 +26,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 #: In this order; the optional ones are run only if they exist.
-SUITES = ("run.py", "explorer.py", "scaling.py", "patients.py", "exports.py")
+SUITES = ("run.py", "explorer.py", "scaling.py", "pain_guide.py", "patients.py", "exports.py")
 #: The whole run must fit in 10 minutes on 2 cores; no suite may take most of it.
 SUITE_TIME_LIMIT_SECONDS = 420
 WHOLE_RUN_BUDGET_SECONDS = 600
@@ -64,6 +64,8 @@ def run_suite(script: Path, quick: bool) -> tuple[int, list[Path], float]:
 
 
 def value_text(row: dict) -> str:
+    if "unit" in row:
+        return f"{row.get('value', float('nan')):.3f} {row['unit']}"
     if row.get("seconds") is None:
         return f"{row.get('value', float('nan')):.1f} MiB"
     text = f"{row['seconds'] * 1e3:.3f} ms"

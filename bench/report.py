@@ -12,12 +12,15 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def report(name: str, rows: list[dict]) -> Path:
-    """Each row: figure, seconds (or value in MiB), optional ratio, p95/p99, target, met."""
+    """Each row: figure, seconds (or a value with its unit, MiB unless `unit` says), optional
+    ratio, p95/p99, target, met."""
     for row in rows:
         met = row.get("met")
         verdict = "" if met is None else ("met" if met else "NOT MET")
         value = (
-            f"{row['value']:9.1f} MiB"
+            f"{row['value']:9.3f} {row['unit']}"
+            if "unit" in row
+            else f"{row['value']:9.1f} MiB"
             if row.get("seconds") is None
             else f"{row['seconds'] * 1e3:9.3f} ms"
         )
