@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsPathItem, QGraphicsView
+from PySide6.QtWidgets import (
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QToolButton,
+    QWidget,
+)
 
 from triggermap.geometry.atlas import Area
 from triggermap.ui.map_view import BodyMapView
@@ -18,6 +25,39 @@ GUESS_RADIUS = 9.0
 #: How far one arrow key moves the placed point (body units; a tenth with Shift).
 ARROW_STEP = 10.0
 HIGHLIGHT_FILL = qcolour(HIGHLIGHT_GOLD, 120)
+#: One zoom step (a factor): a wheel notch, a zoom button or the + and - keys.
+ZOOM_STEP = 1.25
+#: How far in and out the learner may zoom, against the fitted map (factors).
+ZOOM_RANGE = (0.5, 8.0)
+
+
+class ZoomButtons(QWidget):
+    """Zoom in, zoom out and fit, in the map's top right corner. The buttons take no focus
+    (the keys + - 0 do the same on the focused map), so Tab order and Enter stay the page's."""
+
+    def __init__(self, view: StudyMapView) -> None:
+        super().__init__(view)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for text, tip, action in (
+            ("+", "Zoom in (+ or the mouse wheel)", lambda: view.zoom_by(ZOOM_STEP)),
+            ("\u2212", "Zoom out (-)", lambda: view.zoom_by(1 / ZOOM_STEP)),
+            ("Fit", "Show the whole map (0); drag with the middle button to pan", view.refit),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip.split(" (")[0])
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(action)
+            layout.addWidget(button)
+        self.adjustSize()
+
+    def place(self) -> None:
+        parent = self.parentWidget()
+        self.move(parent.viewport().width() - self.width() - 6, 6)
+        self.raise_()
 
 
 class StudyMapView(BodyMapView):
@@ -58,6 +98,10 @@ class StudyMapView(BodyMapView):
             self.scene().addItem(item)
         #: the part of the scene to fit into the window (None: everything)
         self.focus_rect: QRectF | None = None
+        #: the learner's zoom against the fitted map (1: fitted); kept across resizes
+        self.zoom_factor = 1.0
+        self._panning_from: QPoint | None = None
+        self.zoom_buttons = ZoomButtons(self)
 
     def show_body_views(self, views) -> None:
         # keep the study overlays across a change of views (the base class clears the scene)
@@ -65,6 +109,7 @@ class StudyMapView(BodyMapView):
             if item.scene() is not None:
                 self.scene().removeItem(item)
         self.focus_rect = None
+        self.zoom_factor = 1.0  # a new question starts with the whole map
         super().show_body_views(views)
         for item in (self._guess_item, self._line_item, self._highlight_item):
             self.scene().addItem(item)
@@ -90,16 +135,38 @@ class StudyMapView(BodyMapView):
         self.fit()
 
     def fit(self) -> None:
-        """Fit the focused part (or the whole scene) into the window."""
+        """Fit the focused part (or the whole scene) into the window, at the learner's zoom."""
         if self.focus_rect is None:
             super().fit()
         else:
             self.fitInView(self.focus_rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom_factor != 1.0:
+            self.scale(self.zoom_factor, self.zoom_factor)
+
+    def refit(self) -> None:
+        """Back to the whole map, unzoomed."""
+        self.zoom_factor = 1.0
+        self.fit()
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom in (`factor` > 1) or out about the centre, within ZOOM_RANGE of the fit."""
+        low, high = ZOOM_RANGE
+        wanted = min(high, max(low, self.zoom_factor * factor))
+        if wanted != self.zoom_factor:
+            self.scale(wanted / self.zoom_factor, wanted / self.zoom_factor)
+            self.zoom_factor = wanted
+
+    def wheelEvent(self, event) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(ZOOM_STEP**steps)
+        event.accept()
 
     def resizeEvent(self, event) -> None:
-        # study maps are looked at whole: they follow the window's size
+        # study maps follow the window's size, keeping the learner's zoom
         super().resizeEvent(event)
         self.fit()
+        self.zoom_buttons.place()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -150,7 +217,30 @@ class StudyMapView(BodyMapView):
         self._line_item.setLine(a.x(), a.y(), b.x(), b.y())
         self._line_item.setVisible(True)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # the middle button pans in every mode (a left drag paints or places)
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._panning_from = event.position().toPoint()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._panning_from is not None:
+            now = event.position().toPoint()
+            moved = now - self._panning_from
+            self._panning_from = now
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - moved.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - moved.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._panning_from = None
+            event.accept()
+            return
         QGraphicsView.mouseReleaseEvent(self, event)
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -164,7 +254,21 @@ class StudyMapView(BodyMapView):
                 self.place(*found)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """While placing, the arrow keys move the learner's point (Shift for fine steps)."""
+        """+ and - zoom, 0 shows the whole map; while placing, the arrow keys move the
+        learner's point (Shift for fine steps)."""
+        zoom = {
+            Qt.Key.Key_Plus: ZOOM_STEP,
+            Qt.Key.Key_Equal: ZOOM_STEP,
+            Qt.Key.Key_Minus: 1 / ZOOM_STEP,
+        }.get(Qt.Key(event.key()))
+        if zoom is not None:
+            self.zoom_by(zoom)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_0:
+            self.refit()
+            event.accept()
+            return
         moves = {
             Qt.Key.Key_Left: (-1, 0),
             Qt.Key.Key_Right: (1, 0),
