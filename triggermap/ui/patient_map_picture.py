@@ -90,7 +90,8 @@ def panel_placements(
     placements = []
     heights = [_row_height(row, atlas) * scale for row in rows]
     total_height = _rows_height(rows, atlas) * scale
-    y = target_rect.top() + (target_rect.height() - total_height) / 2
+    # centred; never above the top when rounding makes the rows a hair taller than the rect
+    y = target_rect.top() + max(0.0, (target_rect.height() - total_height) / 2)
     for row, row_height in zip(rows, heights, strict=True):
         gap = GAP_FRACTION * row_height
         widths = [atlas.view(p.view).view_box[2] * scale for p in row]
@@ -114,7 +115,8 @@ def map_height_for_width(
     if layout is None:
         return 0.0
     scale, rows = layout
-    return _rows_height(rows, atlas) * scale
+    # when the height is what limits the scale, rounding can overshoot it by a hair
+    return min(max_height, _rows_height(rows, atlas) * scale)
 
 
 def needle_radius(placements: list[PanelPlacement]) -> float:
