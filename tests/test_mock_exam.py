@@ -28,6 +28,7 @@ from triggermap.storage.study_progress import (
     SCHEMA_VERSION,
     MockExamAnswer,
     MockExamRecord,
+    ReviewRecord,
     StudyProgress,
     StudyProgressUnavailable,
 )
@@ -139,7 +140,7 @@ def test_a_progress_file_of_schema_1_gains_the_exam_history_keeping_every_answer
         progress.record_mock_exam(MockExamRecord("Ana", NOW, NOW, 90, "x", False, ()))
         assert len(progress.mock_exams("Ana")) == 1
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     check.close()
 
 
@@ -157,3 +158,34 @@ def test_the_weakest_cards_are_those_least_likely_remembered_now():
     assert values == sorted(values)
     assert all(0.0 <= v <= 1.0 for v in values)
     assert weakest_cards(cards, states, NOW, 1) == weakest[:1]
+
+
+def test_suspending_and_resetting_keep_every_answer(tmp_path):
+    card = "condition:neck_pain"
+    with StudyProgress(tmp_path / "study.db") as progress:
+        state = schedule_review(None, 80, NOW)
+        progress.record_review(
+            ReviewRecord("Ana", card, "condition", "neck_pain", "conditions", 80, NOW), state
+        )
+        progress.set_suspended("Ana", card, True)
+        progress.set_suspended("Ana", card, True)  # twice is once
+        assert progress.suspended_cards("Ana") == {card}
+        assert progress.suspended_cards("Ben") == set()
+        progress.reset_card("Ana", card)
+        assert progress.card_states("Ana") == {}
+        assert [r.score for r in progress.reviews("Ana")] == [80]
+        progress.set_suspended("Ana", card, False)
+        assert progress.suspended_cards("Ana") == set()
+
+
+def test_a_failed_write_refuses_to_suspend_in_one_sentence_and_changes_nothing(tmp_path):
+    with StudyProgress(tmp_path / "study.db") as progress:
+        # the disk refuses the write (as a full disk would): the insert aborts
+        progress._db.execute(
+            "create trigger full_disk before insert on suspended_cards "
+            "begin select raise(abort, 'database or disk is full'); end"
+        )
+        with pytest.raises(StudyProgressUnavailable, match="could not be suspended"):
+            progress.set_suspended("Ana", "condition:neck_pain", True)
+        assert progress.suspended_cards("Ana") == set()
+        assert progress.learners() == []  # not even the learner row was left behind

@@ -1,5 +1,5 @@
-"""Study progress per learner in <data dir>/study.db: card schedules, every answer given, and
-the mock exams sat.
+"""Study progress per learner in <data dir>/study.db: card schedules, every answer given, the
+mock exams sat, and the cards a learner has suspended.
 
 Kept apart from the patient database (patients.db): it holds no health information, only how
 well a learner knows the catalogue. The file is created readable by its owner only (0600) in
@@ -21,7 +21,7 @@ from pathlib import Path
 #: File name of the progress database inside the user's data directory.
 STUDY_FILE_NAME = "study.db"
 #: `PRAGMA user_version` of the schema this module writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How the learner can rate an answer (FSRS's ratings), weakest first.
 RATING_NAMES = ("again", "hard", "good", "easy")
 #: The learner whose progress is kept when nobody gives a name.
@@ -76,6 +76,12 @@ create table mock_exam_answers (
     score real,
     primary key (exam_id, position)
 );
+create table suspended_cards (
+    learner text not null references learners(name),
+    card_key text not null,
+    suspended_at text not null,
+    primary key (learner, card_key)
+);
 """
 
 #: Changes from one schema to the next: `_MIGRATIONS[n]` turns schema n into n + 1. Each only
@@ -95,6 +101,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "create table mock_exam_answers (exam_id integer not null references mock_exams(id), "
         "position integer not null, card_key text not null, kind text not null, region text "
         "not null, score real, primary key (exam_id, position))",
+    ),
+    # 3 → 4: cards a learner has set aside (the browser's Suspend); their answers stay
+    3: (
+        "create table suspended_cards (learner text not null references learners(name), "
+        "card_key text not null, suspended_at text not null, primary key (learner, card_key))",
     ),
 }
 
@@ -301,6 +312,56 @@ class StudyProgress:
                     _text(state.last_review) if state.last_review else None,
                 ),
             )
+
+    # -- suspending and resetting cards (the card browser) ------------------------------------
+
+    def suspended_cards(self, learner: str) -> set[str]:
+        """The keys of the cards the learner has suspended: never asked until unsuspended."""
+        rows = self._db.execute(
+            "select card_key from suspended_cards where learner = ?", (learner,)
+        )
+        return {row[0] for row in rows}
+
+    def set_suspended(self, learner: str, card_key: str, suspended: bool) -> None:
+        """Suspend a card (it is asked no more) or bring it back; its answers and schedule
+        are kept either way. Raises StudyProgressUnavailable if the file cannot be written."""
+        try:
+            with self._db:
+                if suspended:
+                    self._db.execute(
+                        "insert or ignore into learners (name, created_at) values (?, ?)",
+                        (learner, _text(datetime.now(UTC))),
+                    )
+                    self._db.execute(
+                        "insert or ignore into suspended_cards (learner, card_key, "
+                        "suspended_at) values (?, ?, ?)",
+                        (learner, card_key, _text(datetime.now(UTC))),
+                    )
+                else:
+                    self._db.execute(
+                        "delete from suspended_cards where learner = ? and card_key = ?",
+                        (learner, card_key),
+                    )
+        except sqlite3.Error as error:
+            raise StudyProgressUnavailable(
+                f"The card could not be {'suspended' if suspended else 'brought back'} in "
+                f"{self.path} ({error})."
+            ) from error
+
+    def reset_card(self, learner: str, card_key: str) -> None:
+        """Forget the card's schedule: it is new again and comes as new cards do. Its past
+        answers stay in the history (they happened). Raises StudyProgressUnavailable if the
+        file cannot be written."""
+        try:
+            with self._db:
+                self._db.execute(
+                    "delete from card_states where learner = ? and card_key = ?",
+                    (learner, card_key),
+                )
+        except sqlite3.Error as error:
+            raise StudyProgressUnavailable(
+                f"The card could not be reset in {self.path} ({error})."
+            ) from error
 
     # -- mock exams ---------------------------------------------------------------------------
 

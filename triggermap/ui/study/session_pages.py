@@ -106,6 +106,7 @@ class SetupPage(QWidget):
 
     start_requested = Signal()
     progress_requested = Signal()
+    browse_requested = Signal()
     filters_changed = Signal()
 
     def __init__(self, catalogue: Catalogue, views: list[str], parent=None) -> None:
@@ -216,13 +217,20 @@ class SetupPage(QWidget):
         self.start_button.setAccessibleName("Start")
         self.progress_button = QPushButton("My progress", self)
         self.progress_button.setAccessibleName("My progress")
+        self.browse_button = QPushButton("Browse cards", self)
+        self.browse_button.setAccessibleName("Browse cards")
+        self.browse_button.setToolTip(
+            "Find any card, see its answers, suspend it or reset its schedule."
+        )
         buttons.addWidget(self.progress_button)
+        buttons.addWidget(self.browse_button)
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.start_button.clicked.connect(self.start_requested)
         self.progress_button.clicked.connect(self.progress_requested)
+        self.browse_button.clicked.connect(self.browse_requested)
 
     def set_learners(self, names: list[str], current: str) -> None:
         self.learner_choice.clear()

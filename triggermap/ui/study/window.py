@@ -8,13 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from triggermap.services.context import AppContext
 from triggermap.services.mock_exam import (
     plan_mock_exam,
-    report_mock_exam,
-    seconds_left,
     time_limit_s,
 )
 from triggermap.services.study_cards import (
@@ -32,18 +30,19 @@ from triggermap.services.study_schedule import default_rating, passed, schedule_
 from triggermap.storage.study_progress import (
     DEFAULT_LEARNER,
     CardState,
-    MockExamAnswer,
-    MockExamRecord,
     ReviewRecord,
     StudyProgress,
     StudyProgressUnavailable,
     clean_learner_name,
 )
+from triggermap.ui.study.card_browser import CardBrowserPage
+from triggermap.ui.study.card_browsing import CardBrowsing
 from triggermap.ui.study.choice_pages import ConditionPage, WhichMusclePage
 from triggermap.ui.study.draw_pattern_page import DrawPatternPage
 from triggermap.ui.study.exam_report_page import ExamReportPage
 from triggermap.ui.study.exercise_page import ExercisePage
 from triggermap.ui.study.find_point_page import FindPointPage
+from triggermap.ui.study.mock_exam_flow import MockExamFlow
 from triggermap.ui.study.pages import PAGE_CLASSES
 from triggermap.ui.study.session_pages import SetupPage, SummaryPage, deck_scope
 
@@ -63,7 +62,7 @@ def fitting_size(window: QMainWindow, width: int, height: int) -> tuple[int, int
     return min(width, free.width() - 16), min(height, free.height() - 48)
 
 
-class StudyWindow(QMainWindow):
+class StudyWindow(MockExamFlow, CardBrowsing, QMainWindow):
     """Learning mode: exercises on referral patterns with spaced repetition, per learner.
 
     Progress is kept in the user's data directory (`context.data_dir`/study.db), apart from
@@ -106,6 +105,8 @@ class StudyWindow(QMainWindow):
         self.exam_timer.timeout.connect(self._exam_tick)
         # asked before an exam is ended early (tests replace it): True ends it
         self.confirm_end_exam: Callable[[], bool] = self._ask_end_exam
+        # the learner's answers as the card browser last read them
+        self._browser_reviews: list[ReviewRecord] = []
         self.current_card: StudyCard | None = None
         # the answer checked but not yet rated: (card, score); saved once the learner rates it
         self.pending: tuple[StudyCard, float] | None = None
@@ -119,6 +120,7 @@ class StudyWindow(QMainWindow):
         self.condition_page = ConditionPage(context, self)
         self.summary_page = SummaryPage(self)
         self.exam_report_page = ExamReportPage(self)
+        self.browser_page = CardBrowserPage(self)
         self.exercise_pages: dict[str, ExercisePage] = {
             "which_muscle": self.which_muscle_page,
             "draw_pattern": self.draw_pattern_page,
@@ -131,6 +133,7 @@ class StudyWindow(QMainWindow):
             *self.exercise_pages.values(),
             self.summary_page,
             self.exam_report_page,
+            self.browser_page,
         ):
             self.pages.addWidget(page)
         for page in self.exercise_pages.values():
@@ -144,6 +147,13 @@ class StudyWindow(QMainWindow):
         self.setup_page.learner_choice.currentTextChanged.connect(self._count_deck)
         self.summary_page.back_requested.connect(self.show_setup)
         self.exam_report_page.back_requested.connect(self.show_setup)
+        self.setup_page.browse_requested.connect(self.show_browser)
+        browser = self.browser_page
+        browser.back_requested.connect(self.show_setup)
+        browser.search_changed.connect(lambda *_: self._fill_browser())
+        browser.selection_changed.connect(self._browser_history)
+        browser.suspend_requested.connect(self._suspend_card)
+        browser.reset_requested.connect(self._reset_card)
         self.resize(*fitting_size(self, 1400, 900))
         if self._open_progress():
             # start with whoever studied last, so their due cards are counted at once
@@ -202,10 +212,17 @@ class StudyWindow(QMainWindow):
         # the learner's schedules are read here, not taken from self.states: before a session
         # or "My progress" has loaded a learner those are empty, and every start said "0 due"
         states = self._shown_learner_states()
+        suspended = self._suspended(self.setup_page.learner_name())
         now = self.clock()
-        due = sum(1 for c in deck if c.key in states and states[c.key].due <= now)
+        due = sum(
+            1
+            for c in deck
+            if c.key in states and states[c.key].due <= now and c.key not in suspended
+        )
+        set_aside = sum(1 for c in deck if c.key in suspended)
         self.setup_page.deck_label.setText(
-            f"{len(deck)} cards match these filters; {due} of them are due for review."
+            f"{len(deck)} cards match these filters; {due} of them are due for review"
+            + (f"; {set_aside} suspended." if set_aside else ".")
         )
 
     def _start_from_setup(self) -> None:
@@ -233,6 +250,14 @@ class StudyWindow(QMainWindow):
         self.deck = build_deck(self.context.catalogue, self.context.atlas, deck_filter)
         if not self.deck:
             self.setup_page.message.setText("No cards match these filters; choose fewer filters.")
+            return 0
+        suspended = self._suspended()
+        self.deck = [c for c in self.deck if c.key not in suspended]
+        if not self.deck:
+            self.setup_page.message.setText(
+                "Every card matching these filters is suspended; bring some back in the card "
+                "browser, or choose other filters."
+            )
             return 0
         self.session_kind = kind
         self.session_length = length
@@ -368,87 +393,6 @@ class StudyWindow(QMainWindow):
             self.statusBar().showMessage(str(error))
             return
         self.states[card.key] = state
-
-    # -- mock exams ---------------------------------------------------------------------------
-
-    def _time_left(self) -> str:
-        if self.exam_started is None:
-            return ""
-        left = seconds_left(self.exam_started, self.clock(), self.exam_limit_s)
-        return f"{left // 60}:{left % 60:02d} left"
-
-    def _exam_tick(self) -> None:
-        """Each second of an exam: show the time left; when it is up, end the exam."""
-        if self.session_kind != "exam" or self.exam_started is None:
-            self.exam_timer.stop()
-            return
-        if seconds_left(self.exam_started, self.clock(), self.exam_limit_s) <= 0:
-            self.finish_exam(timed_out=True)
-            return
-        page = self.pages.currentWidget()
-        if isinstance(page, ExercisePage) and page.card is not None:
-            page.show_position(self.position_text())
-
-    def _ask_end_exam(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "End the mock exam?",
-            "End the mock exam now? Questions not yet answered score 0.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _exam_record(self, timed_out: bool) -> MockExamRecord:
-        """The exam under way as it stands: unanswered questions have no score."""
-        catalogue = self.context.catalogue
-        scores = [*self.exam_scores, *[None] * (len(self.queue) - len(self.exam_scores))]
-        return MockExamRecord(
-            self.learner,
-            self.exam_started or self.clock(),
-            self.clock(),
-            self.exam_limit_s,
-            self.exam_scope,
-            timed_out,
-            tuple(
-                MockExamAnswer(c.key, c.kind, card_region(catalogue, c), score)
-                for c, score in zip(self.queue, scores, strict=True)
-            ),
-        )
-
-    def _close_exam(self, timed_out: bool) -> tuple[MockExamRecord, str]:
-        """Stop the exam and save it to the learner's history; returns it and the sentence
-        to show if it could not be saved."""
-        self.exam_timer.stop()
-        exam = self._exam_record(timed_out)
-        self.exam_started = None
-        self.session_kind = "short"
-        self.current_card = None
-        for page in self.exercise_pages.values():
-            page.set_exam_mode(False)
-        if self.progress is None:
-            return exam, "The exam could not be kept: the progress file is not open."
-        try:
-            self.progress.record_mock_exam(exam)
-        except StudyProgressUnavailable as error:
-            return exam, str(error)
-        return exam, ""
-
-    def finish_exam(self, timed_out: bool = False) -> None:
-        """End the mock exam: every question not answered scores 0, the exam is saved to the
-        learner's history and its report is shown."""
-        exam, problem = self._close_exam(timed_out)
-        history = None
-        if not problem and self.progress is not None:
-            try:
-                history = self.progress.mock_exams(self.learner)
-            except StudyProgressUnavailable:
-                history = None
-        self.exam_report_page.show_report(
-            self.learner, report_mock_exam(exam), self.context.catalogue, exam, problem, history
-        )
-        self.pages.setCurrentWidget(self.exam_report_page)
-        self.exam_report_page.setFocus()
 
     def end_session(self) -> None:
         """Stop asking and show the learner's progress with this session's result (after a

@@ -1,0 +1,315 @@
+"""The card browser page: find any card by muscle, region or condition, see its answers,
+suspend it or reset its schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triggermap.catalogue.model import REGIONS
+from triggermap.services.card_browser import STATUS_TITLES, CardRow
+from triggermap.services.study_cards import CONDITIONS_REGION
+from triggermap.storage.study_progress import ReviewRecord
+from triggermap.ui.palette import ALERT_RED
+from triggermap.ui.study.session_pages import region_title
+
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(datetime.now().astimezone().tzinfo)
+
+
+class CardRowsModel(QAbstractTableModel):
+    """The cards found, one row each: card, region, status, due, answers, last score, and
+    the chance (%) the learner knows it now."""
+
+    HEADERS = ("Card", "Region", "Status", "Due", "Answers", "Last score", "Known now")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[CardRow] = []
+
+    def set_rows(self, rows: list[CardRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            due = "" if row.due is None else f"{_local(row.due):%d %b %Y %H:%M}"
+            return (
+                row.title,
+                region_title(row.region),
+                STATUS_TITLES[row.status],
+                due,
+                str(row.answers),
+                "" if row.last_score is None else f"{row.last_score:.0f}",
+                "" if row.retention is None else f"{100 * row.retention:.0f}%",
+            )[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 4:
+            return _RIGHT
+        if role == Qt.ItemDataRole.UserRole:
+            return row.card.key
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+class CardHistoryModel(QAbstractTableModel):
+    """One card's answers, latest first: when, score, the rating given, whether guessed."""
+
+    HEADERS = ("Answered", "Score", "Rated", "Guessed")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.reviews: list[ReviewRecord] = []
+
+    def set_reviews(self, reviews: list[ReviewRecord]) -> None:
+        self.beginResetModel()
+        self.reviews = reviews
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.reviews)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.reviews):
+            return None
+        review = self.reviews[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                f"{_local(review.reviewed_at):%d %b %Y %H:%M}",
+                f"{review.score:.0f}",
+                (review.rating or "from the score").capitalize(),
+                "yes" if review.guessed else "",
+            )[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return _RIGHT
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+def _table(model, name: str, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, model.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class CardBrowserPage(QWidget):
+    """Find cards by what they are about; the chosen card's answers below; Suspend (or Bring
+    back) and Reset act on it. Typing searches, the arrow keys move in the list, Esc goes back.
+
+    The window fills it (`show_cards`) and does what is asked: `search_changed(text, region)`,
+    `suspend_requested(card key, suspend)`, `reset_requested(card key)` (after
+    `confirm_reset`, which tests replace), `back_requested`.
+    """
+
+    search_changed = Signal(str, str)
+    suspend_requested = Signal(str, bool)
+    reset_requested = Signal(str)
+    back_requested = Signal()
+    selection_changed = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Card browser")
+        self.confirm_reset: Callable[[str], bool] = self._ask_reset
+        layout = QVBoxLayout(self)
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() + 3)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        find = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Find cards by muscle, trigger point or condition")
+        self.search.setAccessibleName("Find cards")
+        self.search.setClearButtonEnabled(True)
+        self.region_choice = QComboBox(self)
+        self.region_choice.setAccessibleName("Body region")
+        self.region_choice.addItem("All regions", "")
+        for region in (*REGIONS, CONDITIONS_REGION):
+            self.region_choice.addItem(region_title(region), region)
+        find.addWidget(self.search, 3)
+        find.addWidget(self.region_choice, 1)
+        layout.addLayout(find)
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Cards found")
+        layout.addWidget(self.count)
+        self.rows_model = CardRowsModel(self)
+        self.table = _table(self.rows_model, "Cards", self)
+        layout.addWidget(self.table, 3)
+        self.history_label = QLabel(self)
+        layout.addWidget(self.history_label)
+        self.history_model = CardHistoryModel(self)
+        self.history = _table(self.history_model, "Answers to this card", self)
+        layout.addWidget(self.history, 1)
+        self.message = QLabel(self)
+        self.message.setAccessibleName("Message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {ALERT_RED}")
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.back_button = QPushButton("Back (Esc)", self)
+        self.suspend_button = QPushButton("&Suspend", self)
+        self.suspend_button.setToolTip("Set the card aside: it is not asked until brought back.")
+        self.reset_button = QPushButton("&Reset schedule…", self)
+        self.reset_button.setToolTip("Make the card new again; its past answers stay listed.")
+        for button in (self.back_button, self.suspend_button, self.reset_button):
+            button.setAccessibleName(button.text().replace("&", "").split(" (")[0].rstrip("…"))
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.suspend_button)
+        buttons.addWidget(self.reset_button)
+        layout.addLayout(buttons)
+        self.search.textChanged.connect(self._search)
+        self.region_choice.currentIndexChanged.connect(self._search)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.suspend_button.clicked.connect(self._suspend)
+        self.reset_button.clicked.connect(self._reset)
+        self.back_button.clicked.connect(self.back_requested)
+        self._set_buttons(None)
+
+    # -- filled by the window -----------------------------------------------------------------
+
+    def show_cards(self, learner: str, rows: list[CardRow], keep_key: str = "") -> None:
+        """List `rows`; the card `keep_key` stays chosen if it is among them."""
+        self.title.setText(f"Card browser — {learner}")
+        self.rows_model.set_rows(rows)
+        suspended = sum(1 for r in rows if r.status == "suspended")
+        self.count.setText(
+            f"{len(rows)} card{'s' if len(rows) != 1 else ''} found"
+            + (f", {suspended} suspended" if suspended else "")
+        )
+        keys = [r.card.key for r in rows]
+        if keep_key in keys:
+            self.table.selectionModel().setCurrentIndex(
+                self.rows_model.index(keys.index(keep_key), 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        else:
+            self._set_buttons(None)
+            self.history_model.set_reviews([])
+            self.history_label.setText("Choose a card to see its answers.")
+
+    def show_history(self, reviews: list[ReviewRecord]) -> None:
+        self.history_model.set_reviews(reviews)
+        row = self.chosen_row()
+        title = row.title if row else ""
+        self.history_label.setText(
+            f"Answers to {title}: {len(reviews)}" if reviews else f"{title}: not answered yet"
+        )
+
+    def chosen_row(self) -> CardRow | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= len(self.rows_model.rows):
+            return None
+        return self.rows_model.rows[index.row()]
+
+    # -- what the learner does ----------------------------------------------------------------
+
+    def _search(self, *_args) -> None:
+        self.search_changed.emit(self.search.text(), self.region_choice.currentData() or "")
+
+    def _row_chosen(self, *_args) -> None:
+        row = self.chosen_row()
+        self._set_buttons(row)
+        if row is not None:
+            self.selection_changed.emit(row.card.key)
+
+    def _set_buttons(self, row: CardRow | None) -> None:
+        self.suspend_button.setEnabled(row is not None)
+        self.reset_button.setEnabled(row is not None and row.status != "new")
+        suspended = row is not None and row.status == "suspended"
+        self.suspend_button.setText("Bring &back" if suspended else "&Suspend")
+
+    def _suspend(self) -> None:
+        row = self.chosen_row()
+        if row is not None:
+            self.suspend_requested.emit(row.card.key, row.status != "suspended")
+
+    def _reset(self) -> None:
+        row = self.chosen_row()
+        if row is not None and row.status != "new" and self.confirm_reset(row.title):
+            self.reset_requested.emit(row.card.key)
+
+    def _ask_reset(self, title: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Reset the card?",
+            f"Make {title} new again? It will come as new cards do; its past answers stay in "
+            "its history.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if Qt.Key(event.key()) == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
