@@ -189,3 +189,15 @@ def test_a_failed_write_refuses_to_suspend_in_one_sentence_and_changes_nothing(t
             progress.set_suspended("Ana", "condition:neck_pain", True)
         assert progress.suspended_cards("Ana") == set()
         assert progress.learners() == []  # not even the learner row was left behind
+
+
+def test_a_card_missed_a_minute_ago_counts_as_weak_though_fsrs_calls_it_remembered_now():
+    cards = [StudyCard("condition", "known"), StudyCard("condition", "missed")]
+    good = schedule_review(None, 95, NOW - timedelta(days=10))
+    good = schedule_review(good, 95, NOW - timedelta(days=2))
+    states = {
+        "condition:known": good,
+        "condition:missed": schedule_review(None, 10, NOW - timedelta(minutes=1)),
+    }
+    assert retrievability(states["condition:missed"], NOW) > 0.99  # why 'now' will not do
+    assert [c.subject for c in weakest_cards(cards, states, NOW, 2)] == ["missed", "known"]

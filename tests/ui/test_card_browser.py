@@ -148,3 +148,26 @@ def test_searching_ignores_case_accents_and_word_order(context):
     deck = build_deck(context.catalogue, context.atlas, DeckFilter(kinds=("find_point",)))
     found = browse_cards(context.catalogue, deck, {}, [], set(), NOW, "TRP1 SOLÉUS")
     assert [r.card for r in found] == [SOLEUS]
+
+
+def test_the_browser_opens_and_closes_by_keyboard(qtbot, window):
+    # Alt+B is the button's mnemonic (driven in a real X11 window for the closing note; the
+    # offscreen platform does not deliver mnemonics to a test's key events)
+    assert window.setup_page.browse_button.shortcut().toString() == "Alt+B"
+    window.setup_page.browse_button.animateClick()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browser_page)
+    page = window.browser_page
+    assert page.search.hasFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Escape)
+    assert window.pages.currentWidget() is window.setup_page
+
+
+def test_down_from_the_search_goes_into_the_cards_found_not_the_region_list(qtbot, window):
+    page = open_browser(qtbot, window)
+    qtbot.keyClicks(page.search, "masseter")
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus()
+    assert page.chosen_row().title.startswith("Masseter")
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.chosen_row() is page.rows_model.rows[1]
+    assert page.region_choice.currentIndex() == 0

@@ -429,6 +429,8 @@ def test_the_docs_screens_are_written_without_touching_the_users_progress(qtbot,
         "study-find-point.png",
         "study-condition.png",
         "study-summary.png",
+        "study-mock-exam-report.png",
+        "study-card-browser.png",
     ]
     for path in written:
         assert QImage(str(path)).width() >= 1000

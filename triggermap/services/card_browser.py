@@ -28,7 +28,9 @@ STATUS_TITLES = {
 class CardRow:
     """One card as the browser lists it: what it asks, its body region, its status (a key of
     STATUS_TITLES), when it is due (None for a new card), how many answers it has had, the
-    latest score (0–100) and FSRS's estimate (0–1) that the learner knows it now."""
+    latest score (0–100) and FSRS's estimate (0–1) that the learner knows it now (None for a
+    card still being learnt: just after an answer FSRS counts it as known, a card just
+    missed included, which would read as nonsense)."""
 
     card: StudyCard
     title: str
@@ -108,7 +110,9 @@ def browse_cards(
                 due=state.due if state else None,
                 answers=len(answered),
                 last_score=answered[-1].score if answered else None,
-                retention=retrievability(state, now) if state else None,
+                retention=(
+                    retrievability(state, now) if state and state.phase == "review" else None
+                ),
             )
         )
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from triggermap.catalogue.model import (
@@ -378,18 +378,25 @@ def choose_cards(
     return chosen
 
 
+#: "Weakest" is judged by what the learner will still know this far ahead: right after an
+#: answer every card is remembered (FSRS retrievability 1), a card just missed included, so
+#: the chance of knowing it a day later tells weak memories (low stability) from strong ones.
+WEAKEST_HORIZON = timedelta(days=1)
+
+
 def weakest_cards(
     deck: Iterable[StudyCard], states: Mapping[str, CardState], now: datetime, count: int
 ) -> list[StudyCard]:
-    """The `count` cards of `deck` the learner is least likely to know now: the answered
-    cards in order of FSRS retrievability, lowest first (ties: the harder card, by FSRS
-    difficulty, then card order). Cards never answered have no memory to measure and are
-    not among them; an empty list means nothing has been answered yet."""
+    """The `count` cards of `deck` the learner is least likely to know: the answered cards
+    in order of FSRS retrievability a WEAKEST_HORIZON from `now`, lowest first (ties: the
+    harder card, by FSRS difficulty, then card order). Cards never answered have no memory
+    to measure and are not among them; an empty list means nothing has been answered yet."""
+    later = now + WEAKEST_HORIZON
     seen = [(n, c) for n, c in enumerate(deck) if c.key in states]
     ranked = sorted(
         seen,
         key=lambda nc: (
-            retrievability(states[nc[1].key], now),
+            retrievability(states[nc[1].key], later),
             -(states[nc[1].key].difficulty or 0.0),
             nc[0],
         ),

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -224,6 +225,15 @@ class CardBrowserPage(QWidget):
         buttons.addWidget(self.suspend_button)
         buttons.addWidget(self.reset_button)
         layout.addLayout(buttons)
+        # from the search box, Down or Enter goes into the cards found (not to the region list
+        # that Tab reaches next: a Down arrow there changes the region)
+        self.search.installEventFilter(self)
+        QWidget.setTabOrder(self.search, self.table)
+        QWidget.setTabOrder(self.table, self.history)
+        QWidget.setTabOrder(self.history, self.suspend_button)
+        QWidget.setTabOrder(self.suspend_button, self.reset_button)
+        QWidget.setTabOrder(self.reset_button, self.back_button)
+        QWidget.setTabOrder(self.back_button, self.region_choice)
         self.search.textChanged.connect(self._search)
         self.region_choice.currentIndexChanged.connect(self._search)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -282,7 +292,8 @@ class CardBrowserPage(QWidget):
 
     def _set_buttons(self, row: CardRow | None) -> None:
         self.suspend_button.setEnabled(row is not None)
-        self.reset_button.setEnabled(row is not None and row.status != "new")
+        # only a card with a schedule has one to reset (a suspended new card has none)
+        self.reset_button.setEnabled(row is not None and row.due is not None)
         suspended = row is not None and row.status == "suspended"
         self.suspend_button.setText("Bring &back" if suspended else "&Suspend")
 
@@ -293,7 +304,7 @@ class CardBrowserPage(QWidget):
 
     def _reset(self) -> None:
         row = self.chosen_row()
-        if row is not None and row.status != "new" and self.confirm_reset(row.title):
+        if row is not None and row.due is not None and self.confirm_reset(row.title):
             self.reset_requested.emit(row.card.key)
 
     def _ask_reset(self, title: str) -> bool:
@@ -306,6 +317,19 @@ class CardBrowserPage(QWidget):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and Qt.Key(event.key()) in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.rows_model.rowCount()
+        ):
+            self.table.setFocus()
+            if not self.table.selectionModel().currentIndex().isValid():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if Qt.Key(event.key()) == Qt.Key.Key_Escape:

@@ -28,7 +28,8 @@ CONDITION_CARD = StudyCard("condition", "tension_type_headache")
 
 def save_study_screens(context: AppContext, directory: Path) -> list[Path]:
     """Write study-which-muscle.png, study-draw-pattern.png, study-find-point.png,
-    study-condition.png and study-summary.png into `directory`; returns their paths.
+    study-condition.png, study-summary.png, study-mock-exam-report.png and
+    study-card-browser.png into `directory`; returns their paths.
 
     The example learner's history lives in a temporary data directory that is removed
     afterwards: the user's own progress is neither read nor changed.
@@ -85,6 +86,25 @@ def save_study_screens(context: AppContext, directory: Path) -> list[Path]:
 
         window.end_session()
         save("study-summary.png")
+
+        # a mock exam of the whole catalogue, answered as the example learner would
+        window.show_setup()
+        window.start_session(DeckFilter(), 20, DEFAULT_LEARNER, "exam")
+        marks = random.Random(8)  # noqa: S311 - a repeatable example
+        while window.pages.currentWidget() is not window.exam_report_page:
+            card = window.current_card
+            region = card_region(context.catalogue, card)
+            skill = (
+                78 - (30 if region == "head_and_face" else 0) - (15 * (card.kind == "find_point"))
+            )
+            window.pages.currentWidget().finish(max(0.0, min(100.0, marks.gauss(skill, 20))), "")
+        save("study-mock-exam-report.png")
+
+        window.show_setup()
+        window.show_browser()
+        window.browser_page.search.setText("infraspinatus")
+        window.browser_page.table.selectRow(0)
+        save("study-card-browser.png")
         window.close()
     return written
 

@@ -215,9 +215,9 @@ class SetupPage(QWidget):
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start (Enter)", self)
         self.start_button.setAccessibleName("Start")
-        self.progress_button = QPushButton("My progress", self)
+        self.progress_button = QPushButton("&My progress", self)
         self.progress_button.setAccessibleName("My progress")
-        self.browse_button = QPushButton("Browse cards", self)
+        self.browse_button = QPushButton("&Browse cards", self)
         self.browse_button.setAccessibleName("Browse cards")
         self.browse_button.setToolTip(
             "Find any card, see its answers, suspend it or reset its schedule."
