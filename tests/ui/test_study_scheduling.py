@@ -116,6 +116,14 @@ def test_a_lucky_guess_rated_i_guessed_comes_back_within_minutes(qtbot, window, 
     assert state.due - review.reviewed_at <= timedelta(minutes=10)  # the learning step
 
 
+def test_a_right_answer_called_a_guess_is_not_counted_as_passed(qtbot, window):
+    page = answer_right(qtbot, window)
+    page.guessed_button.click()
+    window.end_session()
+    line = window.summary_page.session_line.text()
+    assert "0 of 1 cards passed (1 more right by a guess)" in line
+
+
 def test_enter_keeps_the_suggested_rating(qtbot, window, context):
     page = answer_right(qtbot, window)
     qtbot.keyClick(page, Qt.Key.Key_Return)

@@ -262,6 +262,7 @@ class StudyWindow(MockExamFlow, CardBrowsing, QMainWindow):
         self.session_kind = kind
         self.session_length = length
         self.session_scores = []
+        self.session_guesses = 0
         self.session_cards = []
         self.queue = []
         if kind == "weakest":
@@ -362,6 +363,8 @@ class StudyWindow(MockExamFlow, CardBrowsing, QMainWindow):
 
     def _record_answer(self, rating: str, guessed: bool = False) -> None:
         """Save the checked answer with the learner's rating, which FSRS schedules by."""
+        if guessed and self.pending is not None and passed(self.pending[1]):
+            self.session_guesses += 1
         self._save_pending(rating, guessed)
 
     def _save_pending(self, rating: str | None = None, guessed: bool = False) -> None:
@@ -407,10 +410,13 @@ class StudyWindow(MockExamFlow, CardBrowsing, QMainWindow):
         scores = self.session_scores
         session = ""
         if scores:
-            right = sum(passed(s) for s in scores)
+            # a right answer the learner called a guess is not one they knew
+            right = sum(passed(s) for s in scores) - self.session_guesses
+            guesses = self.session_guesses
             session = (
-                f"This session: {right} of {len(scores)} cards passed, "
-                f"mean score {sum(scores) / len(scores):.0f}."
+                f"This session: {right} of {len(scores)} cards passed"
+                + (f" ({guesses} more right by a guess)" if guesses else "")
+                + f", mean score {sum(scores) / len(scores):.0f}."
             )
         self.current_card = None
         self.show_progress(session)
