@@ -59,7 +59,7 @@ def run_gui(load_context: Callable[[], AppContext]) -> int:
 def open_main_window(context: AppContext):
     """Show the main window as a user starts it: the figure paints first, the geometry and
     catalogue load just after (see MainWindow). Returns the window."""
-    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtCore import QCoreApplication
 
     from triggermap.ui.main_window import MainWindow
 
@@ -68,6 +68,21 @@ def open_main_window(context: AppContext):
     from triggermap.ui.wheel_guard import install_wheel_guard
 
     install_wheel_guard()  # no field changes under a wheel that was only scrolling past
-    window = MainWindow(context, QSettings(), load_later=True)
+    window = MainWindow(context, window_settings(context), load_later=True)
     window.show()
     return window
+
+
+#: The window layout's file inside the data directory.
+WINDOW_SETTINGS_FILE = "window-layout.ini"
+
+
+def window_settings(context: AppContext):
+    """Where the window layout (size, docks, view, layers) is kept: in the data directory,
+    so that it follows --data-dir: two people on one computer account, or a test, each with a
+    data directory of their own, never share and overwrite each other's layout. It holds no
+    patient information."""
+    from PySide6.QtCore import QSettings
+
+    context.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return QSettings(str(context.data_dir / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
