@@ -1,4 +1,5 @@
-"""Packaging hook: ship the top-level assets/svg and data/points.db inside the package.
+"""Packaging hook: ship the top-level assets/svg, assets/geometry and data/points.db inside
+the package.
 
 The repository keeps the body views and the built catalogue at the top level (the layout the
 design card fixes); an installed program finds them at triggermap/_shipped/. A wheel built
@@ -12,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED = [("assets/svg", "*.svg"), ("data", "points.db")]
+SHIPPED = [("assets/svg", "*.svg"), ("assets/geometry", "*.json.gz"), ("data", "points.db")]
 
 
 class BuildWithShippedData(build_py):

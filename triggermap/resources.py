@@ -39,6 +39,12 @@ def svg_dir() -> Path:
     return (_CHECKOUT if _in_checkout() else _SHIPPED) / "assets" / "svg"
 
 
+def geometry_dir() -> Path:
+    """The geometry of every body view, precomputed from the SVGs by `triggermap atlas build`
+    (so that the first start after install does not parse every path)."""
+    return (_CHECKOUT if _in_checkout() else _SHIPPED) / "assets" / "geometry"
+
+
 def catalogue_db() -> Path:
     """The built catalogue, data/points.db (read-only at run time)."""
     return (_CHECKOUT if _in_checkout() else _SHIPPED) / "data" / "points.db"

@@ -133,7 +133,8 @@ def atlas() -> None:
     help="Build only this view (repeatable); default all.",
 )
 def atlas_build(views: tuple[str, ...]) -> None:
-    """Build assets/svg/<view>.svg from the drawn sources in atlas/src/."""
+    """Build assets/svg/<view>.svg from the drawn sources in atlas/src/, and the geometry
+    shipped with the program (assets/geometry/<view>.json.gz)."""
     from triggermap.services.atlas_views import build_atlas
 
     try:
@@ -146,6 +147,13 @@ def atlas_build(views: tuple[str, ...]) -> None:
         click.echo(
             f"wrote {path} (zones drawn over {100 * view.drawn_zone_area / max(view.silhouette_area, 1) * (2 if 'data-mirror-axis' in view.svg_text else 1):.1f}% of the drawn side)"
         )
+    # the geometry shipped with the program, so that a first start parses no SVG
+    from triggermap.services.atlas_views import build_shipped_geometry
+
+    for path in build_shipped_geometry(
+        resources.svg_dir(), resources.geometry_dir(), views or resources.VIEW_NAMES
+    ):
+        click.echo(f"wrote {path}")
 
 
 @atlas.command("render-docs")

@@ -6,6 +6,7 @@ units and asks `BodyView.region_at`; the ranking of referral patterns asks `over
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -225,8 +226,13 @@ def _mirror_axis(document: SvgDocument) -> float | None:
     return axis
 
 
-def load_view(path: Path, cache_dir: Path | None = None) -> BodyView:
-    """Load one built view file, from the geometry cache when the file has not changed."""
+def load_view(
+    path: Path, cache_dir: Path | None = None, shipped_dir: Path | None = None
+) -> BodyView:
+    """Load one built view file: from the user's geometry cache, else from the geometry
+    shipped with the program (`shipped_dir`, built by `triggermap atlas build`), else by
+    parsing the SVG (then cached). A cached or shipped form counts only if it was made from
+    exactly this file (its SHA-256), so a changed view is never shown with old geometry."""
     raw = _read(path)
     name = path.stem
     key = hashlib.sha256(raw).hexdigest()
@@ -234,15 +240,46 @@ def load_view(path: Path, cache_dir: Path | None = None) -> BodyView:
         cached = _read_cache(cache_dir / f"{name}.json", key, name)
         if cached is not None:
             return cached
+    if shipped_dir is not None:
+        shipped = _read_cache(shipped_dir / f"{name}{SHIPPED_SUFFIX}", key, name)
+        if shipped is not None:
+            return shipped
     view = view_from_document(name, parse_svg(raw, str(path)))
     if cache_dir is not None:
         _write_cache(cache_dir / f"{name}.json", key, view)
     return view
 
 
-def load_atlas(svg_dir: Path, names: Iterable[str], cache_dir: Path | None = None) -> Atlas:
+def load_atlas(
+    svg_dir: Path,
+    names: Iterable[str],
+    cache_dir: Path | None = None,
+    shipped_dir: Path | None = None,
+) -> Atlas:
     """Load the named views from a folder of built view files."""
-    return Atlas({name: load_view(svg_dir / f"{name}.svg", cache_dir) for name in names})
+    return Atlas(
+        {name: load_view(svg_dir / f"{name}.svg", cache_dir, shipped_dir) for name in names}
+    )
+
+
+#: The shipped geometry of a view: the cache's form, gzip-compressed (a third of the size).
+SHIPPED_SUFFIX = ".json.gz"
+
+
+def write_shipped_geometry(svg_path: Path, target_dir: Path) -> Path:
+    """Parse a built view file and write its geometry for shipping (target_dir/<view>.json.gz,
+    keyed by the file's SHA-256); returns the file written. Raises AtlasError or OSError."""
+    raw = _read(svg_path)
+    name = svg_path.stem
+    view = view_from_document(name, parse_svg(raw, str(svg_path)))
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{name}{SHIPPED_SUFFIX}"
+    text = json.dumps(_cache_form(hashlib.sha256(raw).hexdigest(), view), sort_keys=True)
+    temporary = target.with_suffix(".tmp")
+    # mtime 0: the same geometry gives the same bytes, so a rebuild changes nothing in git
+    temporary.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    os.replace(temporary, target)
+    return target
 
 
 def _read(path: Path) -> bytes:
@@ -255,7 +292,10 @@ def _read(path: Path) -> bytes:
 def _read_cache(path: Path, key: str, name: str) -> BodyView | None:
     """A view from its cache file, or None if missing, stale or damaged (then we re-parse)."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        if path.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        stored = json.loads(data.decode("utf-8"))
         if stored.get("format") != CACHE_FORMAT or stored.get("key") != key:
             return None
         regions = tuple(
@@ -271,13 +311,13 @@ def _read_cache(path: Path, key: str, name: str) -> BodyView | None:
         silhouette = shapely.from_wkb(bytes.fromhex(stored["silhouette"]))
         axis = stored["mirror_axis"]
         return BodyView(name, tuple(stored["view_box"]), axis, silhouette, regions)
-    except (OSError, ValueError, KeyError, TypeError, shapely.errors.GEOSException):
+    except (OSError, EOFError, ValueError, KeyError, TypeError, shapely.errors.GEOSException):
         return None
 
 
-def _write_cache(path: Path, key: str, view: BodyView) -> None:
-    """Write the cache atomically; a cache we cannot write only costs time, never correctness."""
-    stored = {
+def _cache_form(key: str, view: BodyView) -> dict:
+    """A view's geometry as the cache and the shipped files keep it."""
+    return {
         "format": CACHE_FORMAT,
         "key": key,
         "view_box": list(view.view_box),
@@ -293,6 +333,11 @@ def _write_cache(path: Path, key: str, view: BodyView) -> None:
             for r in view.regions
         ],
     }
+
+
+def _write_cache(path: Path, key: str, view: BodyView) -> None:
+    """Write the cache atomically; a cache we cannot write only costs time, never correctness."""
+    stored = _cache_form(key, view)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from triggermap.geometry.atlas import Atlas, load_atlas
+from triggermap.geometry.atlas import Atlas, load_atlas, write_shipped_geometry
 from triggermap.geometry.atlas_build import BuiltView, build_view_file
 from triggermap.resources import VIEW_NAMES
 
@@ -39,10 +39,21 @@ def build_atlas(
 
 
 def load_body_views(
-    svg_dir: Path, cache_dir: Path | None, views: tuple[str, ...] = VIEW_NAMES
+    svg_dir: Path,
+    cache_dir: Path | None,
+    views: tuple[str, ...] = VIEW_NAMES,
+    shipped_dir: Path | None = None,
 ) -> Atlas:
-    """All body views as geometry (cached between runs in `cache_dir`)."""
-    return load_atlas(svg_dir, views, cache_dir)
+    """All body views as geometry (cached between runs in `cache_dir`; the program's shipped
+    geometry in `shipped_dir` used while the cache is empty)."""
+    return load_atlas(svg_dir, views, cache_dir, shipped_dir)
+
+
+def build_shipped_geometry(
+    svg_dir: Path, target_dir: Path, views: tuple[str, ...] = VIEW_NAMES
+) -> list[Path]:
+    """Write the shipped geometry of each built view (see geometry.atlas)."""
+    return [write_shipped_geometry(svg_dir / f"{view}.svg", target_dir) for view in views]
 
 
 def zone_views(atlas: Atlas) -> dict[str, list[str]]:

@@ -32,6 +32,8 @@ class AppContext:
     cache_dir: Path | None
     #: the user's own data (patient records, study progress); see services.data_dir
     data_dir: Path = field(default_factory=user_data_dir)
+    #: the geometry shipped with the program (None: parse the views, or use the cache)
+    geometry_dir: Path | None = None
     _atlas: Atlas | None = field(default=None, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _search: ForgivingSearch | None = field(default=None, repr=False)
@@ -41,7 +43,13 @@ class AppContext:
         """The installed (or checked-out) program's own files, with a per-user geometry cache;
         the user's data in `data_dir` (default: see services.data_dir.user_data_dir)."""
         cache = Path(platformdirs.user_cache_dir("triggermap", appauthor=False)) / "geometry"
-        return cls(resources.svg_dir(), resources.catalogue_db(), cache, user_data_dir(data_dir))
+        return cls(
+            resources.svg_dir(),
+            resources.catalogue_db(),
+            cache,
+            user_data_dir(data_dir),
+            resources.geometry_dir(),
+        )
 
     def check_program_files(self) -> None:
         """Raise ProgramFilesUnusable unless every standard view's SVG exists and the catalogue
@@ -66,7 +74,9 @@ class AppContext:
         if self._atlas is None:
             from triggermap.services.atlas_views import load_body_views
 
-            self._atlas = load_body_views(self.svg_dir, self.cache_dir)
+            self._atlas = load_body_views(
+                self.svg_dir, self.cache_dir, shipped_dir=self.geometry_dir
+            )
         return self._atlas
 
     @property
