@@ -26,7 +26,15 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 #: In this order; the optional ones are run only if they exist.
-SUITES = ("run.py", "explorer.py", "scaling.py", "pain_guide.py", "patients.py", "exports.py")
+SUITES = (
+    "run.py",
+    "explorer.py",
+    "clinic_start.py",
+    "scaling.py",
+    "pain_guide.py",
+    "patients.py",
+    "exports.py",
+)
 #: The whole run must fit in 10 minutes on 2 cores; no suite may take most of it.
 SUITE_TIME_LIMIT_SECONDS = 420
 WHOLE_RUN_BUDGET_SECONDS = 600

@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from isolation import use_own_directories  # noqa: E402
+
+use_own_directories()
+
 from report import report  # noqa: E402
 from timing import percentile, timings  # noqa: E402
 

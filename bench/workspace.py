@@ -27,6 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from isolation import use_own_directories  # noqa: E402
+
+use_own_directories()
 SCRATCH = Path(tempfile.mkdtemp(prefix="triggermap-bench-"))
 for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[variable] = str(SCRATCH / variable.lower())
