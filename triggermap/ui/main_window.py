@@ -116,6 +116,7 @@ class MainWindow(Explorer, PatientWorkspace, QMainWindow):
         super().__init__()
         self._context = context
         self._settings = settings
+        self._load_later = load_later
         self.is_loaded = False
         self.setWindowTitle("triggermap")
         self.map_view = BodyMapView(self)
@@ -281,10 +282,15 @@ class MainWindow(Explorer, PatientWorkspace, QMainWindow):
         for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
             self.condition_choice.addItem(condition.name, condition.id)
         self.muscle_list.fill(catalogue)
-        self._open_patient_panel()
+        if not self._load_later:
+            self._open_patient_panel()
         self.is_loaded = True
         self._show_chosen_view()
         self.loaded.emit()
+        if self._load_later:
+            # the patient workspace (its modules alone take a fifth of a second) is built on
+            # the next turn of the event loop: the map answers the mouse first
+            QTimer.singleShot(0, self, self._open_patient_panel)
 
     def _region_hovered(self, region) -> None:
         self.hover_label.setText(self.describe(region))
