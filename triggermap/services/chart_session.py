@@ -33,6 +33,7 @@ from triggermap.services.patient_records import (
     Changes,
     add_visit_addendum,
     amend_patient,
+    daily_backup_job,
     new_visit_id,
     open_patient_database,
     record_visit,
@@ -159,11 +160,22 @@ class ChartSession:
 
     def open(self, key: CipherKey | None = None) -> PatientDatabase:
         """Open the patient database (`key` for encrypted records). Raises
-        PatientDatabaseDamaged (the file is left as it is) or PatientDatabaseError."""
+        PatientDatabaseDamaged (the file is left as it is) or PatientDatabaseError. The
+        daily backup is not made here: `daily_backup_job` gives it to another thread."""
         if self.database is None:
-            self.database = open_patient_database(self.data_dir, key=key)
+            self.database = open_patient_database(self.data_dir, key=key, daily=False)
             self.key = key
         return self.database
+
+    def daily_backup_job(self):
+        """Today's daily backup as work for another thread (see patient_records), or None
+        when it is not due or the database is not open."""
+        if self.database is None:
+            return None
+        try:
+            return daily_backup_job(self.database, self.data_dir, self.key)
+        except PatientDatabaseError:
+            return None  # the backup folder cannot be read: the next open tries again
 
     def audit_findings(self) -> list[str]:
         """What the quick audit check found changed outside triggermap (sentences)."""

@@ -121,15 +121,20 @@ def unlock(data_dir: Path, passphrase: str) -> CipherKey:
 
 
 def open_patient_database(
-    data_dir: Path, now: datetime | None = None, key: CipherKey | None = None
+    data_dir: Path,
+    now: datetime | None = None,
+    key: CipherKey | None = None,
+    *,
+    daily: bool = True,
 ) -> PatientDatabase:
     """Open (creating if need be) the data directory's patient database; encrypted records
     open with their `key` (see unlock).
 
     A directory created here is owner-only (0700), the file too (0600). Backs the file up
     before each schema migration, and once a day (UTC) when it holds patients, keeping the
-    last KEEP_BACKUPS of each kind (an encrypted database's backups are encrypted with it).
-    Raises PatientDatabaseDamaged (file untouched, latest backup offered), PassphraseNeeded,
+    last KEEP_BACKUPS of each kind (an encrypted database's backups are encrypted with it);
+    with `daily` False the daily backup is left to the caller (the window makes it off its
+    own thread: see daily_backup_job). Raises PatientDatabaseDamaged (file untouched, latest backup offered), PassphraseNeeded,
     WrongPassphrase or PatientDatabaseError."""
     try:
         directory = private_directory(Path(data_dir))
@@ -139,10 +144,11 @@ def open_patient_database(
             f"The data directory {data_dir} cannot be created ({error.strerror or error})."
         ) from error
     database = PatientDatabase.open(directory / PATIENT_DB_NAME, backup_dir=backups, key=key)
-    with contextlib.suppress(PatientDatabaseError):
-        # a failed daily backup (say, a full disk) must not stop the clinic from working; the
-        # next open tries again, and every save reports a full disk itself
-        daily_backup(database, data_dir, now)
+    if daily:
+        with contextlib.suppress(PatientDatabaseError):
+            # a failed daily backup (say, a full disk) must not stop the clinic from working;
+            # the next open tries again, and every save reports a full disk itself
+            daily_backup(database, data_dir, now)
     prune_backups(data_dir)
     prune_set_aside(data_dir)
     return database
@@ -153,16 +159,53 @@ def daily_backup(
 ) -> Path | None:
     """Back the database up unless today's (UTC) daily backup exists or it has no patients;
     returns the new backup or None."""
-    moment = now or datetime.now(UTC)
-    today = moment.astimezone(UTC).date()
+    if not daily_backup_due(database, data_dir, now):
+        return None
+    target = backups_dir(data_dir) / backup_file_name(now or datetime.now(UTC), "daily")
+    return database.backup_to(target)
+
+
+def daily_backup_due(
+    database: PatientDatabase, data_dir: Path, now: datetime | None = None
+) -> bool:
+    """Whether today's (UTC) daily backup is still to be made (the database has patients)."""
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
     for existing in list_backups(backups_dir(data_dir)):
         made = backup_moment(existing)
         if backup_reason(existing) == "daily" and made is not None and made.date() == today:
-            return None
-    if database.patient_count() == 0:
+            return False
+    return database.patient_count() > 0
+
+
+def daily_backup_job(
+    database: PatientDatabase, data_dir: Path, key: CipherKey | None, now: datetime | None = None
+):
+    """The daily backup as work for another thread, or None when it is not due. The work
+    copies the file through a read-only connection of its own (SQLite's backup API reads one
+    consistent snapshot while the window goes on saving), writes the copy beside its final
+    name and renames it into place, then prunes old backups; it returns the backup's path and
+    raises PatientDatabaseError (a sentence naming the backup, never patient data)."""
+    if not daily_backup_due(database, data_dir, now):
         return None
+    moment = now or datetime.now(UTC)
+    source = patient_database_path(data_dir)
     target = backups_dir(data_dir) / backup_file_name(moment, "daily")
-    return database.backup_to(target)
+
+    def run() -> Path:
+        try:
+            copy_database_file(source, target, key)
+        except OSError as error:
+            raise PatientDatabaseError(
+                f"The daily backup {target.name} was not written ({error.strerror or error})."
+            ) from error
+        except Exception as error:  # the driver's errors: one sentence, no patient data
+            raise PatientDatabaseError(
+                f"The daily backup {target.name} was not written ({type(error).__name__})."
+            ) from error
+        prune_backups(data_dir)
+        return target
+
+    return run
 
 
 def prune_backups(data_dir: Path) -> list[Path]:

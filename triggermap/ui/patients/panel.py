@@ -240,6 +240,7 @@ class PatientPanel(QWidget):
         when the program ends)."""
         self.editing.save_typed_text()
         self._take(self.session.close())
+        self.access.wait_for_backup()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

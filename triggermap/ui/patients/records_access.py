@@ -7,6 +7,7 @@ on (Unlock, Restore the latest backup). The records themselves are the chart ses
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -56,6 +57,8 @@ class RecordsAccess(QFrame):
     reopened = Signal()
     #: False while the records cannot be read (damaged): finding and adding patients stop
     usable_changed = Signal(bool)
+    #: the daily backup made off the GUI thread has ended: its file name, or '' and why not
+    backup_finished = Signal(str, str)
 
     def __init__(self, session: ChartSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +87,14 @@ class RecordsAccess(QFrame):
         )
         self.audit_banner.hide()
         layout.addWidget(self.audit_banner)
+        # the daily backup runs on a thread of its own; this line says so while it runs
+        self.backup_label = QLabel(self)
+        self.backup_label.setAccessibleName("Daily backup")
+        self.backup_label.setWordWrap(True)
+        self.backup_label.hide()
+        layout.addWidget(self.backup_label)
+        self.backup_thread: threading.Thread | None = None
+        self.backup_finished.connect(self._backup_done, Qt.ConnectionType.QueuedConnection)
         self.unlock_button = QPushButton("Unlock the patient records…", self)
         self.unlock_button.clicked.connect(self.unlock_records)
         self.unlock_button.hide()
@@ -129,10 +140,44 @@ class RecordsAccess(QFrame):
             self.show_problem("The patient records cannot be opened", str(error))
             return None
         self._show_audit_check()
+        self._start_daily_backup()
         if key is not None:
             self.lock_timer.setInterval(auto_lock_time(self.data_dir) * 60_000)
             self.lock_timer.start()
         return database
+
+    def _start_daily_backup(self) -> None:
+        """Make today's daily backup on another thread (the copy of a clinic's records takes
+        a noticeable time) and say so while it runs; the window stays usable meanwhile."""
+        job = self._session.daily_backup_job()
+        if job is None or self.backup_thread is not None:
+            return
+        self.backup_label.setText("Making today's backup of the patient records…")
+        self.backup_label.show()
+
+        def run() -> None:
+            try:
+                made = job()
+            except PatientDatabaseError as error:
+                self.backup_finished.emit("", str(error))
+            else:
+                self.backup_finished.emit(made.name, "")
+
+        # not a daemon: a program that ends while a backup is being written waits for it
+        self.backup_thread = threading.Thread(target=run, name="daily-backup")
+        self.backup_thread.start()
+
+    def _backup_done(self, name: str, problem: str) -> None:
+        self.backup_thread = None
+        if problem:
+            self.backup_label.setText(f"Today's backup was not made: {problem}")
+        else:
+            self.backup_label.hide()
+
+    def wait_for_backup(self) -> None:
+        """Let a backup under way finish (the program is closing)."""
+        if self.backup_thread is not None:
+            self.backup_thread.join()
 
     def _ask_for_key(self) -> CipherKey | None:
         """The key of the encrypted records from the passphrase asked for (each try checked
