@@ -48,6 +48,8 @@ OPEN_WORKSPACE = """
 window.resize(1400, 900)
 window.loaded.connect(app.quit)
 app.exec()
+while window.patient_panel is None:  # built on the turn of the event loop after "loaded"
+    app.processEvents()
 import time
 started = time.perf_counter()
 window.workspace_action.setChecked(True)
