@@ -7,25 +7,19 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,40 +30,20 @@ from triggermap.services.study_cards import CONDITIONS_REGION
 from triggermap.storage.study_progress import ReviewRecord
 from triggermap.ui.palette import ALERT_RED
 from triggermap.ui.study.session_pages import region_title
-
-_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+from triggermap.ui.study.tables import RIGHT_ALIGNED, RowsModel, plain_table
 
 
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(datetime.now().astimezone().tzinfo)
 
 
-class CardRowsModel(QAbstractTableModel):
-    """The cards found, one row each: card, region, status, due, answers, last score, and
-    the chance (%) the learner knows it now."""
+class CardRowsModel(RowsModel):
+    """The cards found (CardRow), one row each: card, region, status, due, answers, last
+    score, and the chance (%) the learner knows it now."""
 
     HEADERS = ("Card", "Region", "Status", "Due", "Answers", "Last score", "Known now")
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[CardRow] = []
-
-    def set_rows(self, rows: list[CardRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
+    def cell(self, row: CardRow, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             due = "" if row.due is None else f"{_local(row.due):%d %b %Y %H:%M}"
             return (
@@ -82,79 +56,32 @@ class CardRowsModel(QAbstractTableModel):
                 "" if row.retention is None else f"{100 * row.retention:.0f}%",
             )[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 4:
-            return _RIGHT
+            return RIGHT_ALIGNED
         if role == Qt.ItemDataRole.UserRole:
             return row.card.key
         return None
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
-
-class CardHistoryModel(QAbstractTableModel):
-    """One card's answers, latest first: when, score, the rating given, whether guessed."""
+class CardHistoryModel(RowsModel):
+    """One card's answers (ReviewRecord), latest first: when, score, the rating, guessed."""
 
     HEADERS = ("Answered", "Score", "Rated", "Guessed")
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.reviews: list[ReviewRecord] = []
+    @property
+    def reviews(self) -> list[ReviewRecord]:
+        return self.rows
 
-    def set_reviews(self, reviews: list[ReviewRecord]) -> None:
-        self.beginResetModel()
-        self.reviews = reviews
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.reviews)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.reviews):
-            return None
-        review = self.reviews[index.row()]
+    def cell(self, review: ReviewRecord, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 f"{_local(review.reviewed_at):%d %b %Y %H:%M}",
                 f"{review.score:.0f}",
                 (review.rating or "from the score").capitalize(),
                 "yes" if review.guessed else "",
-            )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return _RIGHT
+            )[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
+            return RIGHT_ALIGNED
         return None
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-
-def _table(model, name: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for column in range(1, model.columnCount()):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 class CardBrowserPage(QWidget):
@@ -200,12 +127,12 @@ class CardBrowserPage(QWidget):
         self.count.setAccessibleName("Cards found")
         layout.addWidget(self.count)
         self.rows_model = CardRowsModel(self)
-        self.table = _table(self.rows_model, "Cards", self)
+        self.table = plain_table(self.rows_model, "Cards", self)
         layout.addWidget(self.table, 3)
         self.history_label = QLabel(self)
         layout.addWidget(self.history_label)
         self.history_model = CardHistoryModel(self)
-        self.history = _table(self.history_model, "Answers to this card", self)
+        self.history = plain_table(self.history_model, "Answers to this card", self)
         layout.addWidget(self.history, 1)
         self.message = QLabel(self)
         self.message.setAccessibleName("Message")
@@ -262,11 +189,11 @@ class CardBrowserPage(QWidget):
             )
         else:
             self._set_buttons(None)
-            self.history_model.set_reviews([])
+            self.history_model.set_rows([])
             self.history_label.setText("Choose a card to see its answers.")
 
     def show_history(self, reviews: list[ReviewRecord]) -> None:
-        self.history_model.set_reviews(reviews)
+        self.history_model.set_rows(reviews)
         row = self.chosen_row()
         title = row.title if row else ""
         self.history_label.setText(

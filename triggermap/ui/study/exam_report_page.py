@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QStringListModel,
     Qt,
     Signal,
@@ -21,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,37 +29,22 @@ from triggermap.services.study_schedule import PASS_SCORE
 from triggermap.storage.study_progress import MockExamRecord
 from triggermap.ui.palette import ALERT_RED, DONE_GREEN, qcolour
 from triggermap.ui.study.session_pages import card_title, region_title
+from triggermap.ui.study.tables import RIGHT_ALIGNED, RowsModel, plain_table
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
-
-class GroupScoresModel(QAbstractTableModel):
-    """Rows of group results (a body region or an exercise): name, questions, passed, mean."""
-
-    HEADERS = ("", "Questions", "Passed", "Mean score")
+class GroupScoresModel(RowsModel):
+    """Rows of group results (GroupScore: a body region or an exercise): name, questions,
+    passed, mean score."""
 
     def __init__(self, first_header: str, titles, parent=None) -> None:
         super().__init__(parent)
-        self._headers = (first_header, *self.HEADERS[1:])
+        self._headers = (first_header, "Questions", "Passed", "Mean score")
         self._titles = titles  # group name → words shown
-        self._rows: tuple[GroupScore, ...] = ()
 
-    def set_rows(self, rows: tuple[GroupScore, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+    def headers(self) -> tuple[str, ...]:
+        return self._headers
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        group = self._rows[index.row()]
-        column = index.column()
+    def cell(self, group: GroupScore, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 self._titles(group.name),
@@ -72,83 +53,33 @@ class GroupScoresModel(QAbstractTableModel):
                 f"{group.mean_score:.0f}",
             )[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
-            return int(_RIGHT.value)
+            return RIGHT_ALIGNED
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             return qcolour(DONE_GREEN if group.mean_score >= PASS_SCORE else ALERT_RED)
         return None
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
 
-
-class ExamHistoryModel(QAbstractTableModel):
+class ExamHistoryModel(RowsModel):
     """The learner's mock exams, latest first: when, score, passed of asked, what it covered."""
 
     HEADERS = ("Date", "Score", "Passed", "Covered")
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[MockExamRecord, MockExamReport]] = []
-
     def set_exams(self, exams: list[MockExamRecord]) -> None:
-        self.beginResetModel()
-        self._rows = [(e, report_mock_exam(e)) for e in reversed(exams)]
-        self.endResetModel()
+        self.set_rows([(e, report_mock_exam(e)) for e in reversed(exams)])
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        exam, report = self._rows[index.row()]
+    def cell(self, row: tuple[MockExamRecord, MockExamReport], column: int, role):
+        exam, report = row
         if role == Qt.ItemDataRole.DisplayRole:
-            when = exam.started_at.astimezone(_local_zone())
+            when = exam.started_at.astimezone(datetime.now().astimezone().tzinfo)
             return (
                 f"{when:%d %b %Y %H:%M}",
                 f"{report.mean_score:.0f}",
                 f"{report.passed} of {report.asked}",
                 exam.scope,
-            )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2):
-            return int(_RIGHT.value)
+            )[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
+            return RIGHT_ALIGNED
         return None
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-
-def _local_zone():
-    return datetime.now().astimezone().tzinfo
-
-
-def _table(model, name: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for column in range(1, model.columnCount()):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 class ExamReportPage(QWidget):
@@ -184,10 +115,10 @@ class ExamReportPage(QWidget):
         columns = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(QLabel("By body region (weakest first)", self))
-        self.region_table = _table(self.region_model, "Results by body region", self)
+        self.region_table = plain_table(self.region_model, "Results by body region", self)
         left.addWidget(self.region_table, 2)
         left.addWidget(QLabel("By exercise (weakest first)", self))
-        self.kind_table = _table(self.kind_model, "Results by exercise", self)
+        self.kind_table = plain_table(self.kind_model, "Results by exercise", self)
         left.addWidget(self.kind_table, 1)
         right = QVBoxLayout()
         right.addWidget(QLabel("To review: the questions not passed", self))
@@ -197,7 +128,7 @@ class ExamReportPage(QWidget):
         self.missed_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         right.addWidget(self.missed_list, 1)
         right.addWidget(QLabel("Your mock exams (latest first)", self))
-        self.history_table = _table(self.history_model, "Your mock exams", self)
+        self.history_table = plain_table(self.history_model, "Your mock exams", self)
         self.history_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
