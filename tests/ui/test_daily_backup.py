@@ -22,9 +22,7 @@ def open_panel(qtbot, context) -> PatientPanel:
     return panel
 
 
-def test_the_daily_backup_is_made_on_another_thread_while_the_records_are_in_use(
-    qtbot, context
-):
+def test_the_daily_backup_is_made_on_another_thread_while_the_records_are_in_use(qtbot, context):
     patient = ready_patient(context)
     assert daily_backups(context) == []  # made before the first patient: nothing to keep
     panel = open_panel(qtbot, context)
@@ -59,9 +57,7 @@ def test_the_daily_backup_is_made_on_another_thread_while_the_records_are_in_use
     panel.close_database()
 
 
-def test_a_failed_daily_backup_says_so_in_one_sentence_and_the_records_stay_open(
-    qtbot, context
-):
+def test_a_failed_daily_backup_says_so_in_one_sentence_and_the_records_stay_open(qtbot, context):
     patient = ready_patient(context)
     panel = open_panel(qtbot, context)
 
@@ -100,3 +96,22 @@ def test_no_second_daily_backup_the_same_day(qtbot, context):
     assert second.access.backup_thread is None
     second.close_database()
     assert len(daily_backups(context)) == 1
+
+
+def test_an_unexpected_error_in_the_backup_never_leaves_it_shown_as_running(qtbot, context):
+    ready_patient(context)
+    panel = open_panel(qtbot, context)
+
+    def broken():
+        def run():
+            raise OSError("the backup folder vanished")
+
+        return run
+
+    panel.session.daily_backup_job = broken
+    panel.search("")
+    qtbot.waitUntil(lambda: panel.access.backup_thread is None, timeout=10_000)
+    assert panel.access.backup_label.text() == (
+        "Today's backup was not made: an unexpected OSError."
+    )
+    panel.close_database()

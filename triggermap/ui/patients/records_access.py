@@ -160,6 +160,8 @@ class RecordsAccess(QFrame):
                 made = job()
             except PatientDatabaseError as error:
                 self.backup_finished.emit("", str(error))
+            except Exception as error:  # never leave the line saying a backup is running
+                self.backup_finished.emit("", f"an unexpected {type(error).__name__}.")
             else:
                 self.backup_finished.emit(made.name, "")
 
