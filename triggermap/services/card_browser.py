@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triggermap.catalogue.model import Catalogue, TriggerPointId, point_title
-from triggermap.services.study_cards import KIND_TITLES, StudyCard, card_region
+from triggermap.services.study_cards import (
+    KIND_TITLES,
+    StudyCard,
+    card_region,
+    card_subject,
+    exercise_words,
+)
 from triggermap.services.study_schedule import retrievability
 from triggermap.storage.study_progress import CardState, ReviewRecord
 
@@ -120,12 +126,11 @@ def browse_cards(
 
 def card_title_words(catalogue: Catalogue, card: StudyCard) -> str:
     """A card in words: 'Soleus TrP1 — draw the pattern'."""
-    if card.kind == "condition":
-        condition = catalogue.conditions.get(card.subject)
-        subject = condition.name if condition else card.subject
-    else:
-        subject = point_title(catalogue, catalogue.trigger_point(TriggerPointId(card.subject)))
-    return f"{subject} — {KIND_TITLES[card.kind].rstrip('?').lower()}"
+    try:
+        subject = card_subject(catalogue, card)
+    except KeyError:
+        subject = card.subject  # a card of an older catalogue
+    return f"{subject} — {exercise_words(card.kind)}"
 
 
 def card_history(reviews: Iterable[ReviewRecord], card_key: str) -> list[ReviewRecord]:

@@ -15,6 +15,7 @@ from triggermap.catalogue.model import (
     MuscleId,
     TriggerPoint,
     TriggerPointId,
+    point_title,
 )
 from triggermap.geometry.atlas import Atlas
 from triggermap.geometry.regions import RegionId
@@ -64,6 +65,19 @@ class StudyCard:
     def key(self) -> str:
         """The card's stable key in the progress file, "<kind>:<subject>"."""
         return f"{self.kind}:{self.subject}"
+
+
+def card_subject(catalogue: Catalogue, card: StudyCard) -> str:
+    """What a card asks about, in words: the trigger point ('Soleus TrP1') or the condition.
+    Raises KeyError for a subject the catalogue no longer has."""
+    if card.kind == "condition":
+        return catalogue.conditions[ConditionId(card.subject)].name
+    return point_title(catalogue, catalogue.trigger_point(TriggerPointId(card.subject)))
+
+
+def exercise_words(kind: CardKind) -> str:
+    """The exercise in running text: 'draw the pattern'."""
+    return KIND_TITLES[kind].rstrip("?").lower()
 
 
 def card_from_key(key: str) -> StudyCard:

@@ -29,7 +29,7 @@ from triggermap.services.card_browser import STATUS_TITLES, CardRow
 from triggermap.services.study_cards import CONDITIONS_REGION
 from triggermap.storage.study_progress import ReviewRecord
 from triggermap.ui.palette import ALERT_RED
-from triggermap.ui.study.session_pages import region_title
+from triggermap.ui.study.session_pages import heading, region_title
 from triggermap.ui.study.tables import RIGHT_ALIGNED, RowsModel, plain_table
 
 
@@ -104,11 +104,7 @@ class CardBrowserPage(QWidget):
         self.setAccessibleName("Card browser")
         self.confirm_reset: Callable[[str], bool] = self._ask_reset
         layout = QVBoxLayout(self)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() + 3)
-        self.title.setFont(font)
+        self.title = heading("", self)
         layout.addWidget(self.title)
         find = QHBoxLayout()
         self.search = QLineEdit(self)

@@ -28,7 +28,7 @@ from triggermap.services.study_cards import KIND_TITLES
 from triggermap.services.study_schedule import PASS_SCORE
 from triggermap.storage.study_progress import MockExamRecord
 from triggermap.ui.palette import ALERT_RED, DONE_GREEN, qcolour
-from triggermap.ui.study.session_pages import card_title, region_title
+from triggermap.ui.study.session_pages import card_title, heading, region_title
 from triggermap.ui.study.tables import RIGHT_ALIGNED, RowsModel, plain_table
 
 
@@ -92,11 +92,7 @@ class ExamReportPage(QWidget):
         self.setAccessibleName("Mock exam report")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() + 3)
-        self.title.setFont(font)
+        self.title = heading("", self)
         layout.addWidget(self.title)
         self.score_line = QLabel(self)
         self.score_line.setAccessibleName("Exam score")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from triggermap import resources
-from triggermap.catalogue.model import REGIONS, Catalogue, point_title
+from triggermap.catalogue.model import REGIONS, Catalogue
 from triggermap.resources import VIEW_NAMES
 from triggermap.services.mock_exam import EXAM_QUESTIONS, time_limit_s
 from triggermap.services.study_cards import (
@@ -34,6 +34,8 @@ from triggermap.services.study_cards import (
     KIND_TITLES,
     DeckFilter,
     card_from_key,
+    card_subject,
+    exercise_words,
 )
 from triggermap.services.study_progress_summary import ProgressSummary
 from triggermap.services.study_schedule import PASS_SCORE
@@ -65,16 +67,13 @@ def card_title(catalogue: Catalogue, key: str) -> str:
     """A stored card in words: 'Soleus TrP1 (draw the pattern)'."""
     try:
         card = card_from_key(key)
-        if card.kind == "condition":
-            subject = catalogue.conditions[card.subject].name
-        else:
-            subject = point_title(catalogue, catalogue.trigger_point(card.subject))
+        subject = card_subject(catalogue, card)
     except (KeyError, ValueError):
         return key  # a card of an older catalogue
-    return f"{subject} ({KIND_TITLES[card.kind].rstrip('?').lower()})"
+    return f"{subject} ({exercise_words(card.kind)})"
 
 
-def _heading(text: str, parent: QWidget) -> QLabel:
+def heading(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     font = QFont(label.font())
     font.setBold(True)
@@ -113,7 +112,7 @@ class SetupPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Study setup")
         layout = QVBoxLayout(self)
-        layout.addWidget(_heading("Learning mode: practise referral patterns", self))
+        layout.addWidget(heading("Learning mode: practise referral patterns", self))
         intro = QLabel(
             "Cards come back when you are about to forget them: a card you miss returns "
             "soon, one you know well much later. After each answer rate how well you knew it: "
@@ -280,7 +279,7 @@ class SummaryPage(QWidget):
         self.setAccessibleName("Progress summary")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        self.title = _heading("Progress", self)
+        self.title = heading("Progress", self)
         layout.addWidget(self.title)
         self.session_line = QLabel(self)
         self.session_line.setAccessibleName("This session")
