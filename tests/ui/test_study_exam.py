@@ -45,9 +45,17 @@ def window(qtbot, context, clock) -> StudyWindow:
     return shown
 
 
+def ready(qtbot, window):
+    """The question on screen once it takes input (in an exam, a double-click interval after
+    it appears); returns its page."""
+    page = window.pages.currentWidget()
+    qtbot.waitUntil(page.isEnabled, timeout=5_000)
+    return page
+
+
 def pick(qtbot, window, right: bool) -> None:
     """Answer the which-muscle question on screen by its number key, right or wrong."""
-    page = window.pages.currentWidget()
+    page = ready(qtbot, window)
     choice = page.choices.index(page.card.subject)
     if not right:
         choice = (choice + 1) % len(page.choices)
@@ -127,7 +135,7 @@ def test_when_the_time_is_up_the_exam_ends_and_unanswered_questions_score_zero(
 def test_escape_in_an_exam_asks_before_ending_it(qtbot, window, context):
     window.start_session(WHICH_MUSCLE_ONLY, 4, "Ana", "exam")
     window.confirm_end_exam = lambda: False
-    page = window.pages.currentWidget()
+    page = ready(qtbot, window)
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     assert window.pages.currentWidget() is page  # a slip of the key ends nothing
     assert exams(context)[0] == []
@@ -183,9 +191,33 @@ def test_the_report_models_pass_the_model_tester(qtmodeltester, window, qtbot, c
         qtmodeltester.check(model, force_py=True)
 
 
+def test_a_double_click_in_an_exam_answers_one_question_not_two(qtbot, window, context):
+    window.start_session(WHICH_MUSCLE_ONLY, 4, "Ana", "exam")
+    page = ready(qtbot, window)
+    button = page.choice_buttons[0]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # the second click of the double click lands on the next question at once
+    next_page = window.pages.currentWidget()
+    qtbot.mouseClick(next_page.choice_buttons[0], Qt.MouseButton.LeftButton)
+    assert len(window.exam_scores) == 1
+    ready(qtbot, window)
+    qtbot.mouseClick(next_page.choice_buttons[0], Qt.MouseButton.LeftButton)
+    assert len(window.exam_scores) == 2  # a deliberate click after the pause counts
+
+
 def test_the_study_window_opens_within_the_screen(qtbot, context):
     shown = StudyWindow(context)
     qtbot.addWidget(shown)
     free = shown.screen().availableGeometry()
     assert shown.width() <= free.width()
     assert shown.height() <= free.height()
+
+
+def test_a_wheel_scrolling_past_the_filters_does_not_change_them(qtbot, window):
+    from tests.ui.test_entry_slips import wheel
+
+    setup = window.setup_page
+    setup.region_choice.setCurrentIndex(2)
+    window.setup_page.start_button.setFocus()
+    wheel(setup.region_choice, -1)
+    assert setup.region_choice.currentIndex() == 2

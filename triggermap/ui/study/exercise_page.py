@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from triggermap.catalogue.model import TriggerPoint
 from triggermap.geometry.atlas import BodyView
@@ -155,6 +162,16 @@ class ExercisePage(QWidget):
         self.check_button.setVisible(True)
         self.continue_button.setVisible(False)
         self.rating_row.setVisible(False)
+        self.setFocus()
+        if self.exam_mode:
+            # in an exam the next question follows an answer at once: the second click of a
+            # double click would answer it too, so the new question takes no input for a
+            # double-click interval
+            self.setEnabled(False)
+            QTimer.singleShot(QApplication.doubleClickInterval(), self, self._take_input)
+
+    def _take_input(self) -> None:
+        self.setEnabled(True)
         self.setFocus()
 
     def set_exam_mode(self, on: bool) -> None:
