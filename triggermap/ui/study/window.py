@@ -45,6 +45,7 @@ from triggermap.ui.study.find_point_page import FindPointPage
 from triggermap.ui.study.mock_exam_flow import MockExamFlow
 from triggermap.ui.study.pages import PAGE_CLASSES
 from triggermap.ui.study.session_pages import SetupPage, SummaryPage, deck_scope
+from triggermap.ui.wheel_guard import install_wheel_guard
 
 #: In free practice a card is not asked again within this many cards.
 RECENT_CARDS = 5
@@ -79,6 +80,9 @@ class StudyWindow(MockExamFlow, CardBrowsing, QMainWindow):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
+        # opened on its own (`triggermap study`) too: a wheel scrolling past a filter list
+        # must not change it (idempotent when the main window installed it already)
+        install_wheel_guard()
         self.context = context
         # chance here only picks which card to ask; nothing secret depends on it
         self.rng = rng or random.Random()  # noqa: S311
