@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 from PySide6.QtWidgets import QMessageBox
 
 from triggermap import resources
 from triggermap.services.context import AppContext
+from triggermap.ui.app import open_main_window
 from triggermap.ui.main_window import MainWindow
 
 
@@ -105,3 +107,19 @@ print(sorted(m for m in {NOT_BEFORE_FIRST_PAINT!r} if m in sys.modules))
         [sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True
     )
     assert finished.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_records_are_not_opened_until_the_patient_tab_is_seen(qtbot, shipped_context, tmp_path):
+    from triggermap.services.patient_records import open_patient_database
+
+    context = dataclasses.replace(shipped_context, data_dir=tmp_path / "clinic")
+    open_patient_database(context.data_dir).close()
+    window = open_main_window(context)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.patient_panel is not None, timeout=20_000)
+    qtbot.wait(50)
+    # the Patient dock is a tab behind Muscles: laying it out must not open the records
+    assert window.patient_panel.session.database is None
+    window.workspace_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.patient_panel.session.database is not None, timeout=5_000)
+    window.close()

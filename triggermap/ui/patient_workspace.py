@@ -35,6 +35,12 @@ class PatientWorkspace:
         from triggermap.ui.patients.panel import PatientPanel
 
         self.patient_panel = PatientPanel(self._context, self)
+        # the dock may sit behind the Muscles tab: the records open when its tab is seen,
+        # not while Qt only lays out a hidden tab at start-up
+        self.patient_panel.open_when_shown = False
+        self._patient_dock.visibilityChanged.connect(
+            lambda seen: seen and self.patient_panel.open_records_now()
+        )
         # scrolls rather than widening the window: a narrow dock still shows the whole record
         scroller = QScrollArea(self)
         scroller.setWidgetResizable(True)

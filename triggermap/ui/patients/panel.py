@@ -130,6 +130,10 @@ class PatientPanel(QWidget):
         self.confirm_second_visit = lambda status: questions.confirm_second_visit(self, status)
         self.choose_handout_path = lambda name: questions.choose_handout_path(self, name)
         self.show_kept_out = lambda title, text: questions.show_kept_out(self, title, text)
+        #: open the records when the panel is shown; a window that hosts it in a dock, which
+        #: Qt "shows" while it is only a tab behind another, opens them when the dock's tab is
+        #: really seen instead (MainWindow: the dock's visibilityChanged)
+        self.open_when_shown = True
         self.explain_window: QWidget | None = None
         self.history_window: QWidget | None = None
         self._build_parts()
@@ -244,7 +248,12 @@ class PatientPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # a damaged database is reported as soon as the panel is seen, not at the first search
+        if self.open_when_shown:
+            self.open_records_now()
+
+    def open_records_now(self) -> None:
+        """Open the records (if not yet) and list the patients: a damaged database is
+        reported as soon as the panel is seen, not at the first search."""
         if self.session.database is None and self.access.damaged is None:
             self.search(self.finder.text())
 
