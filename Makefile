@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint atlas catalogue docs bench clean
+.PHONY: run test lint atlas catalogue docs bench package clean
 
 $(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "triggermap needs Python 3.11 or newer")'
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/triggermap
 
 lint: $(STAMP)
-	$(BIN)/ruff check triggermap tests bench atlas setup.py
+	$(BIN)/ruff check triggermap tests bench atlas packaging setup.py
 	$(BIN)/lint-imports
 
 test: lint
@@ -39,6 +39,14 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/all.py
+
+# A frozen one-folder program (PyInstaller) and a Debian package of it with a desktop menu
+# entry, icons and the MIME type of the JSON record exports: dist/triggermap_<version>_<arch>.deb
+package: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	$(BIN)/pyinstaller --noconfirm --clean --log-level ERROR --distpath dist/frozen \
+		--workpath build/pyinstaller packaging/triggermap.spec
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/build_deb.py dist/frozen/triggermap dist
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,4 +1,4 @@
-"""Packaging hook: ship the top-level assets/svg, assets/geometry and data/points.db inside
+"""Packaging hook: ship the top-level assets/svg, assets/geometry, assets/icons and data/points.db inside
 the package.
 
 The repository keeps the body views and the built catalogue at the top level (the layout the
@@ -13,7 +13,12 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED = [("assets/svg", "*.svg"), ("assets/geometry", "*.json.gz"), ("data", "points.db")]
+SHIPPED = [
+    ("assets/svg", "*.svg"),
+    ("assets/geometry", "*.json.gz"),
+    ("assets/icons", "*.svg"),
+    ("data", "points.db"),
+]
 
 
 class BuildWithShippedData(build_py):

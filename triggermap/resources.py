@@ -50,6 +50,11 @@ def catalogue_db() -> Path:
     return (_CHECKOUT if _in_checkout() else _SHIPPED) / "data" / "points.db"
 
 
+def icon_file() -> Path:
+    """The program's icon (SVG), for its windows and the desktop menu."""
+    return (_CHECKOUT if _in_checkout() else _SHIPPED) / "assets" / "icons" / "triggermap.svg"
+
+
 def catalogue_sources_dir() -> Path:
     """The human-edited catalogue sources (only in a source checkout)."""
     return _CHECKOUT / "data" / "catalogue"

@@ -228,15 +228,23 @@ def catalogue_check() -> None:
 
 @catalogue.command("stats")
 def catalogue_stats() -> None:
-    """Print coverage counts of the catalogue sources."""
+    """Print coverage counts of the catalogue sources (of the built catalogue when the
+    program is installed and has no sources)."""
     from triggermap.catalogue.toml_sources import CatalogueSourceError, read_catalogue_sources
     from triggermap.services.catalogue_check import coverage_stats
 
-    try:
-        sources, _ = read_catalogue_sources(resources.catalogue_sources_dir())
-    except CatalogueSourceError as error:
-        raise click.ClickException(str(error)) from error
-    for name, count in coverage_stats(sources).counts.items():
+    folder = resources.catalogue_sources_dir()
+    if not (folder / "muscles").is_dir():
+        from triggermap.storage.catalogue_reader import read_catalogue
+
+        click.echo(f"the installed catalogue, {resources.catalogue_db()}:")
+        catalogue = read_catalogue(resources.catalogue_db())
+    else:
+        try:
+            catalogue, _ = read_catalogue_sources(folder)
+        except CatalogueSourceError as error:
+            raise click.ClickException(str(error)) from error
+    for name, count in coverage_stats(catalogue).counts.items():
         click.echo(f"{count:6d}  {name}")
 
 

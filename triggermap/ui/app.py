@@ -65,12 +65,25 @@ def open_main_window(context: AppContext):
 
     QCoreApplication.setApplicationName("triggermap")
     QCoreApplication.setOrganizationName("triggermap")
+    _show_icon()
     from triggermap.ui.wheel_guard import install_wheel_guard
 
     install_wheel_guard()  # no field changes under a wheel that was only scrolling past
     window = MainWindow(context, window_settings(context), load_later=True)
     window.show()
     return window
+
+
+def _show_icon() -> None:
+    """The program's icon on its windows; the desktop entry's name ties the window to the menu
+    entry (and its icon) on Wayland, where the window cannot name its own icon."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    from triggermap import resources
+
+    QGuiApplication.setDesktopFileName("triggermap")
+    if resources.icon_file().is_file():
+        QGuiApplication.setWindowIcon(QIcon(str(resources.icon_file())))
 
 
 #: The window layout's file inside the data directory.

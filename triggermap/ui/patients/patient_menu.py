@@ -25,7 +25,8 @@ from triggermap.ui.patients.profile_dialog import ProfileDialog
 #: The record's exports: menu text, file suffix, file-dialog filter, writer.
 RECORD_EXPORTS = (
     ("Export record as CSV…", "csv", "CSV files (*.csv)", visits_csv),
-    ("Export record as JSON…", "json", "JSON files (*.json)", visits_json),
+    # .triggermap.json: the suffix of the MIME type the desktop package installs (packaging/)
+    ("Export record as JSON…", "triggermap.json", "triggermap records (*.json)", visits_json),
     ("Export record as FHIR R4…", "fhir.json", "FHIR JSON (*.json)", fhir_json),
 )
 
