@@ -57,7 +57,12 @@ from triggermap.storage.patient_cipher import (
     starts_plain,
     write_marker,
 )
-from triggermap.storage.patient_db import PatientDatabase, PatientDatabaseError
+from triggermap.storage.patient_db import (
+    FileCheck,
+    PatientDatabase,
+    PatientDatabaseError,
+    check_file_ahead,
+)
 from triggermap.storage.patient_migrations import LATEST_VERSION
 
 PATIENT_DB_NAME = "patients.db"
@@ -126,6 +131,7 @@ def open_patient_database(
     key: CipherKey | None = None,
     *,
     daily: bool = True,
+    checked: FileCheck | None = None,
 ) -> PatientDatabase:
     """Open (creating if need be) the data directory's patient database; encrypted records
     open with their `key` (see unlock).
@@ -134,7 +140,8 @@ def open_patient_database(
     before each schema migration, and once a day (UTC) when it holds patients, keeping the
     last KEEP_BACKUPS of each kind (an encrypted database's backups are encrypted with it);
     with `daily` False the daily backup is left to the caller (the window makes it off its
-    own thread: see daily_backup_job). Raises PatientDatabaseDamaged (file untouched, latest backup offered), PassphraseNeeded,
+    own thread: see daily_backup_job). `checked`: the file's integrity check made ahead on
+    another thread (check_records_ahead), used while the file is unchanged since. Raises PatientDatabaseDamaged (file untouched, latest backup offered), PassphraseNeeded,
     WrongPassphrase or PatientDatabaseError."""
     try:
         directory = private_directory(Path(data_dir))
@@ -143,7 +150,9 @@ def open_patient_database(
         raise PatientDatabaseError(
             f"The data directory {data_dir} cannot be created ({error.strerror or error})."
         ) from error
-    database = PatientDatabase.open(directory / PATIENT_DB_NAME, backup_dir=backups, key=key)
+    database = PatientDatabase.open(
+        directory / PATIENT_DB_NAME, backup_dir=backups, key=key, checked=checked
+    )
     if daily:
         with contextlib.suppress(PatientDatabaseError):
             # a failed daily backup (say, a full disk) must not stop the clinic from working;
@@ -152,6 +161,12 @@ def open_patient_database(
     prune_backups(data_dir)
     prune_set_aside(data_dir)
     return database
+
+
+def check_records_ahead(data_dir: Path) -> FileCheck | None:
+    """The read-only integrity check of the data directory's patient database, made ahead of
+    opening it (any thread; seconds for a clinic's file): see open_patient_database."""
+    return check_file_ahead(patient_database_path(Path(data_dir)))
 
 
 def daily_backup(

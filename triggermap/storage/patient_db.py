@@ -209,6 +209,7 @@ class PatientDatabase:
         backup_dir: Path | None = None,
         seal: AuditSeal | None = None,
         key: CipherKey | None = None,
+        checked: FileCheck | None = None,
     ) -> PatientDatabase:
         """Open the database at `path`, creating it (owner-only) if missing, then check it and
         bring its schema up to date. Before each migration of an existing file a backup goes
@@ -220,6 +221,8 @@ class PatientDatabase:
         The file is checked read-only first (its -wal and -shm too are left as they are when
         it is damaged), and a file that holds fewer audit entries than were once written
         (emptied, cut short or replaced outside triggermap) is refused, never started over.
+        `checked` is that read-only check made ahead (check_file_ahead), used only while the
+        files are unchanged since.
 
         Raises PatientDatabaseDamaged (file untouched), PassphraseNeeded, WrongPassphrase or
         PatientDatabaseError."""
@@ -276,7 +279,15 @@ class PatientDatabase:
         # read-only checks first: a damaged file (and its -wal) must not be written to at all
         if size:
             try:
-                problem, entries = _read_only_check(path, key)
+                if (
+                    checked is not None
+                    and key is None
+                    and checked.path == path.resolve()
+                    and checked.still_valid()
+                ):
+                    problem, entries = checked.problem, checked.entries
+                else:
+                    problem, entries = _read_only_check(path, key)
             except KeyRefused as error:
                 raise WrongPassphrase(
                     "The passphrase does not open the patient database; nothing was changed."
@@ -1258,6 +1269,54 @@ def _summaries(rows: Sequence[tuple]) -> list[VisitSummary]:
         VisitSummary(VisitId(i), date.fromisoformat(day), complaint, bool(signed))
         for i, day, complaint, signed in rows
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class FileCheck:
+    """The read-only check of an unencrypted patient database made ahead of opening it (on
+    another thread, so that the window does not wait for SQLite's quick_check of a clinic's
+    file), with the state of the files it saw. `PatientDatabase.open` takes its verdict only
+    while the file, its -wal and its -journal are exactly as they were then; otherwise it
+    checks again."""
+
+    path: Path
+    seen: tuple[tuple[int, int, int, int] | None, ...]
+    problem: str | None
+    entries: int
+
+    def still_valid(self) -> bool:
+        """Whether the files are unchanged since the check (inode, size, change times)."""
+        return self.seen == _file_state(self.path)
+
+
+def check_file_ahead(path: Path) -> FileCheck | None:
+    """Check the patient database at `path` read-only, as `open` would, for a later `open`
+    (any thread). None when there is nothing to check ahead: no file, an empty one, or an
+    encrypted one (whose check needs the passphrase)."""
+    path = Path(path).resolve()
+    try:
+        if not path.is_file() or path.stat().st_size == 0 or is_encrypted(path):
+            return None
+    except OSError:
+        return None
+    seen = _file_state(path)  # before the check: a change during it shows as a mismatch
+    problem, entries = _read_only_check(path)
+    return FileCheck(path, seen, problem, entries)
+
+
+def _file_state(path: Path) -> tuple[tuple[int, int, int, int] | None, ...]:
+    state: list[tuple[int, int, int, int] | None] = []
+    for suffix in ("", "-wal", "-journal"):
+        try:
+            found = os.stat(f"{path}{suffix}")
+        except OSError:
+            found = None
+        if found is None or (suffix and found.st_size == 0):
+            # an empty -wal holds nothing (a reader such as the check itself may create one)
+            state.append(None)
+            continue
+        state.append((found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+    return tuple(state)
 
 
 def _read_only_check(path: Path, key: CipherKey | None = None) -> tuple[str | None, int]:

@@ -41,6 +41,8 @@ class PatientWorkspace:
         self._patient_dock.visibilityChanged.connect(
             lambda seen: seen and self.patient_panel.open_records_now()
         )
+        # meanwhile the file's integrity check runs on another thread, ready for that open
+        self.patient_panel.access.check_ahead()
         # scrolls rather than widening the window: a narrow dock still shows the whole record
         scroller = QScrollArea(self)
         scroller.setWidgetResizable(True)

@@ -59,6 +59,8 @@ class RecordsAccess(QFrame):
     usable_changed = Signal(bool)
     #: the daily backup made off the GUI thread has ended: its file name, or '' and why not
     backup_finished = Signal(str, str)
+    #: the integrity check made ahead of opening (check_ahead) has ended
+    check_finished = Signal()
 
     def __init__(self, session: ChartSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +97,8 @@ class RecordsAccess(QFrame):
         layout.addWidget(self.backup_label)
         self.backup_thread: threading.Thread | None = None
         self.backup_finished.connect(self._backup_done, Qt.ConnectionType.QueuedConnection)
+        self.check_thread: threading.Thread | None = None
+        self.check_finished.connect(self._check_done, Qt.ConnectionType.QueuedConnection)
         self.unlock_button = QPushButton("Unlock the patient records…", self)
         self.unlock_button.clicked.connect(self.unlock_records)
         self.unlock_button.hide()
@@ -123,6 +127,7 @@ class RecordsAccess(QFrame):
         message) when it cannot be opened. A damaged file is left exactly as it is."""
         if self._session.database is not None or self.damaged is not None or self.locked:
             return self._session.database
+        self._wait_for_check()
         key = None
         if records_are_encrypted(self.data_dir):
             key = self._ask_for_key()
@@ -145,6 +150,38 @@ class RecordsAccess(QFrame):
             self.lock_timer.setInterval(auto_lock_time(self.data_dir) * 60_000)
             self.lock_timer.start()
         return database
+
+    def check_ahead(self) -> None:
+        """Make the records' integrity check on another thread before they are first opened
+        (SQLite's quick_check of a clinic's file takes a noticeable part of a second), saying
+        so while it runs; opening then takes its verdict while the file is unchanged."""
+        if self._session.database is not None or self.check_thread is not None:
+            return
+        self.backup_label.setText("Checking the patient records…")
+        self.backup_label.show()
+
+        def run() -> None:
+            try:
+                self._session.check_ahead()
+            except Exception:  # opening checks the file itself then
+                self._session.checked_ahead = None
+            finally:
+                self.check_finished.emit()
+
+        self.check_thread = threading.Thread(target=run, name="records-check", daemon=True)
+        self.check_thread.start()
+
+    def _wait_for_check(self) -> None:
+        if self.check_thread is not None:
+            self.check_thread.join()
+            self._check_done()
+
+    def _check_done(self) -> None:
+        if self.check_thread is None:
+            return  # already taken by an open that waited for it
+        self.check_thread = None
+        if self.backup_thread is None:
+            self.backup_label.hide()
 
     def _start_daily_backup(self) -> None:
         """Make today's daily backup on another thread (the copy of a clinic's records takes
