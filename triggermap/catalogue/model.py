@@ -29,7 +29,7 @@ HAZARD_SIDES = ("", *PAIRED_SIDES)
 CONTRAINDICATION_SCOPES = ("whole", "area", "electrical_stimulation")
 #: Common lengths of dry-needling needles (mm), shortest first.
 COMMON_NEEDLE_LENGTHS_MM = (13.0, 15.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0)
-VIEWS = ("anterior", "posterior", "lateral", "head", "hand", "foot")
+VIEWS = ("anterior", "posterior", "lateral", "head", "hand", "foot", "pelvis")
 REGIONS = (
     "head_and_face",
     "neck_and_shoulder",
@@ -148,6 +148,9 @@ class TriggerPoint:
     needling: Needling | None
     hazards: tuple[Hazard, ...]
     source: SourceId
+    #: why the point is treated by hand and never needled (the diaphragm, for one), in place
+    #: of needling guidance; "" for a point that is needled
+    not_needled: str = ""
 
     @property
     def prevalence_weight(self) -> int:

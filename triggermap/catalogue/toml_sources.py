@@ -186,6 +186,7 @@ def _trigger_point(
         needling=_needling(needling_raw, path, where) if needling_raw is not None else None,
         hazards=tuple(_hazard(h, path, where) for h in _list(raw, "hazards", path, where)),
         source=SourceId(_text(raw, "source", path, where)),
+        not_needled=_optional_text(raw, "not_needled", path, where),
     )
 
 
@@ -319,6 +320,13 @@ def _text(table: Any, key: str, path: Path, where: str = "") -> str:
             f"{where or 'record'}: {key} must be non-empty text",
         )
     return value.strip()
+
+
+def _optional_text(table: dict[str, Any], key: str, path: Path, where: str) -> str:
+    """Text that may be left out ("" then); when given, it must be non-empty text."""
+    if key not in table:
+        return ""
+    return _text(table, key, path, where)
 
 
 def _number(table: dict[str, Any], key: str, path: Path, where: str) -> float:

@@ -240,7 +240,8 @@ class SafetyWarning:
     """A warning raised while planning, kept with the visit when the therapist proceeds.
 
     `kind`: "pneumothorax", "neurovascular", "organ", "both_sides_of_thorax",
-    "contraindication", "precaution", "no_consent", "no_screening".
+    "contraindication", "precaution", "no_consent", "no_screening", "not_needled" (a point
+    the catalogue says is treated by hand only).
     """
 
     kind: str

@@ -55,6 +55,18 @@ def plan_warnings(
         if point is None:
             continue
         warnings.extend(avoided_point_warnings(patient, catalogue, point, needle))
+        if point.not_needled:
+            warnings.append(
+                SafetyWarning(
+                    kind="not_needled",
+                    message=(
+                        f"{_point_name(catalogue, point)} ({needle.side}) is treated by hand, "
+                        f"not needled: {_clause(point.not_needled)}"
+                    ),
+                    trigger_point_id=point.id,
+                    side=needle.side,
+                )
+            )
         for hazard in hazards_of(catalogue, point, needle.side):
             warnings.append(_hazard_warning(catalogue, point, needle, hazard, patient))
             if hazard.kind == "pneumothorax":

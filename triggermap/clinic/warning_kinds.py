@@ -33,6 +33,7 @@ WARNING_KINDS: dict[str, WarningKind] = {
     "no_consent": WarningKind("No consent recorded", about_patient=True),
     "no_screening": WarningKind("No screening recorded", about_patient=True),
     "depth_beyond_limit_confirmed": WarningKind("Depth beyond the limit, confirmed at signing"),
+    "not_needled": WarningKind("Treated by hand, not needled", stops=True),
 }
 
 

@@ -121,11 +121,20 @@ def check_catalogue(catalogue: Catalogue, index: SourceIndex, atlas: Atlas) -> l
             _check_point_position(atlas, point, report)
             for hazard in point.hazards:
                 _check_hazard(hazard, "trigger_point", point.id, report, need_source)
-            if point.needling is None:
+            if point.needling is None and not point.not_needled:
                 report(
-                    "trigger_point", point.id, f"trigger point {point.id} has no needling guidance"
+                    "trigger_point",
+                    point.id,
+                    f"trigger point {point.id} has no needling guidance "
+                    "(nor says why it is not needled: not_needled)",
                 )
-            else:
+            elif point.needling is not None and point.not_needled:
+                report(
+                    "trigger_point",
+                    point.id,
+                    f"trigger point {point.id} has needling guidance but says it is not needled",
+                )
+            elif point.needling is not None:
                 needling = point.needling
                 if not 0 <= needling.depth_min_mm <= needling.depth_max_mm:
                     report(

@@ -97,6 +97,7 @@ def _write(
                 "symptoms": "; ".join(p.symptoms),
                 "perpetuating_factors": "; ".join(p.perpetuating_factors),
                 "source_id": p.source,
+                "not_needled": p.not_needled,
             }
             for p in points
         )
@@ -275,6 +276,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "symptoms": str,
             "perpetuating_factors": str,
             "source_id": str,
+            "not_needled": str,  # why the point is treated by hand only; '' when needled
         },
         pk="id",
         foreign_keys=[("muscle_id", "muscles", "id"), source_fk],

@@ -140,6 +140,7 @@ def _read(db: CatalogueDb) -> Catalogue:
                 needling=needling.get(point_id),
                 hazards=tuple(hazards_by_point[point_id]),
                 source=SourceId(row["source_id"]),
+                not_needled=row["not_needled"] or "",
             )
         )
     for row in db.query("select * from muscles order by rowid"):

@@ -113,6 +113,8 @@ def _trigger_point_html(catalogue: Catalogue, point: TriggerPoint, chosen: bool,
             f"{escape(needling.palpation)} palpation; depth {needling.depth_min_mm:g}–"
             f"{needling.depth_max_mm:g} mm. Needle ({escape(needles)}){cite(needling.source)}</p>"
         )
+    if point.not_needled:
+        html.append(f"<p><b>Not needled:</b> {escape(_sentence(point.not_needled))}</p>")
     html.append(_hazard_boxes(point.hazards, cite))
     html.append("</div>")
     return "\n".join(html)
