@@ -179,7 +179,7 @@ def main() -> int:
     blank.resize(window.map_view.size())
     blank.show()
     app.processEvents()
-    for name in ("anterior", "posterior", "lateral", "head", "hand", "foot", "front_back"):
+    for name in ("anterior", "posterior", "lateral", "head", "hand", "foot", "pelvis", "front_back"):
         window.show_view(name)
         window.deep_toggle.setChecked(True)
         window.map_view.select(RegionId("muscle", "deltoid", "right"))

@@ -13,7 +13,7 @@ _CHECKOUT = PACKAGE_DIR.parent
 _SHIPPED = PACKAGE_DIR / "_shipped"
 
 #: The body views every installation has, in the order the program offers them.
-VIEW_NAMES = ("anterior", "posterior", "lateral", "head", "hand", "foot")
+VIEW_NAMES = ("anterior", "posterior", "lateral", "head", "hand", "foot", "pelvis")
 #: Each view's name on screen and on paper, in the clinic's words.
 VIEW_TITLES = {
     "anterior": "Front",
@@ -22,6 +22,7 @@ VIEW_TITLES = {
     "head": "Head and neck",
     "hand": "Hands",
     "foot": "Feet",
+    "pelvis": "Pelvic floor",
 }
 #: The map's choices that show several views side by side: choice name → its views.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}

@@ -63,8 +63,10 @@ class Candidate:
 FULL_BODY_VIEWS = ("anterior", "posterior", "lateral")
 
 #: Linear scale of the close-up views relative to the full-body figure (a foot is about 260
-#: body units long in the full-body views and about 460 in the foot view).
-CLOSE_UP_SCALE = {"head": 0.41, "hand": 0.47, "foot": 0.57}
+#: body units long in the full-body views and about 460 in the foot view; the ischial
+#: tuberosities, some 12 cm or 125 body units apart in an adult, are 350 apart in the pelvis
+#: view).
+CLOSE_UP_SCALE = {"head": 0.41, "hand": 0.47, "foot": 0.57, "pelvis": 0.36}
 
 
 def zone_weights(atlas: Atlas, catalogue: Catalogue) -> dict[str, float]:

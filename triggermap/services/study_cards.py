@@ -43,9 +43,10 @@ PATTERN_VIEW_SETS: tuple[tuple[str, ...], ...] = (
     ("head",),
     ("hand",),
     ("foot",),
+    ("pelvis",),
     ("anterior", "posterior", "lateral"),
 )
-CLOSE_UP_VIEWS = ("head", "hand", "foot")
+CLOSE_UP_VIEWS = ("head", "hand", "foot", "pelvis")
 
 #: Two muscles closer than this (body units of the trigger point's view) are neighbours.
 NEIGHBOUR_DISTANCE = 30.0

@@ -19,6 +19,7 @@ _VIEW_WORDS = {
     "head": "head and neck",
     "hand": "hand",
     "foot": "foot",
+    "pelvis": "pelvic floor",
 }
 
 
