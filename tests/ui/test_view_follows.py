@@ -97,7 +97,7 @@ def test_the_chosen_point_is_ringed_and_every_x_is_named(window):
     overlays = window.map_view.overlays
     assert overlays.chosen_item.path().isEmpty()  # nothing chosen yet
     labels = sorted(item.text() for item in overlays.label_items)
-    assert labels == ["TrP1", "TrP2", "TrP3"]
+    assert labels == ["TrP1", "TrP2", "TrP3", "central"]
     window.choose_trigger_point("infraspinatus.trp2")
     assert not overlays.chosen_item.path().isEmpty()
     chosen = [item for item in overlays.label_items if item.font().bold()]
