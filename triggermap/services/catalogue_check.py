@@ -394,6 +394,7 @@ def coverage_stats(catalogue: Catalogue) -> CoverageStats:
         "referral zones (essential)": sum(len(p.essential) for p in points),
         "referral zones (spillover)": sum(len(p.spillover) for p in points),
         "trigger points with needling guidance": sum(1 for p in points if p.needling),
+        "trigger points treated by hand, not needled": sum(1 for p in points if p.not_needled),
         "hazards": len(hazards),
         "pneumothorax hazards": kinds["pneumothorax"],
         "neurovascular hazards": kinds["neurovascular"],
