@@ -130,3 +130,23 @@ def catalogue_for_typing(tmp_path):
     from triggermap.catalogue.model import Catalogue
 
     return Catalogue()  # no conditions: every entry is typed
+
+
+def test_a_cosmetic_indication_records_the_cosmetic_encounter_code_first():
+    from triggermap.catalogue.model import Catalogue, Condition
+    from triggermap.ui.patients.diagnoses_box import condition_entry, diagnoses_from_text
+
+    frown = Condition(
+        "frown_lines", "Frown lines", "R23.4", (), "A cosmetic indication.", (), "s", "Z41.1"
+    )
+    catalogue = Catalogue(conditions={"frown_lines": frown})
+    assert frown.codes_text == "Z41.1 then R23.4"
+    for typed in (condition_entry("Frown lines", "Z41.1 then R23.4"), "frown lines", "r23.4"):
+        chosen = diagnoses_from_text(typed, catalogue)
+        assert [d.code for d in chosen] == ["Z41.1", "R23.4"]
+        assert chosen == (
+            Diagnosis("Z41.1", "Encounter for cosmetic surgery"),
+            Diagnosis("R23.4", "Frown lines"),
+        )
+    # a typed code alone is one diagnosis
+    assert [d.code for d in diagnoses_from_text("M79.18", catalogue)] == ["M79.18"]

@@ -126,12 +126,17 @@ def test_every_point_over_the_lung_has_a_depth_limit(catalogue: Catalogue):
 
 def test_icd10_codes_are_current_billable_codes(catalogue: Catalogue):
     for condition in catalogue.conditions.values():
-        assert icd.is_valid_item(condition.icd10), (
-            f"{condition.id}: {condition.icd10} is not in ICD-10-CM"
-        )
-        assert icd.is_leaf(condition.icd10), (
-            f"{condition.id}: {condition.icd10} is a category, not a billable code"
-        )
+        for code in condition.codes:
+            assert icd.is_valid_item(code), f"{condition.id}: {code} is not in ICD-10-CM"
+            assert icd.is_leaf(code), f"{condition.id}: {code} is a category, not a billable code"
+
+
+def test_cosmetic_conditions_list_the_cosmetic_encounter_first(catalogue: Catalogue):
+    cosmetic = [c for c in catalogue.conditions.values() if "cosmetic" in c.description.lower()]
+    assert len(cosmetic) >= 4
+    for condition in cosmetic:
+        assert condition.codes[0] == "Z41.1", condition.id
+        assert icd.get_description("Z41.1").lower().startswith("encounter for cosmetic")
 
 
 @pytest.mark.parametrize(

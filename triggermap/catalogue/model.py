@@ -186,6 +186,19 @@ class Condition:
     description: str
     muscles: tuple[MuscleId, ...]
     source: SourceId
+    #: an ICD-10-CM code listed before `icd10` when the condition is recorded (Z41.1,
+    #: "Encounter for cosmetic surgery", before the wrinkle code); "" when none
+    first_listed: str = ""
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes a visit records for this condition, in the order they are listed."""
+        return (self.first_listed, self.icd10) if self.first_listed else (self.icd10,)
+
+    @property
+    def codes_text(self) -> str:
+        """The codes as a reader sees them: "R23.4", or "Z41.1 then R23.4"."""
+        return " then ".join(self.codes)
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ def _condition(key: str, table: dict[str, Any], path: Path) -> Condition:
         description=_text(table, "description", path, where),
         muscles=tuple(MuscleId(m) for m in _strings(table, "muscles", path, where)),
         source=SourceId(_text(table, "source", path, where)),
+        first_listed=_optional_text(table, "first_listed", path, where),
     )
 
 

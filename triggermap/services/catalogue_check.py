@@ -167,6 +167,13 @@ def check_catalogue(catalogue: Catalogue, index: SourceIndex, atlas: Atlas) -> l
 
     for condition in catalogue.conditions.values():
         need_source("condition", condition.id, condition.source)
+        if condition.first_listed and not ICD10_CM.fullmatch(condition.first_listed):
+            report(
+                "condition",
+                condition.id,
+                f"condition {condition.id}: first-listed {condition.first_listed!r} is not an "
+                "ICD-10-CM code",
+            )
         if not ICD10_CM.fullmatch(condition.icd10):
             report(
                 "condition",

@@ -64,7 +64,7 @@ class ForgivingSearch:
                     self._names.append(_Name(text, hit))
         for condition in catalogue.conditions.values():
             hit = SearchHit(
-                "condition", condition.id, condition.name, f"ICD-10-CM {condition.icd10}"
+                "condition", condition.id, condition.name, f"ICD-10-CM {condition.codes_text}"
             )
             for text in (condition.name, *condition.synonyms):
                 self._names.append(_Name(text, hit))

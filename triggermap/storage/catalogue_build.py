@@ -162,6 +162,7 @@ def _write(
                 "synonyms": "; ".join(c.synonyms),
                 "description": c.description,
                 "source_id": c.source,
+                "first_listed": c.first_listed,
             }
             for c in catalogue.conditions.values()
         )
@@ -350,6 +351,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "synonyms": str,
             "description": str,
             "source_id": str,
+            "first_listed": str,  # a code listed before icd10 (Z41.1); '' when none
         },
         pk="id",
         foreign_keys=[source_fk],

@@ -12,8 +12,9 @@ from pathlib import Path
 from triggermap.storage.errors import CatalogueUnavailable
 
 #: The catalogue schema this program reads and builds (PRAGMA user_version); 2 added the
-#: hazard_limits and contraindication_avoid tables and hazard sides; 3 trigger_points.not_needled.
-SCHEMA_VERSION = 3
+#: hazard_limits and contraindication_avoid tables and hazard sides; 3 trigger_points.not_needled;
+#: 4 conditions.first_listed.
+SCHEMA_VERSION = 4
 
 
 def open_checked_catalogue(path: Path) -> sqlite3.Connection:

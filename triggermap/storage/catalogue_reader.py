@@ -171,6 +171,7 @@ def _read(db: CatalogueDb) -> Catalogue:
             row["description"] or "",
             tuple(implicated[row["id"]]),
             SourceId(row["source_id"] or ""),
+            row["first_listed"] or "",
         )
     avoid_muscles: dict[str, list[MuscleId]] = defaultdict(list)
     avoid_points: dict[str, list[TriggerPointId]] = defaultdict(list)

@@ -66,7 +66,7 @@ def muscle_details_html(catalogue: Catalogue, region: RegionId, chosen: str | No
     if conditions:
         parts.append("<h3>Linked conditions</h3><ul>")
         parts.extend(
-            f"<li>{escape(c.name)} <small>(ICD-10-CM {escape(c.icd10)})</small>{cite(c.source)}</li>"
+            f"<li>{escape(c.name)} <small>(ICD-10-CM {escape(c.codes_text)})</small>{cite(c.source)}</li>"
             for c in conditions
         )
         parts.append("</ul>")
@@ -171,7 +171,7 @@ def condition_details_html(catalogue: Catalogue, condition_id: str) -> str:
         for m in condition.muscles
     )
     return (
-        f"<h2>{escape(condition.name)}</h2><p>ICD-10-CM {escape(condition.icd10)}"
+        f"<h2>{escape(condition.name)}</h2><p>ICD-10-CM {escape(condition.codes_text)}"
         + (f"; also called {escape(', '.join(condition.synonyms))}" if condition.synonyms else "")
         + f"</p><p>{escape(condition.description)}</p>"
         "<h3>Muscles commonly implicated</h3><p>Most often first; choose one to see it on the map.</p>"

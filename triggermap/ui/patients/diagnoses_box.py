@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triggermap.catalogue.model import Catalogue
+from triggermap.catalogue.model import Catalogue, Condition
 from triggermap.clinic.errors import PatientDataError
 from triggermap.clinic.model import Diagnosis
 from triggermap.clinic.validation import code_form_problem, diagnoses_problems
@@ -28,15 +28,42 @@ from triggermap.ui.patients.visit_boxes import keep_narrow
 from triggermap.ui.patients.visit_part_models import DiagnosisListModel
 
 
+def diagnoses_from_text(text: str, catalogue: Catalogue) -> tuple[Diagnosis, ...]:
+    """The diagnoses a choice or typed text names, in the order they are listed: a catalogue
+    condition (see diagnosis_from_text) with the code listed before it if it has one (Z41.1
+    before a cosmetic indication); else the one typed code."""
+    condition = _condition_named(text, catalogue)
+    if condition is not None and condition.first_listed:
+        first = Diagnosis(
+            condition.first_listed, icd10cm.official_name(condition.first_listed) or ""
+        )
+        return (first, Diagnosis(condition.icd10, condition.name))
+    return (diagnosis_from_text(text, catalogue),)
+
+
+def _condition_named(text: str, catalogue: Catalogue) -> Condition | None:
+    """The catalogue condition a choice names by its list entry, its name or its code."""
+    typed = " ".join(text.split())
+    for condition in catalogue.conditions.values():
+        if typed in (condition_entry(condition.name, condition.codes_text), condition.name):
+            return condition
+    folded = typed.casefold()
+    return next(
+        (
+            c
+            for c in catalogue.conditions.values()
+            if folded in (c.name.casefold(), c.icd10.casefold())
+        ),
+        None,
+    )
+
+
 def diagnosis_from_text(text: str, catalogue: Catalogue) -> Diagnosis:
     """The diagnosis a choice or typed text names: a catalogue condition by its list entry
     ("Name — CODE"), its name or its code; else a billable code of the official ICD-10-CM
     list typed with its name, or alone (the list's name is taken); PatientDataError else."""
     typed = " ".join(text.split())
-    by_entry = {condition_entry(c.name, c.icd10): c for c in catalogue.conditions.values()}
-    by_name = {c.name.casefold(): c for c in catalogue.conditions.values()}
-    by_code = {c.icd10.upper(): c for c in catalogue.conditions.values()}
-    condition = by_entry.get(typed) or by_name.get(typed.casefold()) or by_code.get(typed.upper())
+    condition = _condition_named(typed, catalogue)
     if condition is not None:
         return Diagnosis(condition.icd10, condition.name)
     code, _, name = typed.partition(" ")
@@ -84,7 +111,7 @@ class DiagnosesBox(QGroupBox):
         keep_narrow(self.chooser, characters=16)  # the longest condition's name is long
         self.chooser.lineEdit().setPlaceholderText("condition, or a code and its name")
         for condition in sorted(catalogue.conditions.values(), key=lambda c: c.name):
-            self.chooser.addItem(condition_entry(condition.name, condition.icd10))
+            self.chooser.addItem(condition_entry(condition.name, condition.codes_text))
         self.chooser.setCurrentIndex(-1)
         completer = QCompleter([self.chooser.itemText(i) for i in range(self.chooser.count())])
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -117,18 +144,22 @@ class DiagnosesBox(QGroupBox):
             widget.setEnabled(editable)
 
     def add_chosen(self) -> bool:
-        """Record the chosen or typed diagnosis; True when it was added."""
+        """Record the chosen or typed diagnosis (with the code listed before it, if any); True
+        when something was added."""
         try:
-            diagnosis = diagnosis_from_text(self.chooser.currentText(), self._catalogue)
+            chosen = diagnoses_from_text(self.chooser.currentText(), self._catalogue)
         except PatientDataError as error:
             self._on_problem(error.problems[0])
             return False
-        if any(d.code == diagnosis.code for d in self._diagnoses):
-            self._on_problem(f"{diagnosis.code} is recorded already.")
+        recorded = {d.code for d in self._diagnoses}
+        new = tuple(d for d in chosen if d.code not in recorded)
+        if not new:
+            verb = "is" if len(chosen) == 1 else "are"
+            self._on_problem(f"{' and '.join(d.code for d in chosen)} {verb} recorded already.")
             return False
         self.chooser.setCurrentIndex(-1)
         self.chooser.clearEditText()
-        self._on_change((*self._diagnoses, diagnosis))
+        self._on_change((*self._diagnoses, *new))
         return True
 
     def remove_selected(self) -> bool:
