@@ -26,6 +26,18 @@ VIEW_TITLES = {
 }
 #: The map's choices that show several views side by side: choice name → its views.
 COMBINED_VIEWS = {"front_back": ("anterior", "posterior")}
+#: The order of the View menu, whose n-th entry has the key Ctrl+n: a view added later goes at
+#: the end, so the keys a therapist has learnt stay as they were.
+VIEW_MENU_ORDER = (
+    "anterior",
+    "posterior",
+    "lateral",
+    "head",
+    "hand",
+    "foot",
+    "front_back",
+    "pelvis",
+)
 #: Which side of the picture shows the patient's right, per view ("left" = the viewer's left).
 #: Views with their own captions (hand, foot, head) or one side only (lateral) label themselves.
 PATIENT_RIGHT_ON = {"anterior": "left", "posterior": "right"}

@@ -75,3 +75,12 @@ def test_reset_window_layout_brings_back_closed_and_floating_docks(qtbot, window
         assert not dock.isFloating(), dock.windowTitle()
     assert window.tabifiedDockWidgets(window.muscle_dock) == [window._patient_dock]
     assert window._details_dock.height() > window._pain_dock.height()
+
+
+def test_the_views_keep_their_keys_when_a_view_is_added(window: MainWindow):
+    keys = {name: action.shortcut().toString() for name, action in window.view_actions.items()}
+    assert keys["anterior"] == "Ctrl+1"
+    assert keys["foot"] == "Ctrl+6"
+    assert keys["front_back"] == "Ctrl+7"  # as before the pelvic floor view came
+    assert keys["pelvis"] == "Ctrl+8"
+    assert window.view_actions["pelvis"].text() == "Pelvic floor"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from triggermap import resources
 from triggermap.geometry.errors import AtlasError
-from triggermap.resources import COMBINED_VIEWS, VIEW_NAMES
+from triggermap.resources import COMBINED_VIEWS, VIEW_MENU_ORDER
 from triggermap.storage.errors import CatalogueUnavailable
 from triggermap.ui.explorer import Explorer
 from triggermap.ui.map_view import LAYERS, BodyMapView
@@ -70,14 +70,11 @@ VIEW_TITLES = {**resources.VIEW_TITLES, "front_back": "Front and back"}
 
 def view_names(context: AppContext) -> list[str]:
     """Views the program can show, from the SVG files alone (the geometry need not be loaded):
-    the standard views in their order, the combined views, then any other view file."""
+    the standard and combined views in the View menu's order, then any other view file."""
     available = sorted(path.stem for path in context.svg_dir.glob("*.svg"))
     combined = [n for n, parts in COMBINED_VIEWS.items() if all(p in available for p in parts)]
-    return [
-        *[n for n in VIEW_NAMES if n in available],
-        *combined,
-        *[n for n in available if n not in VIEW_NAMES],
-    ]
+    shown = [n for n in VIEW_MENU_ORDER if n in available or n in combined]
+    return [*shown, *[n for n in available if n not in shown]]
 
 
 class _FirstPaint(QObject):
