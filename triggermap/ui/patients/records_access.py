@@ -89,9 +89,10 @@ class RecordsAccess(QFrame):
         )
         self.audit_banner.hide()
         layout.addWidget(self.audit_banner)
-        # the daily backup runs on a thread of its own; this line says so while it runs
+        # the integrity check before the first open and the daily backup run on threads of
+        # their own; this line says which is running (and a backup that failed)
         self.backup_label = QLabel(self)
-        self.backup_label.setAccessibleName("Daily backup")
+        self.backup_label.setAccessibleName("Patient records in the background")
         self.backup_label.setWordWrap(True)
         self.backup_label.hide()
         layout.addWidget(self.backup_label)
