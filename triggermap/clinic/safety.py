@@ -59,9 +59,12 @@ def plan_warnings(
             warnings.append(
                 SafetyWarning(
                     kind="not_needled",
+                    # worded as the hazard warnings are: side, point and needle number, then
+                    # the catalogue's reason as its own sentence
                     message=(
-                        f"{_point_name(catalogue, point)} ({needle.side}) is treated by hand, "
-                        f"not needled: {_clause(point.not_needled)}"
+                        f"{needle.side.capitalize()} {_point_name(catalogue, point)} "
+                        f"(needle {needle.number}): treated by hand, not needled. "
+                        f"{point.not_needled.strip().rstrip('.')}."
                     ),
                     trigger_point_id=point.id,
                     side=needle.side,
