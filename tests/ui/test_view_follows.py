@@ -143,6 +143,19 @@ def test_a_pattern_shows_on_a_faded_figure_with_its_legend(window):
     assert not legend.isVisible()
 
 
+def test_the_legend_stays_whole_on_a_narrow_map(window):
+    window.show_view("posterior")
+    window.map_view.select(RegionId("muscle", "infraspinatus", "right"))
+    window.choose_trigger_point("infraspinatus.trp3")
+    legend = window.map_view.pattern_legend
+    viewport = window.map_view.viewport()
+    viewport.resize(300, viewport.height())  # the map beside the workspace on a small screen
+    legend.place()
+    assert legend.isVisible()
+    assert viewport.geometry().contains(legend.geometry())
+    assert legend.height() > legend.fontMetrics().height() * 1.5  # wrapped, not cut
+
+
 def test_a_patterns_outline_is_smooth_and_closes_the_cracks_between_zones():
     from shapely.geometry import box
 

@@ -43,8 +43,14 @@ class PatternLegend(QLabel):
         )
 
     def place(self) -> None:
-        """Put the legend in the map's bottom right corner."""
+        """Put the legend in the map's bottom right corner, on two lines when the map is
+        narrower than its one line (the map beside the patient workspace at 1366 px)."""
+        self.setWordWrap(False)
         self.adjustSize()
+        available = max(80, self._map_view.viewport().width() - 2 * LEGEND_MARGIN_PX)
+        if self.width() > available:
+            self.setWordWrap(True)
+            self.resize(available, self.heightForWidth(available))
         corner = self._map_view.viewport().geometry().bottomRight()
         self.move(
             corner.x() - LEGEND_MARGIN_PX - self.width(),
