@@ -98,3 +98,19 @@ def test_the_details_say_the_point_is_not_needled(sources):
     )
     assert "Not needled:" in html
     assert "Needling:" not in html
+
+
+def test_a_hazard_without_a_depth_limit_says_so_in_the_details():
+    """A nerve or vessel avoided by direction shows 'No depth limit', so a figure never looks
+    as if it had been left out by accident."""
+    from triggermap import resources
+    from triggermap.geometry.regions import parse_region_id
+    from triggermap.storage.catalogue_reader import read_catalogue
+    from triggermap.ui.muscle_details import muscle_details_html
+
+    catalogue = read_catalogue(resources.catalogue_db())
+    html = muscle_details_html(catalogue, parse_region_id("muscle.pronator_teres.right"))
+    assert "median nerve" in html.lower()
+    assert "No depth limit:</b> it is avoided by direction, not by depth." in html
+    upper = muscle_details_html(catalogue, parse_region_id("muscle.upper_trapezius.right"))
+    assert "Maximum depth" in upper  # a measured limit is shown as before

@@ -129,6 +129,11 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
+def _clause_text(text: str) -> str:
+    """Catalogue text after a colon: no closing full stop."""
+    return text.strip().rstrip(".")
+
+
 def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
     """Each hazard in a red box: what is at risk, the depth limit, the technique, the detail."""
     boxes = []
@@ -146,6 +151,10 @@ def _hazard_boxes(hazards: tuple[Hazard, ...], cite) -> str:
             )
             if hazard.limits_note:
                 lines.append(f"<i>{escape(_sentence(hazard.limits_note))}</i>")
+        elif hazard.kind in ("pneumothorax", "neurovascular", "organ"):
+            # said outright, as the plan's warning says it: no figure is missing by accident
+            why = hazard.limits_note or "it is avoided by direction, not by depth"
+            lines.append(f"<b>No depth limit:</b> {escape(_clause_text(why))}.")
         if hazard.technique:
             lines.append(f"<b>Technique:</b> {escape(_sentence(hazard.technique))}")
         if hazard.note:
